@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Which Tempo config an app runs with, resolved identically at build and at start.
+# Order (documented, never changed): 1) tempo.yaml at the app root,
+# 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
+
+readonly DEFAULT_TEMPO_VERSION=2.10.8
+readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
+
+# Prints the version without a leading "v"; fails on anything but x.y.z.
+tempo_version() {
+  local version="${1:-${TEMPO_VERSION:-$DEFAULT_TEMPO_VERSION}}"
+  version="${version#v}"
+  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
+  echo "$version"
+}
+
+tempo_major() { echo "${1%%.*}"; }
+
+# Sets TEMPO_CONFIG_LEVEL (a label safe to log) and TEMPO_CONFIG_FILE.
+# TEMPO_CONFIG_YAML is written to a 0600 file inside PRIVATE_DIR (created 0700).
+resolve_tempo_config() {
+  local app_dir="$1" config_dir="$2" private_dir="$3" version="$4"
+  if [[ -f "$app_dir/tempo.yaml" ]]; then
+    TEMPO_CONFIG_LEVEL="tempo.yaml at the app root"
+    TEMPO_CONFIG_FILE="$app_dir/tempo.yaml"
+  elif [[ -n "${TEMPO_CONFIG_YAML:-}" ]]; then
+    TEMPO_CONFIG_LEVEL="TEMPO_CONFIG_YAML"
+    (umask 077 && mkdir -p "$private_dir" && printf '%s\n' "$TEMPO_CONFIG_YAML" >"$private_dir/tempo.yaml")
+    TEMPO_CONFIG_FILE="$private_dir/tempo.yaml"
+  else
+    local major
+    major="$(tempo_major "$version")"
+    TEMPO_CONFIG_LEVEL="default template for Tempo ${major}.x"
+    TEMPO_CONFIG_FILE="$config_dir/tempo-${major}.yaml"
+    [[ -f "$TEMPO_CONFIG_FILE" ]] || return 1
+  fi
+}
+
+# Prints the names of the required S3 variables that are unset or empty.
+missing_s3_vars() {
+  local name
+  for name in "${S3_REQUIRED_VARS[@]}"; do
+    [[ -n "${!name:-}" ]] || echo "$name"
+  done
+}
