@@ -1,0 +1,312 @@
+// The one table of settings. It drives flags, env fallbacks, prompts, the answers
+// file, scalingo.json, the .env file and the generated README's variable list.
+import {randomBytes} from 'node:crypto'
+
+import * as v from './validate.js'
+
+export type Answers = Record<string, string>
+
+/** What defaults may depend on beyond the answers. */
+export interface Context {
+  directoryName: string
+}
+
+export const TEMPO_VERSIONS = ['2.10.8', '2.4.0', '3.0.3'] as const
+export const DEFAULT_TEMPO_VERSION = '2.10.8'
+export const REGIONS = ['osc-fr1', 'osc-secnum-fr1'] as const
+export const CONTAINER_SIZES = ['S', 'M', 'L', 'XL', '2XL'] as const
+
+export interface S3Provider {
+  id: string
+  label: string
+  endpoint?: string
+  region?: string
+}
+
+export const S3_PROVIDERS: readonly S3Provider[] = [
+  {id: 'scaleway-fr-par', label: 'Scaleway, Paris (fr-par)', endpoint: 's3.fr-par.scw.cloud', region: 'fr-par'},
+  {id: 'scaleway-nl-ams', label: 'Scaleway, Amsterdam (nl-ams)', endpoint: 's3.nl-ams.scw.cloud', region: 'nl-ams'},
+  {id: 'scaleway-pl-waw', label: 'Scaleway, Warsaw (pl-waw)', endpoint: 's3.pl-waw.scw.cloud', region: 'pl-waw'},
+  {id: 'ovh-gra', label: 'OVHcloud, Gravelines (gra)', endpoint: 's3.gra.io.cloud.ovh.net', region: 'gra'},
+  {id: 'aws-eu-west-3', label: 'AWS, Paris (eu-west-3)', endpoint: 's3.eu-west-3.amazonaws.com', region: 'eu-west-3'},
+  {id: 'outscale-eu-west-2', label: 'Outscale, Paris (eu-west-2)', endpoint: 'oos.eu-west-2.outscale.com', region: 'eu-west-2'},
+  {id: 'custom', label: 'Other S3-compatible storage (enter the endpoint)'},
+]
+
+export type Kind = 'string' | 'boolean' | 'choice'
+
+export interface Setting {
+  name: string
+  flag: string
+  env: string
+  description: string
+  kind: Kind
+  /** Question asked on a TTY; settings without one are only set by flag, env or default. */
+  prompt?: string
+  choices?: readonly {value: string; label: string}[]
+  /** Free text is allowed beside the choices (Tempo versions). */
+  openChoice?: boolean
+  default?: (answers: Answers, context: Context) => string | undefined
+  validate?: v.Validator
+  /** Never written to the answers file, logs, --json or git; only to Scalingo or .env. */
+  secret?: boolean
+  /** Filled from a CSPRNG when no value is given. */
+  generate?: () => string
+  /** Whether the setting applies at all, given the answers so far. */
+  when?: (answers: Answers) => boolean
+  /** Asked on a TTY only when this holds (defaults to `when`). */
+  askWhen?: (answers: Answers) => boolean
+  /** A value is needed: its absence in non-interactive mode is an error. */
+  required?: boolean
+  /** Read by the buildpack: goes to the app's environment. */
+  appEnv?: 'always' | 'env-mode'
+}
+
+const isS3 = (a: Answers) => a.storage === 's3'
+const provider = (a: Answers) => S3_PROVIDERS.find((p) => p.id === a.s3Provider)
+const credential = () => randomBytes(32).toString('base64url')
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    name: 'appName', flag: 'app', env: 'SCALINGO_APP', kind: 'string',
+    description: 'Scalingo app name',
+    prompt: 'Scalingo app name',
+    default: (_, context) => context.directoryName,
+    validate: v.appName,
+    required: true,
+  },
+  {
+    name: 'region', flag: 'region', env: 'SCALINGO_REGION', kind: 'choice',
+    description: 'Scalingo region',
+    choices: REGIONS.map((r) => ({value: r, label: r})),
+    default: () => 'osc-fr1',
+    validate: v.oneOf(REGIONS),
+  },
+  {
+    name: 'containerSize', flag: 'container-size', env: 'SCALINGO_CONTAINER_SIZE', kind: 'choice',
+    description: 'Size of the web container (Tempo needs at least M)',
+    choices: CONTAINER_SIZES.map((s) => ({value: s, label: s})),
+    default: () => 'M',
+    validate: v.oneOf(CONTAINER_SIZES),
+  },
+  {
+    name: 'tempoVersion', flag: 'tempo-version', env: 'TEMPO_VERSION', kind: 'choice',
+    description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
+    prompt: 'Tempo version',
+    choices: [
+      {value: '2.10.8', label: '2.10.8 (recommended: flushes every trace to object storage on restart)'},
+      {value: '2.4.0', label: '2.4.0'},
+      {value: '3.0.3', label: '3.0.3'},
+    ],
+    openChoice: true,
+    default: () => DEFAULT_TEMPO_VERSION,
+    validate: v.semver,
+    appEnv: 'always',
+  },
+  {
+    name: 'storage', flag: 'storage', env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND', kind: 'choice',
+    description: 'Trace storage backend: s3, or local for a trial (data dies with the container)',
+    prompt: 'Trace storage',
+    choices: [
+      {value: 's3', label: 's3 — object storage (production)'},
+      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart'},
+    ],
+    default: () => 's3',
+    validate: v.oneOf(['s3', 'local']),
+    appEnv: 'env-mode',
+  },
+  {
+    name: 's3Provider', flag: 's3-provider', env: 'TEMPO_S3_PROVIDER', kind: 'choice',
+    description: 'S3 provider preset, pre-filling the endpoint and region',
+    prompt: 'S3 provider',
+    choices: S3_PROVIDERS.map((p) => ({value: p.id, label: p.label})),
+    default: () => 'scaleway-fr-par',
+    validate: v.oneOf(S3_PROVIDERS.map((p) => p.id)),
+    when: isS3,
+  },
+  {
+    name: 'endpoint', flag: 'endpoint', env: 'TEMPO_STORAGE_S3_ENDPOINT', kind: 'string',
+    description: 'S3 endpoint, host[:port] without scheme',
+    prompt: 'S3 endpoint (host[:port])',
+    default: (a) => provider(a)?.endpoint,
+    validate: v.endpoint,
+    when: isS3,
+    required: true,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 's3Region', flag: 's3-region', env: 'TEMPO_STORAGE_S3_REGION', kind: 'string',
+    description: 'S3 region (optional for most providers)',
+    default: (a) => provider(a)?.region ?? '',
+    when: isS3,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'bucket', flag: 'bucket', env: 'TEMPO_STORAGE_S3_BUCKET', kind: 'string',
+    description: 'S3 bucket holding the traces',
+    prompt: 'S3 bucket',
+    validate: v.bucket,
+    when: isS3,
+    required: true,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'accessKey', flag: 'access-key', env: 'TEMPO_STORAGE_S3_ACCESS_KEY_ID', kind: 'string',
+    description: 'S3 access key id',
+    prompt: 'S3 access key id',
+    validate: (value) => (value.trim() === '' ? 'the access key cannot be empty' : undefined),
+    secret: true,
+    when: isS3,
+    required: true,
+    appEnv: 'always',
+  },
+  {
+    name: 'secretKey', flag: 'secret-key', env: 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY', kind: 'string',
+    description: 'S3 secret access key',
+    prompt: 'S3 secret access key',
+    validate: (value) => (value.trim() === '' ? 'the secret key cannot be empty' : undefined),
+    secret: true,
+    when: isS3,
+    required: true,
+    appEnv: 'always',
+  },
+  {
+    name: 'insecure', flag: 'insecure', env: 'TEMPO_STORAGE_S3_INSECURE', kind: 'boolean',
+    description: 'Talk to S3 over plain HTTP instead of HTTPS',
+    prompt: 'Use plain HTTP to reach S3 (insecure)?',
+    default: () => 'false',
+    validate: v.boolean,
+    when: isS3,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'forcePathStyle', flag: 'force-path-style', env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE', kind: 'boolean',
+    description: 'Use path-style S3 URLs (MinIO and some providers)',
+    default: () => 'false',
+    validate: v.boolean,
+    when: isS3,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'grpcPort', flag: 'grpc-port', env: 'TEMPO_GRPC_LISTEN_PORT', kind: 'string',
+    description: "Tempo's internal gRPC port (the public HTTP port is Scalingo's $PORT)",
+    prompt: "Tempo's internal gRPC port (HTTP is served on Scalingo's $PORT by the proxy)",
+    default: () => '9095',
+    validate: grpcPort,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'walPath', flag: 'wal-path', env: 'TEMPO_STORAGE_WAL_PATH', kind: 'string',
+    description: 'Write-ahead log directory on the container disk',
+    default: () => '/tmp/tempo/wal',
+    validate: v.absolutePath,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'retention', flag: 'retention', env: 'TEMPO_RETENTION', kind: 'string',
+    description: 'How long traces are kept in storage (Go duration, e.g. 336h = 14 days)',
+    prompt: 'Trace retention (e.g. 336h = 14 days)',
+    default: () => '336h',
+    validate: v.duration,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'configMode', flag: 'config-mode', env: 'TEMPO_CONFIG_MODE', kind: 'choice',
+    description: 'file: commit a reviewable tempo.yaml; env: no tempo.yaml, the buildpack template driven by env vars',
+    prompt: 'Configuration style',
+    choices: [
+      {value: 'file', label: 'file — commit a tempo.yaml (reviewable in git; secrets stay in env vars)'},
+      {value: 'env', label: "env — no tempo.yaml: the buildpack's default config, driven by env vars"},
+    ],
+    default: () => 'file',
+    validate: v.oneOf(['file', 'env']),
+  },
+  {
+    name: 'generateCredentials', flag: 'generate-credentials', env: 'TEMPO_GENERATE_CREDENTIALS', kind: 'boolean',
+    description: "Generate the proxy's ingest token and query password",
+    prompt: 'Generate the credentials that protect ingest and query?',
+    default: () => 'true',
+    validate: v.boolean,
+  },
+  {
+    name: 'ingestToken', flag: 'ingest-token', env: 'TEMPO_INGEST_TOKEN', kind: 'string',
+    description: 'Bearer token that OTLP exporters send to push traces',
+    prompt: 'Ingest token (sent by OTLP exporters as a bearer token)',
+    validate: v.token,
+    secret: true,
+    generate: credential,
+    askWhen: (a) => a.generateCredentials === 'false',
+    appEnv: 'always',
+  },
+  {
+    name: 'queryUser', flag: 'query-user', env: 'TEMPO_QUERY_USER', kind: 'string',
+    description: 'Basic-auth user of the query API (Grafana datasource)',
+    prompt: 'Query user (Grafana datasource basic auth)',
+    default: () => 'grafana',
+    validate: v.userName,
+    askWhen: (a) => a.generateCredentials === 'false',
+    appEnv: 'always',
+  },
+  {
+    name: 'queryPassword', flag: 'query-password', env: 'TEMPO_QUERY_PASSWORD', kind: 'string',
+    description: 'Basic-auth password of the query API (Grafana datasource)',
+    prompt: 'Query password',
+    validate: v.token,
+    secret: true,
+    generate: credential,
+    askWhen: (a) => a.generateCredentials === 'false',
+    appEnv: 'always',
+  },
+]
+
+// Tempo's own listeners: its internal HTTP API, the OTLP receivers and memberlist.
+export const RESERVED_PORTS: Record<string, string> = {
+  '3200': "Tempo's internal HTTP port",
+  '4317': 'the OTLP gRPC receiver',
+  '4318': 'the OTLP HTTP receiver',
+  '7946': 'memberlist',
+}
+
+function grpcPort(value: string): string | undefined {
+  return v.port(value) ?? (RESERVED_PORTS[value] ? `port ${value} is taken by ${RESERVED_PORTS[value]}; pick another (default 9095)` : undefined)
+}
+
+export function setting(name: string): Setting {
+  const found = SETTINGS.find((s) => s.name === name)
+  if (!found) throw new Error(`unknown setting ${name}`)
+  return found
+}
+
+export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
+
+export const tempoMajor = (version: string): '2' | '3' => (version.replace(/^v/, '').startsWith('3.') ? '3' : '2')
+
+/** The answers without secrets, in table order: what the answers file keeps. */
+export function publicAnswers(answers: Answers): Answers {
+  const out: Answers = {}
+  for (const s of SETTINGS) if (!s.secret && answers[s.name] !== undefined && applies(s, answers)) out[s.name] = answers[s.name]
+  return out
+}
+
+export function secretValues(answers: Answers): string[] {
+  return SETTINGS.filter((s) => s.secret && answers[s.name]).map((s) => answers[s.name])
+}
+
+export interface AppVariable {
+  name: string
+  value: string | undefined
+  description: string
+  secret: boolean
+  generated: boolean
+}
+
+/** The variables the app needs on Scalingo, for this config mode. */
+export function appVariables(answers: Answers): AppVariable[] {
+  return SETTINGS.filter((s) => s.appEnv && applies(s, answers) && (s.appEnv === 'always' || answers.configMode === 'env')).map((s) => ({
+    name: s.env,
+    value: answers[s.name],
+    description: s.description,
+    secret: Boolean(s.secret),
+    generated: Boolean(s.generate),
+  }))
+}

@@ -1,0 +1,75 @@
+// Pure validators: each returns an error message (what is wrong and what is expected) or undefined.
+
+export type Validator = (value: string) => string | undefined
+
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/
+
+export function appName(value: string): string | undefined {
+  if (!/^[a-z][a-z0-9-]{4,46}[a-z0-9]$/.test(value) || value.includes('--')) {
+    return 'app names are 6 to 48 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen (e.g. my-tempo)'
+  }
+}
+
+// S3 bucket naming rules (AWS; Scaleway, OVH and Outscale follow them).
+export function bucket(value: string): string | undefined {
+  if (value.length < 3 || value.length > 63) return 'bucket names are 3 to 63 characters long'
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(value)) {
+    return 'bucket names use lowercase letters, digits, dots and hyphens, and start and end with a letter or digit'
+  }
+  if (value.includes('..') || value.includes('.-') || value.includes('-.')) return 'bucket names cannot have two adjacent dots, or a dot next to a hyphen'
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return 'bucket names cannot look like an IP address'
+}
+
+// Host[:port]; a scheme is not an error (normalizeEndpoint strips it with a warning), a path is.
+export function endpoint(value: string): string | undefined {
+  const host = stripScheme(value).replace(/\/$/, '')
+  if (host.includes('/')) return 'the endpoint is a host[:port] without a path (e.g. s3.fr-par.scw.cloud)'
+  const match = /^([a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d+))?$/.exec(host)
+  if (!match || match[1].startsWith('.') || match[1].startsWith('-')) return 'the endpoint is a host[:port] (e.g. s3.fr-par.scw.cloud or minio.example.com:9000)'
+  if (match[2] !== undefined) return port(match[2])
+}
+
+export function stripScheme(value: string): string {
+  return value.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//, '')
+}
+
+export function port(value: string): string | undefined {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) return 'ports are whole numbers from 1 to 65535'
+}
+
+export function duration(value: string): string | undefined {
+  if (!GO_DURATION.test(value)) return 'durations are a number and a unit among ns, us, ms, s, m, h (e.g. 336h for 14 days, 90m, 1h30m)'
+  if (!/[1-9]/.test(value)) return 'the duration must be greater than zero'
+}
+
+export function semver(value: string): string | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(value)
+  if (!m) return 'versions are x.y.z (e.g. 2.10.8)'
+  if (m[1] !== '2' && m[1] !== '3') return 'Tempo 2.x and 3.x are supported'
+}
+
+export function absolutePath(value: string): string | undefined {
+  if (!/^\/[A-Za-z0-9._/-]*$/.test(value)) return 'the path is absolute and uses letters, digits, ".", "_", "-" and "/" only (e.g. /tmp/tempo/wal)'
+}
+
+export function boolean(value: string): string | undefined {
+  if (!['true', 'false'].includes(value)) return 'the value is true or false'
+}
+
+export function url(value: string): string | undefined {
+  if (!/^(https?|git|ssh|file):\/\/\S+$/.test(value) && !/^git@[^:\s]+:\S+$/.test(value)) return 'the value is a git URL (https://, git://, ssh:// or git@host:path), optionally with #ref'
+}
+
+export function token(value: string): string | undefined {
+  if (value.length < 16) return 'credentials are at least 16 characters long'
+  if (/\s/.test(value)) return 'credentials cannot contain whitespace'
+}
+
+export function userName(value: string): string | undefined {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) return 'user names are 1 to 64 letters, digits, ".", "_" or "-"'
+}
+
+export function oneOf(choices: readonly string[]): Validator {
+  return (value) => (choices.includes(value) ? undefined : `the value is one of: ${choices.join(', ')}`)
+}
