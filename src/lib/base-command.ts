@@ -5,7 +5,7 @@ import chalk from 'chalk'
 import {CliError, EXIT} from './errors.js'
 
 export abstract class BaseCommand extends Command {
-  static baseFlags = {
+  static override baseFlags = {
     color: Flags.boolean({allowNo: true, default: true, description: 'Colour the output (NO_COLOR also turns it off).', helpGroup: 'GLOBAL'}),
   }
 

@@ -1,0 +1,45 @@
+import {Args, Flags} from '@oclif/core'
+import chalk from 'chalk'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {settingFlags} from '../lib/flags.js'
+
+export default class Create extends BaseCommand {
+  static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
+  static override description = 'Asks for what it needs on a terminal; in CI, pass flags or the buildpack\'s env vars (flag > env > default). Secrets go to .env (0600, git-ignored) or Scalingo, never to git.'
+  static override examples = [
+    '<%= config.bin %> my-tempo',
+    '<%= config.bin %> my-tempo --yes --storage local',
+    'TEMPO_STORAGE_S3_ACCESS_KEY_ID=... TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=... <%= config.bin %> my-tempo --yes --bucket my-traces',
+  ]
+  static override enableJsonFlag = true
+  static override args = {
+    directory: Args.string({description: 'Directory to create (its name is the default app name)'}),
+  }
+  static override flags = {
+    ...settingFlags(),
+    yes: Flags.boolean({char: 'y', description: 'Ask nothing: use flags, env vars and defaults.'}),
+    'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
+    force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
+    git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
+    'buildpack-url': Flags.string({description: 'Buildpack URL written to .buildpacks (default: this CLI\'s repository at its version tag).'}),
+    'env-set': Flags.boolean({description: 'Set the app\'s variables on Scalingo after generating it.'}),
+    push: Flags.boolean({description: 'Push the app to Scalingo after generating it.'}),
+  }
+
+  async run(): Promise<unknown> {
+    const {args, flags} = await this.parse(Create)
+    const {scaffold} = await import('../lib/scaffold.js')
+    const directory = args.directory ?? (flags.yes || !process.stdin.isTTY ? 'my-tempo' : undefined)
+    return scaffold({
+      directory,
+      flags,
+      env: process.env,
+      cliVersion: this.config.version,
+      repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+      json: this.jsonEnabled(),
+      log: (line) => this.log(line),
+      warn: (line) => this.logToStderr(chalk.yellow('! ') + line),
+    })
+  }
+}

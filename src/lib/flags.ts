@@ -1,0 +1,18 @@
+// oclif flags generated from the settings table, so each setting is declared once.
+import {Flags, type Interfaces} from '@oclif/core'
+
+import {SETTINGS} from './settings.js'
+
+type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
+
+export function settingFlags(): Record<string, SettingFlag> {
+  const flags: Record<string, SettingFlag> = {}
+  for (const s of SETTINGS) {
+    const choices = s.choices ? ` One of: ${s.choices.map((c) => c.value).join(', ')}${s.openChoice ? ', or any x.y.z' : ''}.` : ''
+    const description = `${s.description}.${choices} [env: ${s.env}]`
+    flags[s.flag] = s.kind === 'boolean'
+      ? Flags.boolean<boolean | undefined>({allowNo: true, description, helpGroup: 'SETTINGS'})
+      : Flags.string({description, helpGroup: 'SETTINGS'})
+  }
+  return flags
+}

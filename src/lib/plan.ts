@@ -1,0 +1,82 @@
+// Answers → file plan (pure), and the one place that puts a plan on disk:
+// staged in a temp dir beside the target, then moved into place, so nothing is half-written.
+import {chmod, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {ANSWERS_FILE, answersFileContent, hash} from './answers.js'
+import {UsageError} from './errors.js'
+import {type RenderContext, type RenderedFile, renderApp, renderDotEnv} from './render.js'
+import type {Answers} from './settings.js'
+
+/** Every file of a new app: the generated files, the answers file hashing them, and .env. */
+export function planScaffold(answers: Answers, context: RenderContext): RenderedFile[] {
+  const files = renderApp(answers, context)
+  return [...files, answersFile(answers, context.cliVersion, files), renderDotEnv(answers)]
+}
+
+export function answersFile(answers: Answers, cliVersion: string, files: RenderedFile[]): RenderedFile {
+  const hashes = Object.fromEntries(files.map((f) => [f.path, hash(f.content)]))
+  return {path: ANSWERS_FILE, content: answersFileContent(answers, cliVersion, hashes)}
+}
+
+async function entries(dir: string): Promise<string[] | undefined> {
+  try {
+    return await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${dir} exists and is not a directory: pick another name.`)
+    throw error
+  }
+}
+
+/** Refuses a non-empty target unless forced, naming the files that would be overwritten. */
+export async function checkTarget(target: string, files: RenderedFile[], force: boolean): Promise<{exists: boolean; empty: boolean}> {
+  const existing = await entries(target)
+  if (existing === undefined) return {exists: false, empty: true}
+  if (existing.length === 0 || force) return {exists: true, empty: existing.length === 0}
+  const conflicts = files.map((f) => f.path).filter((p) => existing.includes(p.split('/')[0]))
+  const detail = conflicts.length > 0 ? `files that would be overwritten: ${conflicts.join(', ')}` : `${existing.length} unrelated entries, none would be overwritten`
+  throw new UsageError(`${target} is not empty (${detail}). Pick an empty or new directory, or pass --force to write into it (other files are kept).`)
+}
+
+export interface Staging {
+  dir: string
+  discard: () => Promise<void>
+}
+
+export async function stage(target: string, files: RenderedFile[]): Promise<Staging> {
+  const parent = path.dirname(path.resolve(target))
+  await mkdir(parent, {recursive: true})
+  const dir = await mkdtemp(path.join(parent, `.${path.basename(target)}-staging-`))
+  // mkdtemp makes 0700; the app directory gets the usual permissions.
+  await chmod(dir, 0o755 & ~process.umask())
+  const discard = () => rm(dir, {recursive: true, force: true})
+  try {
+    for (const file of files) {
+      const dest = path.join(dir, file.path)
+      await mkdir(path.dirname(dest), {recursive: true})
+      await writeFile(dest, file.content, {mode: file.mode ?? 0o644})
+      if (file.mode) await chmod(dest, file.mode)
+    }
+  } catch (error) {
+    await discard()
+    throw error
+  }
+  return {dir, discard}
+}
+
+/** Moves the staged tree into place: one rename for a new directory, file by file into an existing one. */
+export async function moveIntoPlace(staging: Staging, target: string, targetState: {exists: boolean; empty: boolean}): Promise<void> {
+  if (!targetState.exists || targetState.empty) {
+    if (targetState.exists) await rmdir(target)
+    await rename(staging.dir, target)
+    return
+  }
+  for (const name of await readdir(staging.dir)) {
+    const from = path.join(staging.dir, name)
+    const to = path.join(target, name)
+    if ((await stat(from)).isDirectory() && (await entries(to)) !== undefined) continue
+    await rename(from, to)
+  }
+  await staging.discard()
+}

@@ -1,0 +1,38 @@
+// Questions on a TTY, driven by the settings table; validation shares resolve's messages.
+import type {Ask} from './resolve.js'
+import {check} from './resolve.js'
+import type {Answers, Setting} from './settings.js'
+
+const OTHER = '__other__'
+
+const WARNINGS: Record<string, Record<string, string>> = {
+  storage: {local: 'Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.'},
+}
+
+/** Whether to ask at all: SPEC §3 (TTY on both ends, no --yes, no CI). */
+export const canPrompt = (yes: boolean, env: Record<string, string | undefined>): boolean =>
+  Boolean(process.stdin.isTTY && process.stdout.isTTY) && !yes && !env.CI
+
+export function createAsk(warn: (message: string) => void): Ask {
+  return async (s: Setting, _answers: Answers, suggested: string | undefined) => {
+    const {confirm, input, password, select} = await import('@inquirer/prompts')
+    const validate = (value: string) => check(s, value).error ?? true
+    const normalize = (value: string) => check(s, value).value
+    let value: string
+    if (s.kind === 'boolean') {
+      value = String(await confirm({message: s.prompt!, default: suggested !== 'false'}))
+    } else if (s.secret) {
+      value = normalize(await password({message: s.prompt!, mask: '*', validate}))
+    } else if (s.choices) {
+      const choices = s.choices.map((c) => ({value: c.value, name: c.label}))
+      if (s.openChoice) choices.push({value: OTHER, name: 'another version (x.y.z)'})
+      value = await select({message: s.prompt!, choices, default: suggested})
+      if (value === OTHER) value = normalize(await input({message: `${s.prompt} (x.y.z)`, validate}))
+    } else {
+      value = normalize(await input({message: s.prompt!, default: suggested, validate}))
+    }
+    const warning = WARNINGS[s.name]?.[value]
+    if (warning) warn(warning)
+    return value
+  }
+}

@@ -1,0 +1,71 @@
+// EJS templates → file contents. Pure apart from reading the templates themselves.
+import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+import ejs from 'ejs'
+
+import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from './settings.js'
+
+const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
+
+export interface RenderContext {
+  cliVersion: string
+  buildpackUrl: string
+}
+
+export interface RenderedFile {
+  path: string
+  content: string
+  /** File mode; 0o600 for files holding secrets. */
+  mode?: number
+}
+
+function render(template: string, data: Record<string, unknown>): string {
+  const file = TEMPLATES + template
+  return ejs.render(readFileSync(file, 'utf8'), data, {filename: file})
+}
+
+// Plain YAML scalars stay unquoted (reviewable); anything else is a JSON string, which YAML reads back as is.
+const yamlScalar = (value: string): string => (/^[A-Za-z0-9._/:-]*$/.test(value) && value !== '' ? value : JSON.stringify(value))
+
+/**
+ * The Tempo config for the answers' major. `file`: values written in, secrets as ${VAR};
+ * `env`: every setting as ${VAR:-default}, the buildpack's default template.
+ */
+export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): string {
+  const major = tempoMajor(answers.tempoVersion)
+  const v = (name: string): string => {
+    const s = setting(name)
+    if (mode === 'file' && !s.secret) return yamlScalar(answers[name])
+    const fallback = mode === 'env' && !s.required ? s.default?.({}, {directoryName: ''}) : undefined
+    return fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`
+  }
+  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v})
+}
+
+export function buildpackUrl(repositoryUrl: string, cliVersion: string): string {
+  return `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`
+}
+
+/** The app's generated files, except the answers file (which hashes these). */
+export function renderApp(answers: Answers, context: RenderContext): RenderedFile[] {
+  const variables = appVariables(answers)
+  const data = {answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context}
+  const files: RenderedFile[] = [
+    {path: '.buildpacks', content: render('app/buildpacks.ejs', data)},
+    {path: '.gitignore', content: render('app/gitignore.ejs', data)},
+    {path: 'README.md', content: render('app/README.md.ejs', data)},
+    {path: 'scalingo.json', content: render('app/scalingo.json.ejs', data)},
+  ]
+  if (answers.configMode === 'file') files.push({path: 'tempo.yaml', content: renderTempoConfig(answers, 'file')})
+  return files
+}
+
+/** .env with the app's variables, secrets included: kept locally, 0600 and git-ignored. */
+export function renderDotEnv(answers: Answers): RenderedFile {
+  const lines = appVariables(answers)
+    .filter((variable) => variable.value !== undefined)
+    .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
+  const content = `# Secrets of this app: never commit this file. Load with \`set -a; . ./.env; set +a\`.\n${lines.join('\n')}\n`
+  return {path: '.env', content, mode: 0o600}
+}
