@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+
+import {parse} from 'yaml'
+
+import {planScaffold} from '../../src/lib/plan.js'
+import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/render.js'
+import {resolveAnswers} from '../../src/lib/resolve.js'
+import {secretValues} from '../../src/lib/settings.js'
+import {ROOT} from '../helpers/cli.js'
+import {unknownKeys, VERSIONS} from '../helpers/tempo-keys.js'
+
+const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3'}
+const S3_ENV = {
+  TEMPO_STORAGE_S3_BUCKET: 'my-traces',
+  TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'SCWACCESSKEYEXAMPLE01',
+  TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-key-value-that-must-not-leak-0123',
+}
+
+async function answersFor(env: Record<string, string>, flags: Record<string, unknown> = {}) {
+  const {answers} = await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})
+  return answers
+}
+
+describe('Tempo config templates', () => {
+  for (const version of VERSIONS) {
+    for (const storage of ['s3', 'local']) {
+      it(`file mode, ${storage}, uses only keys that Tempo ${version} knows`, async () => {
+        const answers = await answersFor({...S3_ENV, TEMPO_VERSION: version, TEMPO_STORAGE_TRACE_BY_ID_BACKEND: storage})
+        assert.deepEqual(unknownKeys(renderTempoConfig(answers, 'file'), version), [])
+      })
+    }
+    it(`env mode uses only keys that Tempo ${version} knows`, async () => {
+      const answers = await answersFor({...S3_ENV, TEMPO_VERSION: version})
+      assert.deepEqual(unknownKeys(renderTempoConfig(answers, 'env'), version), [])
+    })
+  }
+
+  it('the key check catches the legacy keys that circulate in examples', () => {
+    const legacy = readFileSync(path.join(ROOT, 'test/fixtures/sample-legacy-keys.yaml'), 'utf8')
+    for (const version of VERSIONS) {
+      const unknown = unknownKeys(legacy, version)
+      for (const key of ['storage.trace_by_id', 'storage.wal', 'storage.s3']) assert.ok(unknown.includes(key), `${key} flagged for ${version}`)
+    }
+  })
+
+  it('a 2.x template is rejected by 3.x key tree and vice versa', async () => {
+    const two = renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: '2.10.8'}), 'file')
+    assert.ok(unknownKeys(two, '3.0.3').includes('ingester'))
+    const three = renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: '3.0.3'}), 'file')
+    assert.ok(unknownKeys(three, '2.4.0').includes('live_store'))
+  })
+
+  it('file mode writes non-secret values and keeps secrets as ${VAR} references', async () => {
+    const answers = await answersFor({...S3_ENV, TEMPO_STORAGE_S3_INSECURE: 'true'}, {'grpc-port': '9096', retention: '48h'})
+    const text = renderTempoConfig(answers, 'file')
+    const config = parse(text)
+    assert.equal(config.storage.trace.backend, 's3')
+    assert.equal(config.storage.trace.s3.bucket, 'my-traces')
+    assert.equal(config.storage.trace.s3.endpoint, 's3.fr-par.scw.cloud')
+    assert.equal(config.storage.trace.s3.region, 'fr-par')
+    assert.equal(config.storage.trace.s3.insecure, true)
+    assert.equal(config.storage.trace.s3.access_key, '${TEMPO_STORAGE_S3_ACCESS_KEY_ID}')
+    assert.equal(config.storage.trace.s3.secret_key, '${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}')
+    assert.equal(config.server.grpc_listen_port, 9096)
+    assert.equal(config.compactor.compaction.block_retention, '48h')
+    for (const secret of secretValues(answers)) assert.ok(!text.includes(secret))
+  })
+
+  it('both majors keep Tempo on loopback, off $PORT, and set what a restart needs', async () => {
+    for (const version of ['2.10.8', '3.0.3']) {
+      const text = renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: version}), 'file')
+      const config = parse(text)
+      assert.ok(!text.includes('PORT}'), 'no $PORT in the template')
+      assert.equal(config.server.http_listen_address, '127.0.0.1')
+      assert.equal(config.server.http_listen_port, undefined)
+      assert.deepEqual(config.memberlist.bind_addr, ['127.0.0.1'])
+      assert.equal(config.usage_report.reporting_enabled, false)
+      assert.equal(config.distributor.receivers.otlp.protocols.http.endpoint, '127.0.0.1:4318')
+      assert.equal(config.distributor.receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:4317')
+      if (version.startsWith('2')) {
+        assert.equal(config.ingester.flush_all_on_shutdown, true)
+        assert.equal(config.ingester.lifecycler.min_ready_duration, '1s')
+      } else {
+        assert.deepEqual([config.live_store.max_block_duration, config.live_store.max_trace_idle, config.live_store.max_trace_live], ['5s', '2s', '5s'])
+        assert.ok(!text.includes('/var/'), 'no path under /var')
+      }
+    }
+  })
+
+  it("the buildpack's default configs are the env-mode rendering of the same templates", async () => {
+    for (const [major, version] of [['2', '2.10.8'], ['3', '3.0.3']]) {
+      const committed = readFileSync(path.join(ROOT, `buildpack/config/tempo-${major}.yaml`), 'utf8')
+      assert.equal(committed, renderTempoConfig({tempoVersion: version}, 'env'), `buildpack/config/tempo-${major}.yaml drifted: run npm run build`)
+    }
+  })
+
+  it('env mode drives every documented variable with its default', () => {
+    const text = renderTempoConfig({tempoVersion: '2.10.8'}, 'env')
+    for (const ref of ['${TEMPO_GRPC_LISTEN_PORT:-9095}', '${TEMPO_STORAGE_TRACE_BY_ID_BACKEND:-s3}', '${TEMPO_STORAGE_WAL_PATH:-/tmp/tempo/wal}', '${TEMPO_STORAGE_S3_BUCKET}',
+      '${TEMPO_STORAGE_S3_ENDPOINT}', '${TEMPO_STORAGE_S3_ACCESS_KEY_ID}', '${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}', '${TEMPO_STORAGE_S3_INSECURE:-false}',
+      '${TEMPO_STORAGE_S3_REGION:-}', '${TEMPO_STORAGE_S3_FORCEPATHSTYLE:-false}', '${TEMPO_RETENTION:-336h}']) {
+      assert.ok(text.includes(ref), ref)
+    }
+  })
+})
+
+describe('generated app', () => {
+  it('scalingo.json declares the variables, generated secrets and the formation', async () => {
+    const answers = await answersFor(S3_ENV, {'container-size': 'L'})
+    const manifest = JSON.parse(renderApp(answers, context).find((f) => f.path === 'scalingo.json')!.content)
+    assert.equal(manifest.name, 'my-tempo')
+    assert.deepEqual(manifest.formation, {web: {amount: 1, size: 'L'}})
+    assert.equal(manifest.env.TEMPO_INGEST_TOKEN.generator, 'secret')
+    assert.equal(manifest.env.TEMPO_QUERY_PASSWORD.generator, 'secret')
+    assert.equal(manifest.env.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY.required, true)
+    assert.equal(manifest.env.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY.value, undefined)
+    assert.equal(manifest.env.TEMPO_VERSION.value, '2.10.8')
+    assert.equal(manifest.env.TEMPO_QUERY_USER.value, 'grafana')
+    // file mode: bucket is in tempo.yaml, not in the environment
+    assert.equal(manifest.env.TEMPO_STORAGE_S3_BUCKET, undefined)
+  })
+
+  it('env mode: no tempo.yaml, every variable in scalingo.json and the README', async () => {
+    const answers = await answersFor(S3_ENV, {'config-mode': 'env'})
+    const files = renderApp(answers, context)
+    assert.equal(files.find((f) => f.path === 'tempo.yaml'), undefined)
+    const manifest = JSON.parse(files.find((f) => f.path === 'scalingo.json')!.content)
+    assert.equal(manifest.env.TEMPO_STORAGE_S3_BUCKET.value, 'my-traces')
+    const readme = files.find((f) => f.path === 'README.md')!.content
+    for (const name of ['TEMPO_STORAGE_S3_BUCKET', 'TEMPO_STORAGE_S3_ENDPOINT', 'TEMPO_GRPC_LISTEN_PORT', 'TEMPO_RETENTION', 'TEMPO_INGEST_TOKEN']) assert.ok(readme.includes(`\`${name}\``), name)
+  })
+
+  it('no generated file but .env holds a secret; .env is 0600 and ignored by git', async () => {
+    const answers = await answersFor(S3_ENV)
+    const files = planScaffold(answers, context)
+    const secrets = secretValues(answers)
+    assert.equal(secrets.length, 4)
+    for (const file of files.filter((f) => f.path !== '.env')) for (const secret of secrets) assert.ok(!file.content.includes(secret), `${file.path} leaks a secret`)
+    const dotEnv = renderDotEnv(answers)
+    assert.equal(dotEnv.mode, 0o600)
+    for (const secret of secrets) assert.ok(dotEnv.content.includes(secret))
+    assert.match(files.find((f) => f.path === '.gitignore')!.content, /^\.env$/m)
+  })
+
+  it('.buildpacks points at the buildpack URL; README points to check', async () => {
+    const files = renderApp(await answersFor(S3_ENV), context)
+    assert.equal(files.find((f) => f.path === '.buildpacks')!.content.trim(), context.buildpackUrl)
+    assert.match(files.find((f) => f.path === 'README.md')!.content, /create-tempo-scalingo check/)
+  })
+
+  it('the answers file keeps non-secret answers and a hash of each generated file', async () => {
+    const answers = await answersFor(S3_ENV)
+    const files = planScaffold(answers, context)
+    const doc = JSON.parse(files.find((f) => f.path === '.tempo-scalingo.json')!.content)
+    assert.equal(doc.cliVersion, '1.2.3')
+    assert.equal(doc.answers.bucket, 'my-traces')
+    assert.equal(doc.answers.secretKey, undefined)
+    assert.equal(doc.answers.ingestToken, undefined)
+    assert.deepEqual(Object.keys(doc.files).sort(), ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml'])
+    assert.match(doc.files['tempo.yaml'], /^[0-9a-f]{64}$/)
+  })
+})

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {UsageError} from '../../src/lib/errors.js'
+import {redact} from '../../src/lib/output.js'
+import {resolveAnswers, type Sources} from '../../src/lib/resolve.js'
+import {publicAnswers, SETTINGS, setting} from '../../src/lib/settings.js'
+import * as v from '../../src/lib/validate.js'
+
+const base = (over: Partial<Sources> = {}): Sources => ({flags: {}, env: {}, context: {directoryName: 'my-tempo'}, needSecrets: true, ...over})
+const LOCAL = {TEMPO_STORAGE_TRACE_BY_ID_BACKEND: 'local'}
+
+describe('validators', () => {
+  const cases: [string, v.Validator, string[], string[]][] = [
+    ['bucket', v.bucket, ['my-traces', 'abc', 'a.b-c', 'x'.repeat(63)], ['ab', 'My_Bucket', '-abc', 'abc-', 'a..b', 'a.-b', '192.168.1.1', 'x'.repeat(64)]],
+    ['endpoint', v.endpoint, ['s3.fr-par.scw.cloud', 'minio.local:9000', 'https://s3.example.com', '127.0.0.1:9000'], ['s3.example.com/bucket', 'host:0', 'host:70000', '', 'a b']],
+    ['port', v.port, ['1', '9095', '65535'], ['0', '65536', '-1', '9095.5', 'abc']],
+    ['duration', v.duration, ['336h', '90m', '1h30m', '1.5h'], ['14d', '336', 'h', '0h', '-1h']],
+    ['semver', v.semver, ['2.10.8', 'v2.4.0', '3.0.3', '2.11.0'], ['2.10', 'latest', '1.5.0', '4.0.0', '2.10.8-rc1']],
+    ['appName', v.appName, ['my-tempo', 'tempo-prod-01'], ['My-Tempo', 'tempo', 'my_tempo', '1tempo', 'my-tempo-', 'my--tempo']],
+    ['absolutePath', v.absolutePath, ['/tmp/tempo/wal'], ['tmp/wal', '/tmp/a b', '/tmp/$x']],
+  ]
+  for (const [name, validate, good, bad] of cases) {
+    it(`${name}: accepts ${good.length} good values and rejects ${bad.length} bad ones with a message`, () => {
+      for (const value of good) assert.equal(validate(value), undefined, `${value} should be valid`)
+      for (const value of bad) assert.match(validate(value) ?? '', /\w/, `${value} should be invalid`)
+    })
+  }
+
+  it('the gRPC port cannot take a port Tempo or the proxy already uses', () => {
+    for (const port of ['3200', '4317', '4318', '7946']) assert.match(setting('grpcPort').validate!(port)!, /taken by/)
+    assert.equal(setting('grpcPort').validate!('9095'), undefined)
+  })
+})
+
+describe('resolution', () => {
+  it('flag > env > answers file > default', async () => {
+    const flags = {retention: '24h'}
+    const env = {TEMPO_RETENTION: '48h', TEMPO_GRPC_LISTEN_PORT: '9096', ...LOCAL}
+    const saved = {retention: '72h', grpcPort: '9097', walPath: '/data/wal'}
+    const {answers, origins} = await resolveAnswers(base({flags, env, saved}))
+    assert.deepEqual([answers.retention, origins.retention], ['24h', 'flag'])
+    assert.deepEqual([answers.grpcPort, origins.grpcPort], ['9096', 'env'])
+    assert.deepEqual([answers.walPath, origins.walPath], ['/data/wal', 'answers file'])
+    assert.deepEqual([answers.tempoVersion, origins.tempoVersion], ['2.10.8', 'default'])
+    assert.equal(answers.appName, 'my-tempo')
+  })
+
+  it('an empty env var counts as unset', async () => {
+    const {answers} = await resolveAnswers(base({env: {...LOCAL, TEMPO_RETENTION: ''}}))
+    assert.equal(answers.retention, '336h')
+  })
+
+  it('lists every missing required value at once, naming flag and env var', async () => {
+    await assert.rejects(resolveAnswers(base()), (error: UsageError) => {
+      assert.equal(error.exitCode, 2)
+      for (const s of ['--bucket (TEMPO_STORAGE_S3_BUCKET)', '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)', '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)']) assert.ok(error.message.includes(s), s)
+      return true
+    })
+  })
+
+  it('reports every invalid value with the flag, env var and the rule, never echoing a secret', async () => {
+    const env = {TEMPO_STORAGE_S3_BUCKET: 'Bad_Bucket', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'key', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret'}
+    const flags = {'grpc-port': '4318', 'ingest-token': 'short-secret-x'}
+    await assert.rejects(resolveAnswers(base({env, flags})), (error: UsageError) => {
+      assert.match(error.message, /--bucket \(TEMPO_STORAGE_S3_BUCKET\): "Bad_Bucket" .*lowercase/)
+      assert.match(error.message, /--grpc-port \(TEMPO_GRPC_LISTEN_PORT\): "4318" port 4318 is taken by the OTLP HTTP receiver/)
+      assert.match(error.message, /--ingest-token \(TEMPO_INGEST_TOKEN\): credentials are at least 16/)
+      assert.ok(!error.message.includes('short-secret-x'))
+      return true
+    })
+  })
+
+  it('strips a scheme from the endpoint with a warning, and a leading v from the version', async () => {
+    const {answers, warnings} = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's', TEMPO_VERSION: 'v3.0.3'}, flags: {endpoint: 'https://minio.example.com:9000/'}}))
+    assert.equal(answers.endpoint, 'minio.example.com:9000')
+    assert.equal(answers.tempoVersion, '3.0.3')
+    assert.match(warnings.join(), /scheme was removed/)
+  })
+
+  it('the S3 provider preset fills endpoint and region; S3 settings vanish for local storage', async () => {
+    const s3 = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'}, flags: {'s3-provider': 'ovh-gra'}}))
+    assert.equal(s3.answers.endpoint, 's3.gra.io.cloud.ovh.net')
+    assert.equal(s3.answers.s3Region, 'gra')
+    const local = await resolveAnswers(base({env: LOCAL}))
+    assert.equal(local.answers.bucket, undefined)
+    assert.equal(local.answers.endpoint, undefined)
+  })
+
+  it('generates distinct random credentials when none are given; a given one is kept', async () => {
+    const a = await resolveAnswers(base({env: LOCAL}))
+    const b = await resolveAnswers(base({env: {...LOCAL, TEMPO_QUERY_PASSWORD: 'my-own-password-123456'}}))
+    assert.match(a.answers.ingestToken, /^[A-Za-z0-9_-]{43}$/)
+    assert.notEqual(a.answers.ingestToken, b.answers.ingestToken)
+    assert.equal(a.origins.ingestToken, 'generated')
+    assert.equal(b.answers.queryPassword, 'my-own-password-123456')
+  })
+
+  it('without needSecrets (update), no secret is required nor generated', async () => {
+    const {answers} = await resolveAnswers(base({needSecrets: false, env: {TEMPO_STORAGE_S3_BUCKET: 'b-1'}}))
+    assert.equal(answers.accessKey, undefined)
+    assert.equal(answers.ingestToken, undefined)
+  })
+
+  it('asks on a TTY for what flags and env did not give, with the default suggested', async () => {
+    const asked: string[] = []
+    const {answers} = await resolveAnswers(base({env: {TEMPO_VERSION: '3.0.3'}}), async (s, _a, suggested) => {
+      asked.push(s.name)
+      if (s.name === 'storage') return 'local'
+      return suggested ?? ''
+    })
+    assert.ok(!asked.includes('tempoVersion'), 'env-given values are not asked')
+    assert.ok(asked.includes('appName') && asked.includes('storage') && asked.includes('configMode'))
+    assert.ok(!asked.includes('bucket'), 'S3 questions are skipped for local storage')
+    assert.ok(!asked.includes('ingestToken'), 'credentials are generated unless the user declines')
+    assert.equal(answers.storage, 'local')
+  })
+
+  it('the answers file never holds a secret', async () => {
+    const {answers} = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'}}))
+    const kept = publicAnswers(answers)
+    for (const s of SETTINGS.filter((x) => x.secret)) assert.equal(kept[s.name], undefined, s.name)
+    assert.equal(kept.bucket, 'b-1')
+  })
+})
+
+describe('redaction', () => {
+  it('replaces every occurrence of every secret', () => {
+    assert.equal(redact('a=s3cr3t b=s3cr3t c=tok', ['s3cr3t', 'tok', '']), 'a=******** b=******** c=********')
+  })
+})
