@@ -1,4 +1,8 @@
 // Git operations through simple-git (lazy-loaded: it is not needed by --help).
+import {spawn} from 'node:child_process'
+
+import {CliError, EXIT} from './errors.js'
+
 export async function initAndCommit(dir: string, message: string): Promise<void> {
   const {simpleGit} = await import('simple-git')
   const git = simpleGit(dir)
@@ -8,4 +12,95 @@ export async function initAndCommit(dir: string, message: string): Promise<void>
   const identity = await git.raw(['config', '--get', 'user.email']).catch(() => '')
   const env = identity.trim() ? [] : ['-c', 'user.name=create-tempo-scalingo', '-c', 'user.email=create-tempo-scalingo@localhost']
   await git.raw([...env, 'commit', '--quiet', '--no-verify', '-m', message])
+}
+
+export const REMOTE = 'scalingo'
+
+export const scalingoGitUrl = (app: string, region: string): string => `git@ssh.${region}.scalingo.com:${app}.git`
+
+export interface DeployOptions {
+  dir: string
+  app: string
+  region: string
+  /** Replaces Scalingo's git URL (mirrors, tests). */
+  remoteUrl?: string
+  allowDirty?: boolean
+  log: (line: string) => void
+  /** Receives git's own output as it comes (progress, `remote:` lines). */
+  stream?: (chunk: string) => void
+}
+
+export interface DeployResult {
+  remote: string
+  remoteUrl: string
+  /** What happened to the `scalingo` remote before the push. */
+  remoteChange: 'added' | 'updated' | 'unchanged'
+  commit: string
+  branch: string
+}
+
+/** Adds or fixes the `scalingo` remote, then pushes HEAD to its master. */
+export async function deployApp(options: DeployOptions): Promise<DeployResult> {
+  const {dir, app, region, allowDirty = false, log, stream = (chunk) => process.stderr.write(chunk)} = options
+  const remoteUrl = options.remoteUrl || scalingoGitUrl(app, region)
+  const {simpleGit} = await import('simple-git')
+  const git = simpleGit(dir)
+
+  if (!(await git.checkIsRepo().catch(() => false))) {
+    throw new CliError(`${dir} is not a git repository: run \`git init && git add . && git commit -m "Tempo on Scalingo"\` first.`, EXIT.usage)
+  }
+  const commit = (await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim()
+  if (!commit) throw new CliError('Nothing to deploy: this repository has no commit yet. Commit the app first (`git add . && git commit -m "Tempo on Scalingo"`).', EXIT.usage)
+  const branch = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim()
+
+  const status = await git.status()
+  if (!status.isClean()) {
+    const files = status.files.map((f) => `  ${f.working_dir === '?' ? '??' : `${f.index}${f.working_dir}`.trim()} ${f.path}`)
+    const list = files.length > 10 ? [...files.slice(0, 10), `  … and ${files.length - 10} more`] : files
+    if (!allowDirty) {
+      throw new CliError(`The working tree has uncommitted changes, which would not be deployed:\n${list.join('\n')}\nCommit them (\`git add -A && git commit\`), or pass --allow-dirty to push the last commit anyway.`)
+    }
+    log(`Uncommitted changes are not deployed (--allow-dirty): pushing ${commit.slice(0, 7)}.`)
+  }
+
+  const remotes = await git.getRemotes(true)
+  const current = remotes.find((r) => r.name === REMOTE)
+  let remoteChange: DeployResult['remoteChange'] = 'unchanged'
+  if (!current) {
+    await git.addRemote(REMOTE, remoteUrl)
+    remoteChange = 'added'
+    log(`Added git remote ${REMOTE} → ${remoteUrl}`)
+  } else if (current.refs.push !== remoteUrl || current.refs.fetch !== remoteUrl) {
+    await git.remote(['set-url', REMOTE, remoteUrl])
+    remoteChange = 'updated'
+    log(`Changed git remote ${REMOTE}: ${current.refs.push || current.refs.fetch} → ${remoteUrl}`)
+  }
+
+  log(`Pushing ${branch === 'HEAD' ? commit.slice(0, 7) : branch} (${commit.slice(0, 7)}) to ${REMOTE} master…`)
+  await push(dir, stream)
+  log(`Pushed ${commit.slice(0, 7)} to ${app} (${region}).`)
+  return {remote: REMOTE, remoteUrl, remoteChange, commit, branch}
+}
+
+// Spawned rather than run through simple-git so that git's output streams as it comes.
+// A full destination ref works from a detached HEAD too.
+function push(dir: string, stream: (chunk: string) => void): Promise<void> {
+  const args = ['push', ...(process.stderr.isTTY ? ['--progress'] : []), REMOTE, 'HEAD:refs/heads/master']
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, GIT_TERMINAL_PROMPT: '0'}})
+    let output = ''
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString()
+      output += text
+      stream(text)
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    child.on('error', (error) => reject(new CliError(`Cannot run git: ${error.message}`)))
+    child.on('close', (code) => {
+      if (code === 0) return resolve()
+      const lines = output.split(/\r?\n|\r/).filter((line) => /^(remote:|error:|fatal:|\s*!|hint:)/.test(line.trim())).map((line) => `  ${line.trim()}`)
+      reject(new CliError(`git push to ${REMOTE} was rejected (exit ${code}):\n${(lines.length > 0 ? lines : [`  ${output.trim()}`]).join('\n')}`))
+    })
+  })
 }

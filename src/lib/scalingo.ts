@@ -1,0 +1,309 @@
+// Puts the app's variables on Scalingo: through the API (SCALINGO_API_TOKEN, the CI path),
+// else through the `scalingo` CLI, else by printing the commands to run. Values never go
+// to a child's argv nor to the output.
+import {spawn} from 'node:child_process'
+import {constants} from 'node:fs'
+import {access} from 'node:fs/promises'
+import path from 'node:path'
+
+import {readAnswersFile, readDotEnv} from './answers.js'
+import {CliError, EXIT, UsageError} from './errors.js'
+import {REDACTED, redact} from './output.js'
+import {type Answers, appVariables, setting, SETTINGS} from './settings.js'
+
+export interface Variable {
+  name: string
+  value: string
+  secret: boolean
+}
+
+export type Log = (line: string) => void
+
+export type Method = 'api' | 'cli' | 'dry-run'
+
+export interface SetVariablesOptions {
+  app: string
+  region: string
+  variables: readonly Variable[]
+  log: Log
+  dryRun?: boolean
+  /** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
+  env?: NodeJS.ProcessEnv
+}
+
+export interface SetVariablesResult {
+  method: Method
+  app: string
+  region: string
+  /** What was set (or would be, for a dry run), secrets redacted. */
+  variables: Variable[]
+}
+
+export interface Target {
+  app: string
+  region: string
+  /** The app's answers file, when there is one. */
+  answers?: Answers
+}
+
+/**
+ * The app and region to act on: given values (flag or env), else the answers file of the
+ * app at `dir`, which is required when `needAnswers` or when no app name is given.
+ */
+export async function appTarget(dir: string, given: {app?: string; region?: string}, cliVersion: string, needAnswers: boolean): Promise<Target> {
+  let answers: Answers | undefined
+  try {
+    answers = (await readAnswersFile(dir, cliVersion)).answers
+  } catch (error) {
+    if (needAnswers || !given.app) throw error
+  }
+  const app = given.app || answers?.appName
+  const region = given.region || answers?.region || 'osc-fr1'
+  if (!app) throw new UsageError('No app name: pass --app (or set SCALINGO_APP).')
+  for (const [name, value] of [['appName', app], ['region', region]] as const) {
+    const s = setting(name)
+    const error = s.validate?.(value)
+    if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
+  }
+  return {app, region, answers}
+}
+
+/** A variable as logs and --json show it: secrets redacted. */
+export const redacted = (v: Variable): Variable => (v.secret ? {...v, value: REDACTED} : v)
+
+/**
+ * The variables the app needs, from its answers plus secrets taken from the environment
+ * (the buildpack's own names) or else the app's .env. Exit 2 naming every missing secret.
+ */
+export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
+  const dotEnv = await readDotEnv(dir)
+  const merged: Answers = {...answers}
+  for (const s of SETTINGS) {
+    if (!s.secret) continue
+    const value = env[s.env] || dotEnv[s.env]
+    if (value) merged[s.name] = value
+  }
+  const all = appVariables(merged)
+  const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
+  if (missing.length > 0) {
+    throw new CliError(`No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`, EXIT.usage)
+  }
+  // An empty optional value (e.g. no S3 region) means "not set": Scalingo refuses empty values.
+  return all.filter((v) => v.value !== '').map((v) => ({name: v.name, value: v.value as string, secret: v.secret}))
+}
+
+export async function setAppVariables(options: SetVariablesOptions): Promise<SetVariablesResult> {
+  const {app, region, variables, log, dryRun = false, env = process.env} = options
+  const result = (method: Method): SetVariablesResult => ({method, app, region, variables: variables.map(redacted)})
+  if (dryRun) {
+    log(`Would set ${variables.length} variables on ${app} (${region}):`)
+    for (const v of variables.map(redacted)) log(`  ${v.name}=${v.value}`)
+    return result('dry-run')
+  }
+  if (env.SCALINGO_API_TOKEN) {
+    await setThroughApi({app, region, variables, log, env, token: env.SCALINGO_API_TOKEN})
+    return result('api')
+  }
+  const cli = await findOnPath('scalingo', env.PATH ?? '')
+  if (cli) {
+    await setThroughCli({app, region, variables, log, cli})
+    return result('cli')
+  }
+  throw new CliError(instructions(app, region, variables), EXIT.failure)
+}
+
+/** The commands a user can run by hand, secrets as placeholders. */
+export function instructions(app: string, region: string, variables: readonly Variable[]): string {
+  const lines = variables.map((v) => `  ${v.name}=${v.secret ? `<${v.name}>` : shellQuote(v.value)}`)
+  return [
+    'Neither SCALINGO_API_TOKEN nor the `scalingo` CLI is available: nothing was set. Either',
+    '- set SCALINGO_API_TOKEN (create one at https://dashboard.scalingo.com/account/tokens) and run this again, or',
+    '- install the Scalingo CLI (https://doc.scalingo.com/tools/cli/start), log in and run this again, or',
+    '- run, replacing each <placeholder> with its value from the app\'s .env:',
+    '',
+    `scalingo --region ${region} --app ${app} env-set \\`,
+    lines.join(' \\\n'),
+    '',
+    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` reads the values from the .env instead.)`,
+  ].join('\n')
+}
+
+const shellQuote = (value: string): string => (/^[\w.,:/@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
+
+async function findOnPath(command: string, searchPath: string): Promise<string | undefined> {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, command)
+    try {
+      await access(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not in this directory
+    }
+  }
+}
+
+// --- API path -------------------------------------------------------------------------
+
+const MAX_RETRIES = 4
+const MAX_WAIT_S = 30
+
+interface ApiContext {
+  app: string
+  region: string
+  variables: readonly Variable[]
+  log: Log
+  env: NodeJS.ProcessEnv
+  token: string
+}
+
+const baseUrl = (value: string): string => (/^https?:\/\//.test(value) ? value : `https://${value}`).replace(/\/+$/, '')
+
+async function setThroughApi(context: ApiContext): Promise<void> {
+  const {app, region, variables, log, env, token} = context
+  const authUrl = baseUrl(env.SCALINGO_AUTH_URL || 'https://auth.scalingo.com')
+  const apiUrl = baseUrl(env.SCALINGO_API_URL || `https://api.${region}.scalingo.com`)
+  const secrets = [token, ...variables.map((v) => v.value)]
+  const clean = (text: string) => redact(text, secrets)
+
+  log(`Setting ${variables.length} variables on ${app} (${region}) through the Scalingo API…`)
+  const exchange = await request(`${authUrl}/v1/tokens/exchange`, {
+    method: 'POST',
+    headers: {Accept: 'application/json', Authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`},
+  }, log)
+  if (exchange.status === 401) {
+    throw new CliError(`SCALINGO_API_TOKEN was refused by ${authUrl} (401): it is wrong, revoked or expired. Create a token at https://dashboard.scalingo.com/account/tokens.`)
+  }
+  if (!exchange.ok) throw unexpected('exchanging SCALINGO_API_TOKEN', exchange, clean)
+  const bearer = (parse(exchange.body) as {token?: unknown} | undefined)?.token
+  if (typeof bearer !== 'string' || bearer === '') throw new CliError(`${authUrl} answered the token exchange without a bearer token.`)
+  secrets.push(bearer)
+
+  const url = `${apiUrl}/v1/apps/${encodeURIComponent(app)}/variables`
+  const put = await request(url, {
+    method: 'PUT',
+    headers: {Accept: 'application/json', 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}`},
+    body: JSON.stringify({variables: variables.map(({name, value}) => ({name, value}))}),
+  }, log)
+  if (put.status === 401) throw new CliError(`The Scalingo API (${apiUrl}) refused the bearer obtained from SCALINGO_API_TOKEN (401): check that the token belongs to an account with access to ${app}.`)
+  if (put.status === 404) throw new CliError(`No app "${app}" in region ${region} (404 from ${apiUrl}), or the token's account cannot see it: create it with \`scalingo create ${app} --region ${region}\`, or pass the right --app/--region.`)
+  if (put.status === 422) throw new CliError(`The Scalingo API refused the variables (422): ${clean(describe422(put.body))}.`)
+  if (!put.ok) throw unexpected(`setting the variables of ${app}`, put, clean)
+  for (const v of variables) log(`  ✔ ${v.name}`)
+  log(`Set ${variables.length} variables on ${app}. Restart the app (or deploy) to apply them.`)
+}
+
+interface Answer {
+  status: number
+  ok: boolean
+  body: string
+}
+
+/** One HTTP request; 429 is retried after Retry-After (or a doubling pause), a bounded number of times. */
+async function request(url: string, init: RequestInit, log: Log): Promise<Answer> {
+  for (let attempt = 0; ; attempt++) {
+    let response: Response
+    try {
+      response = await fetch(url, init)
+    } catch (error) {
+      const cause = (error as {cause?: {message?: string}}).cause?.message ?? (error as Error).message
+      throw new CliError(`Cannot reach ${new URL(url).origin}: ${cause}.`)
+    }
+    const body = await response.text()
+    if (response.status !== 429) return {status: response.status, ok: response.ok, body}
+    if (attempt >= MAX_RETRIES) {
+      throw new CliError(`The Scalingo API is still rate limiting after ${MAX_RETRIES + 1} attempts (429): wait a minute and run this again.`)
+    }
+    const wait = retryAfter(response.headers.get('retry-after')) ?? 2 ** attempt
+    log(`Rate limited by ${new URL(url).host} (429): retrying in ${wait}s…`)
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+  }
+}
+
+/** Seconds to wait from a Retry-After header (seconds or HTTP date), capped. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : Math.ceil((Date.parse(header) - now) / 1000)
+  if (Number.isNaN(seconds)) return undefined
+  return Math.min(Math.max(seconds, 0), MAX_WAIT_S)
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Scalingo's 422 body: {"errors": {"field": ["message", ...]}} (or {"error": "..."}). */
+export function describe422(body: string): string {
+  const doc = parse(body) as {errors?: Record<string, unknown>; error?: unknown} | undefined
+  if (doc?.errors && typeof doc.errors === 'object') {
+    return Object.entries(doc.errors).map(([field, messages]) => `${field} ${([] as unknown[]).concat(messages).join(', ')}`).join('; ')
+  }
+  if (typeof doc?.error === 'string') return doc.error
+  return body.trim().slice(0, 300) || 'no details given'
+}
+
+function unexpected(what: string, answer: Answer, clean: (text: string) => string): CliError {
+  return new CliError(`Unexpected answer from Scalingo while ${what}: HTTP ${answer.status} ${clean(answer.body.trim().slice(0, 300))}`)
+}
+
+// --- CLI path -------------------------------------------------------------------------
+
+interface CliContext {
+  app: string
+  region: string
+  variables: readonly Variable[]
+  log: Log
+  cli: string
+}
+
+/** The variables as a .env document, as the Scalingo CLI's `env-set --file -` parses it. */
+export function dotEnvDocument(variables: readonly Variable[]): string {
+  return variables.map(({name, value}) => `${name}=${dotEnvQuote(value)}`).join('\n') + '\n'
+}
+
+// Single quotes are literal; otherwise double quotes with the escapes the parser undoes.
+function dotEnvQuote(value: string): string {
+  if (!value.includes("'") && !value.includes('\n')) return `'${value}'`
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n')}"`
+}
+
+// `env-set --file -` (Scalingo CLI >= 1.29) reads a .env document on stdin, so no value is
+// ever on the child's command line. The CLI prints "NAME has been set to 'VALUE'." lines:
+// those, and any other line holding a value, are never shown.
+async function setThroughCli(context: CliContext): Promise<void> {
+  const {app, region, variables, log, cli} = context
+  const args = ['--region', region, '--app', app, 'env-set', '--file', '-']
+  log(`Setting ${variables.length} variables on ${app} (${region}) with \`scalingo ${args.join(' ')}\` (values on stdin)…`)
+  const {code, output} = await run(cli, args, dotEnvDocument(variables))
+  const values = variables.map((v) => v.value).filter((value) => value.length > 0)
+  const visible = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '' && !/ has been set to /.test(line) && !values.some((value) => line.includes(value)))
+  if (code !== 0) {
+    const hint = visible.some((line) => /flag provided but not defined|--file/.test(line))
+      ? '\nThis Scalingo CLI is too old to read variables from stdin: upgrade it (>= 1.29), or set SCALINGO_API_TOKEN to use the API.'
+      : ''
+    throw new CliError(`\`scalingo env-set\` failed (exit ${code}):\n${visible.map((line) => `  ${line}`).join('\n')}${hint}`)
+  }
+  for (const line of visible) log(`  ${line}`)
+  for (const v of variables) log(`  ✔ ${v.name}`)
+}
+
+function run(command: string, args: string[], input: string): Promise<{code: number | null; output: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {stdio: ['pipe', 'pipe', 'pipe']})
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('error', (error) => reject(new CliError(`Cannot run ${command}: ${error.message}`)))
+    child.on('close', (code) => resolve({code, output}))
+    // A CLI that exits before reading stdin must not crash us with EPIPE.
+    child.stdin.on('error', () => {})
+    child.stdin.end(input)
+  })
+}
