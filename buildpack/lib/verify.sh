@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Build-time check of the Tempo config the app will start with.
+# Needs log.sh, env.sh, config.sh.
+
+readonly VERIFY_TIMEOUT=120
+
+# verify_config TEMPO_BIN BUILD_DIR CONFIG_DIR PRIVATE_DIR VERSION
+# Resolves the config as the launcher does at start and runs Tempo's own
+# -config.verify on it with the app's env vars. Fails the build if Tempo
+# rejects it, with hints for well-known mistakes.
+verify_config() {
+  local tempo_bin="$1" build_dir="$2" config_dir="$3" private_dir="$4" version="$5"
+  local major placeholders=() name out rc=0
+  major="$(tempo_major "$version")"
+
+  # Shadows any inherited value: resolve_tempo_config must see the build's one.
+  local TEMPO_CONFIG_YAML
+  # shellcheck disable=SC2034 # read by resolve_tempo_config
+  TEMPO_CONFIG_YAML="$(build_env TEMPO_CONFIG_YAML)"
+  resolve_tempo_config "$build_dir" "$config_dir" "$private_dir" "$version" ||
+    die "This buildpack has no default config for Tempo ${major}.x: add a tempo.yaml at the app root or set TEMPO_CONFIG_YAML"
+  info "Config: $TEMPO_CONFIG_LEVEL"
+
+  if [[ "$TEMPO_CONFIG_LEVEL" == default* ]]; then
+    case "$(build_env TEMPO_STORAGE_TRACE_BY_ID_BACKEND s3)" in
+      local)
+        warn "TEMPO_STORAGE_TRACE_BY_ID_BACKEND=local: traces live on the container's disk,"
+        warn "which is ephemeral: every restart or deploy loses them. Use s3 in production."
+        ;;
+      s3)
+        local missing
+        missing="$(export_build_env && missing_s3_vars)"
+        if [[ -n "$missing" ]]; then
+          warn "Not set yet: ${missing//$'\n'/ }. Tempo will not start without them:"
+          warn "set them before the first start. Checked with placeholders meanwhile."
+          for name in $missing; do placeholders+=("$name=build-placeholder"); done
+        fi
+        ;;
+    esac
+  fi
+
+  out="$(
+    cd "$build_dir" &&
+      export_build_env &&
+      for name in "${placeholders[@]}"; do export "${name?}"; done &&
+      timeout "$VERIFY_TIMEOUT" "$tempo_bin" -config.verify=true -config.expand-env=true \
+        -config.file="$TEMPO_CONFIG_FILE" 2>&1
+  )" || rc=$?
+  if ((rc == 0)); then
+    info "Tempo accepts the config"
+    return 0
+  fi
+  ((rc != 124)) || die "tempo -config.verify did not finish in ${VERIFY_TIMEOUT}s"
+
+  warn "Tempo $version rejects the config ($TEMPO_CONFIG_LEVEL):"
+  # Show the config's name the user knows, not a path of the build machine.
+  out="${out//"$TEMPO_CONFIG_FILE"/$(config_display_name)}"
+  mask_secrets <<<"$out" | indent
+  config_hints "$out" "$TEMPO_CONFIG_FILE" "$major"
+  die "Fix the Tempo config and deploy again."
+}
+
+# Prints how the chosen config is called in messages.
+config_display_name() {
+  case "$TEMPO_CONFIG_LEVEL" in
+    TEMPO_CONFIG_YAML) echo "TEMPO_CONFIG_YAML" ;;
+    tempo.yaml*) echo "tempo.yaml" ;;
+    *) echo "${TEMPO_CONFIG_FILE##*/}" ;;
+  esac
+}
+
+# config_hints TEMPO_OUTPUT CONFIG_FILE MAJOR
+# Prints a fix for every well-known mistake in Tempo's error output. Widely
+# copied example configs use the old storage keys.
+config_hints() {
+  local out="$1" file="$2" major="$3" legacy=0
+  local -a hints=()
+  if [[ "$out" == *"field trace_by_id not found"* ]]; then
+    hints+=("storage.trace_by_id is an old key: use storage.trace (storage.trace_by_id.backend → storage.trace.backend)")
+    legacy=1
+  fi
+  if [[ "$out" == *"field wal not found in type storage."* ]]; then
+    hints+=("storage.wal moved under storage.trace: use storage.trace.wal")
+    legacy=1
+  fi
+  if [[ "$out" == *"field s3 not found in type storage."* ]]; then
+    hints+=("storage.s3 moved under storage.trace: use storage.trace.s3")
+    legacy=1
+  fi
+  # Reported only once the s3 block is in place, so look at the file as well.
+  if [[ "$out" == *"field access_key_id not found"* ]] || grep -Eq '^[[:space:]]*access_key_id[[:space:]]*:' "$file"; then
+    hints+=("access_key_id is an old key: use access_key")
+    legacy=1
+  fi
+  if [[ "$out" == *"field secret_access_key not found"* ]] || grep -Eq '^[[:space:]]*secret_access_key[[:space:]]*:' "$file"; then
+    hints+=("secret_access_key is an old key: use secret_key")
+    legacy=1
+  fi
+  if [[ "$major" -ge 3 && "$out" == *"field ingester not found"* ]]; then
+    hints+=("Tempo 3 has no ingester block: it was replaced by live_store (see the buildpack's config/tempo-3.yaml)")
+  fi
+  if [[ "$major" -le 2 && "$out" == *"field live_store not found"* ]]; then
+    hints+=("live_store is a Tempo 3 block: remove it, or set TEMPO_VERSION to a 3.x release")
+  fi
+  if [[ "$out" == *"CONFIGURATION WARNINGS"* ]]; then
+    hints+=("Tempo ${major}.x treats the configuration warnings above as errors: fix the settings they name")
+  fi
+  ((${#hints[@]} > 0)) || return 0
+
+  warn "Hints:"
+  local hint
+  for hint in "${hints[@]}"; do info "- $hint"; done
+  ((legacy)) || return 0
+  info "The storage section should look like:"
+  indent <<'YAML'
+  storage:
+    trace:
+      backend: s3
+      wal:
+        path: /tmp/tempo/wal
+      s3:
+        bucket: ${TEMPO_STORAGE_S3_BUCKET}
+        endpoint: ${TEMPO_STORAGE_S3_ENDPOINT}
+        access_key: ${TEMPO_STORAGE_S3_ACCESS_KEY_ID}
+        secret_key: ${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}
+YAML
+}

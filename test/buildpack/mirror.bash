@@ -1,0 +1,87 @@
+# Release fixtures and a local download mirror for the buildpack tests.
+# Nothing here reaches the internet: point TEMPO_DOWNLOAD_URL and
+# CADDY_DOWNLOAD_URL at "$MIRROR_URL/tempo" and "$MIRROR_URL/caddy".
+#
+#   build_release_fixtures DIR   real tar.gz archives + checksum files, GitHub layout
+#   start_mirror DIR             serves DIR; sets MIRROR_URL, MIRROR_PID, MIRROR_LOG
+#   stop_mirror
+#   mirror_fail PATH TIMES STATUS   the next TIMES requests of PATH answer STATUS
+#   mirror_reset                 clears injected failures and the access log
+#   mirror_hits PATH             how many requests PATH got since the last reset
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FIXTURE_TEMPO_VERSIONS=(2.4.0 2.10.8 3.0.3)
+FIXTURE_CADDY_VERSION="$(sed -n 's/^readonly DEFAULT_CADDY_VERSION=//p' "$REPO_ROOT/buildpack/lib/build.sh")"
+
+build_release_fixtures() {
+  local out="$1" v dir stage node_bin
+  node_bin="$(command -v node)"
+  for v in "${FIXTURE_TEMPO_VERSIONS[@]}"; do
+    dir="$out/tempo/v$v"
+    stage="$(mktemp -d)"
+    mkdir -p "$dir"
+    cat >"$stage/tempo" <<SH
+#!/bin/sh
+# Test double of Grafana Tempo $v.
+STUB_TEMPO_VERSION=$v
+export STUB_TEMPO_VERSION
+exec "$node_bin" "$REPO_ROOT/test/fixtures/stub-tempo/main.mjs" "\$@"
+SH
+    printf '#!/bin/sh\necho "tempo-cli stub"\n' >"$stage/tempo-cli"
+    printf '#!/bin/sh\necho "tempo-query stub"\n' >"$stage/tempo-query"
+    chmod 0755 "$stage/tempo" "$stage/tempo-cli" "$stage/tempo-query"
+    echo "Test fixture, not Grafana Tempo." >"$stage/LICENSE"
+    echo "# Tempo $v (test fixture)" >"$stage/README.md"
+    echo "# Changelog" >"$stage/CHANGELOG.md"
+    tar -czf "$dir/tempo_${v}_linux_amd64.tar.gz" -C "$stage" tempo tempo-cli tempo-query LICENSE README.md CHANGELOG.md
+    (cd "$dir" && sha256sum "tempo_${v}_linux_amd64.tar.gz" >SHA256SUMS)
+    rm -rf "$stage"
+  done
+
+  v="$FIXTURE_CADDY_VERSION"
+  dir="$out/caddy/v$v"
+  stage="$(mktemp -d)"
+  mkdir -p "$dir"
+  # The real Caddy of the machine, installed through the archive.
+  printf '#!/bin/sh\nexec /usr/bin/caddy "$@"\n' >"$stage/caddy"
+  chmod 0755 "$stage/caddy"
+  echo "Test fixture, not Caddy." >"$stage/LICENSE"
+  echo "# Caddy $v (test fixture)" >"$stage/README.md"
+  tar -czf "$dir/caddy_${v}_linux_amd64.tar.gz" -C "$stage" caddy LICENSE README.md
+  (cd "$dir" && sha512sum "caddy_${v}_linux_amd64.tar.gz" >"caddy_${v}_checksums.txt")
+  rm -rf "$stage"
+}
+
+start_mirror() {
+  local root="$1" state i
+  state="$(mktemp -d)"
+  MIRROR_LOG="$state/access.log"
+  : >"$MIRROR_LOG"
+  # fd 3 closed: bats waits for it otherwise.
+  node "$REPO_ROOT/test/fixtures/mirror-server.mjs" "$root" "$MIRROR_LOG" "$state/port" 3>&- &
+  MIRROR_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "$state/port" ]] && break
+    sleep 0.05
+  done
+  [[ -s "$state/port" ]] || { echo "mirror did not start" >&2; return 1; }
+  MIRROR_URL="http://127.0.0.1:$(<"$state/port")"
+  export MIRROR_URL MIRROR_PID MIRROR_LOG
+}
+
+stop_mirror() {
+  [[ -z "${MIRROR_PID:-}" ]] || kill "$MIRROR_PID" 2>/dev/null || true
+}
+
+mirror_fail() {
+  curl -fsS -X POST "$MIRROR_URL/__fail?path=$1&times=$2&status=$3"
+}
+
+mirror_reset() {
+  curl -fsS -X POST "$MIRROR_URL/__reset"
+  : >"$MIRROR_LOG"
+}
+
+mirror_hits() {
+  grep -c " $1 " "$MIRROR_LOG" || true
+}
