@@ -5,8 +5,9 @@ import {readFileSync} from 'node:fs'
 import {execute} from '@oclif/core'
 
 const manifest = JSON.parse(readFileSync(new URL('../.oclif.manifest.json', import.meta.url), 'utf8'))
-const argv = process.argv.slice(2)
+const first = process.argv[2]
 const passThrough = new Set([...Object.keys(manifest.commands), 'help', '--help', '-h', '--version'])
-const args = argv.length > 0 && passThrough.has(argv[0]) ? argv : ['create', ...argv]
+// oclif reads process.argv again when it reports errors, so the route goes there.
+if (first === undefined || !passThrough.has(first)) process.argv.splice(2, 0, 'create')
 
-await execute({args, dir: import.meta.url})
+await execute({dir: import.meta.url})

@@ -14,7 +14,7 @@ export abstract class BaseCommand extends Command {
     if (process.env.NO_COLOR || this.argv.includes('--no-color')) chalk.level = 0
   }
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     if (error.name === 'ExitPromptError' || error.name === 'AbortPromptError') {
       this.logToStderr('Cancelled.')
       return this.exit(EXIT.cancelled)
@@ -27,9 +27,10 @@ export abstract class BaseCommand extends Command {
       }
       return this.exit(error.exitCode)
     }
-    // oclif's own parse errors (unknown flag, bad option) are usage errors.
-    if (error.oclif?.exit === 2 || error.name === 'CLIError' && /Unexpected argument|Nonexistent flag|Expected --|must be one of/.test(error.message)) {
-      error.oclif = {...error.oclif, exit: EXIT.usage}
+    // oclif's parse errors (unknown flag, extra argument): a usage error, without the whole help page.
+    if ('parse' in error) {
+      this.logToStderr(`${chalk.red('✘ ')}${error.message.split('\n')[0]}\nSee \`${this.config.bin} ${this.id ?? ''} --help\`.`)
+      return this.exit(EXIT.usage)
     }
     return super.catch(error)
   }

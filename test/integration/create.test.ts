@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+
+import {parse} from 'yaml'
+
+import {runCli, tempDir} from '../helpers/cli.js'
+
+const SECRETS = {
+  TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'SCWXXACCESSKEYLEAKCHECK1',
+  TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-key-leak-check-0123456789abcdef',
+  TEMPO_INGEST_TOKEN: 'ingest-token-leak-check-0123456789',
+  TEMPO_QUERY_PASSWORD: 'query-password-leak-check-0123456789',
+}
+const S3_ENV = {...SECRETS, TEMPO_STORAGE_S3_BUCKET: 'my-traces'}
+
+function assertNoSecret(text: string, where: string) {
+  for (const secret of Object.values(SECRETS)) assert.ok(!text.includes(secret), `${where} contains a secret`)
+}
+
+describe('create (non-interactive)', () => {
+  it('--yes scaffolds a committed app whose git history holds no secret', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes'], {cwd: dir, env: S3_ENV})
+    assert.equal(result.code, 0, result.stderr)
+    assertNoSecret(result.stdout + result.stderr, 'output')
+    const app = path.join(dir, 'my-tempo')
+    const files = await readdir(app)
+    for (const f of ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml', '.tempo-scalingo.json', '.env', '.git']) assert.ok(files.includes(f), f)
+    const git = (...args: string[]) => execFileSync('git', args, {cwd: app, encoding: 'utf8'})
+    const tracked = git('ls-files').trim().split('\n')
+    assert.ok(!tracked.includes('.env'), '.env is not tracked')
+    assert.ok(tracked.includes('tempo.yaml'))
+    assert.equal(git('rev-list', '--count', 'HEAD').trim(), '1')
+    assertNoSecret(git('log', '-p', '--all'), 'git history')
+    assert.equal(git('status', '--porcelain').trim(), '', 'the tree is clean after the first commit')
+    const dotEnv = await stat(path.join(app, '.env'))
+    assert.equal(dotEnv.mode & 0o777, 0o600)
+    const envText = await readFile(path.join(app, '.env'), 'utf8')
+    for (const secret of Object.values(SECRETS)) assert.ok(envText.includes(secret), '.env keeps the secrets')
+    assert.equal((await stat(app)).mode & 0o077, 0o055 & ~process.umask(), 'app dir has normal permissions')
+    assert.deepEqual((await readdir(dir)).sort(), ['my-tempo'], 'no staging dir left behind')
+  })
+
+  it('--json prints one document, secrets redacted', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes', '--json', '--no-git'], {cwd: dir, env: S3_ENV})
+    assert.equal(result.code, 0, result.stderr)
+    const doc = JSON.parse(result.stdout)
+    assertNoSecret(result.stdout, 'JSON')
+    assert.equal(doc.directory, path.join(dir, 'my-tempo'))
+    assert.ok(doc.files.some((f: {path: string}) => f.path === 'tempo.yaml'))
+    assert.deepEqual(doc.variables.find((v: {name: string}) => v.name === 'TEMPO_INGEST_TOKEN'), {name: 'TEMPO_INGEST_TOKEN', value: '<redacted>'})
+    assert.equal(doc.answers.bucket, 'my-traces')
+    assert.ok(Array.isArray(doc.nextSteps))
+  })
+
+  it('missing required values: exit 2 naming each flag and env var, nothing written', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes'], {cwd: dir})
+    assert.equal(result.code, 2)
+    for (const s of ['--bucket (TEMPO_STORAGE_S3_BUCKET)', '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)', '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)']) assert.ok(result.stderr.includes(s), s)
+    assert.doesNotMatch(result.stderr, /at .*\.js:\d+/, 'no stack trace')
+    assert.deepEqual(await readdir(dir), [])
+  })
+
+  it('without a TTY it never waits for input, even without --yes', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--storage', 'local', '--no-git'], {cwd: dir})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /lost at each restart/)
+  })
+
+  it('invalid values: exit 2 with the rule, the flag and the env var', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes', '--bucket', 'Bad_Bucket', '--grpc-port', '70000', '--retention', '14d', '--tempo-version', 'latest'], {cwd: dir, env: SECRETS})
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /--bucket \(TEMPO_STORAGE_S3_BUCKET\): "Bad_Bucket"/)
+    assert.match(result.stderr, /--grpc-port \(TEMPO_GRPC_LISTEN_PORT\): "70000" ports are whole numbers/)
+    assert.match(result.stderr, /--retention \(TEMPO_RETENTION\): "14d" durations/)
+    assert.match(result.stderr, /--tempo-version \(TEMPO_VERSION\): "latest" versions are x.y.z/)
+    assert.deepEqual(await readdir(dir), [])
+  })
+
+  it('an unknown flag is a usage error (exit 2)', async () => {
+    const result = await runCli(['my-tempo', '--yes', '--bukket', 'x'], {cwd: await tempDir()})
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /Nonexistent flag: --bukket/)
+    assert.doesNotMatch(result.stderr + result.stdout, /at .*\.js:\d+/, 'no stack trace')
+  })
+
+  it('refuses a non-empty directory, listing the conflicts; --force keeps unrelated files', async () => {
+    const dir = await tempDir()
+    const app = path.join(dir, 'my-tempo')
+    await mkdir(app)
+    await writeFile(path.join(app, 'README.md'), 'mine\n')
+    await writeFile(path.join(app, 'notes.txt'), 'keep me\n')
+    const refused = await runCli(['my-tempo', '--yes', '--storage', 'local'], {cwd: dir})
+    assert.equal(refused.code, 2)
+    assert.match(refused.stderr, /not empty .*README\.md.*--force/s)
+    assert.equal(await readFile(path.join(app, 'README.md'), 'utf8'), 'mine\n')
+    assert.deepEqual((await readdir(app)).sort(), ['README.md', 'notes.txt'])
+    const forced = await runCli(['my-tempo', '--yes', '--storage', 'local', '--force'], {cwd: dir})
+    assert.equal(forced.code, 0, forced.stderr)
+    assert.equal(await readFile(path.join(app, 'notes.txt'), 'utf8'), 'keep me\n')
+    assert.match(await readFile(path.join(app, 'README.md'), 'utf8'), /Grafana Tempo/)
+    assert.deepEqual((await readdir(dir)).sort(), ['my-tempo'])
+  })
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes', '--dry-run'], {cwd: dir, env: S3_ENV})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /tempo\.yaml/)
+    assert.match(result.stdout, /\.env .*mode 600/)
+    assertNoSecret(result.stdout, 'dry-run output')
+    assert.deepEqual(await readdir(dir), [])
+  })
+
+  it('env mode, Tempo 3: no tempo.yaml; the generated config passes the key check', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['my-tempo', '--yes', '--config-mode', 'env', '--tempo-version', '3.0.3', '--no-git'], {cwd: dir, env: S3_ENV})
+    assert.equal(result.code, 0, result.stderr)
+    const files = await readdir(path.join(dir, 'my-tempo'))
+    assert.ok(!files.includes('tempo.yaml'))
+    const manifest = JSON.parse(await readFile(path.join(dir, 'my-tempo', 'scalingo.json'), 'utf8'))
+    assert.equal(manifest.env.TEMPO_VERSION.value, '3.0.3')
+    assert.equal(manifest.env.TEMPO_STORAGE_S3_BUCKET.value, 'my-traces')
+  })
+
+  it('the default app name is the directory name; tempo.yaml is valid YAML', async () => {
+    const dir = await tempDir()
+    const result = await runCli(['tempo-prod', '--yes', '--no-git'], {cwd: dir, env: S3_ENV})
+    assert.equal(result.code, 0, result.stderr)
+    const answers = JSON.parse(await readFile(path.join(dir, 'tempo-prod', '.tempo-scalingo.json'), 'utf8'))
+    assert.equal(answers.answers.appName, 'tempo-prod')
+    assert.equal(parse(await readFile(path.join(dir, 'tempo-prod', 'tempo.yaml'), 'utf8')).storage.trace.s3.bucket, 'my-traces')
+  })
+
+  it('--help lists every setting with its env var', async () => {
+    const result = await runCli(['--help'])
+    assert.equal(result.code, 0)
+    const create = await runCli(['create', '--help'])
+    for (const s of ['--bucket', 'TEMPO_STORAGE_S3_BUCKET', '--tempo-version', '--config-mode', '--dry-run', '--[no-]git']) assert.ok(create.stdout.includes(s), s)
+  })
+})
