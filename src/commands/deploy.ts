@@ -28,8 +28,8 @@ export default class Deploy extends BaseCommand {
       region: target.region,
       remoteUrl: flags['remote-url'],
       allowDirty: flags['allow-dirty'],
-      // git's output and our progress go to stderr: with --json, stdout holds the document alone.
-      log: (line) => (this.jsonEnabled() ? this.logToStderr(line) : this.log(line)),
+      // With --json, stdout holds the document alone (and oclif's logToStderr is muted).
+      log: (line) => (this.jsonEnabled() ? process.stderr.write(`${line}\n`) : this.log(line)),
     })
   }
 }

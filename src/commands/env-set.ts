@@ -29,9 +29,9 @@ export default class EnvSet extends BaseCommand {
     return setAppVariables({app: target.app, region: target.region, variables, dryRun: flags['dry-run'], log: (line) => this.say(line)})
   }
 
-  // With --json, stdout holds the JSON document alone.
+  // With --json, stdout holds the JSON document alone (and oclif's logToStderr is muted).
   private say(line: string): void {
-    if (this.jsonEnabled()) this.logToStderr(line)
+    if (this.jsonEnabled()) process.stderr.write(`${line}\n`)
     else this.log(line)
   }
 }

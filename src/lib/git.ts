@@ -63,17 +63,20 @@ export async function deployApp(options: DeployOptions): Promise<DeployResult> {
     log(`Uncommitted changes are not deployed (--allow-dirty): pushing ${commit.slice(0, 7)}.`)
   }
 
-  const remotes = await git.getRemotes(true)
-  const current = remotes.find((r) => r.name === REMOTE)
+  // Read from the config: `git remote -v` shows URLs rewritten by url.*.insteadOf.
+  const configured = async (key: string) => (await git.raw(['config', '--get', `remote.${REMOTE}.${key}`]).catch(() => '')).trim()
+  const current = await configured('url')
+  const pushUrl = await configured('pushurl')
   let remoteChange: DeployResult['remoteChange'] = 'unchanged'
   if (!current) {
     await git.addRemote(REMOTE, remoteUrl)
     remoteChange = 'added'
     log(`Added git remote ${REMOTE} → ${remoteUrl}`)
-  } else if (current.refs.push !== remoteUrl || current.refs.fetch !== remoteUrl) {
+  } else if (current !== remoteUrl || (pushUrl && pushUrl !== remoteUrl)) {
     await git.remote(['set-url', REMOTE, remoteUrl])
+    if (pushUrl) await git.remote(['set-url', '--push', REMOTE, remoteUrl])
     remoteChange = 'updated'
-    log(`Changed git remote ${REMOTE}: ${current.refs.push || current.refs.fetch} → ${remoteUrl}`)
+    log(`Changed git remote ${REMOTE}: ${pushUrl && pushUrl !== remoteUrl ? pushUrl : current} → ${remoteUrl}`)
   }
 
   log(`Pushing ${branch === 'HEAD' ? commit.slice(0, 7) : branch} (${commit.slice(0, 7)}) to ${REMOTE} master…`)

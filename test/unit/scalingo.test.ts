@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict'
+import {writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {after, before, describe, test} from 'node:test'
+
+import {CliError} from '../../src/lib/errors.js'
+import {scalingoGitUrl} from '../../src/lib/git.js'
+import {appTarget, describe422, dotEnvDocument, instructions, retryAfter, setAppVariables, type Variable, variablesFor} from '../../src/lib/scalingo.js'
+import {tempDir} from '../helpers/cli.js'
+import {ANSWERS, API_TOKEN, assertNoSecret, type FakeApi, makeApp, SECRETS, startFakeApi} from '../helpers/scalingo-fakes.js'
+
+const VARIABLES: Variable[] = [
+  {name: 'TEMPO_VERSION', value: '2.10.8', secret: false},
+  {name: 'TEMPO_INGEST_TOKEN', value: SECRETS.TEMPO_INGEST_TOKEN, secret: true},
+  {name: 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY', value: SECRETS.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY, secret: true},
+]
+
+describe('Retry-After', () => {
+  test('seconds, HTTP dates, capped, junk ignored', () => {
+    assert.equal(retryAfter('3'), 3)
+    assert.equal(retryAfter('0'), 0)
+    assert.equal(retryAfter('3600'), 30)
+    const now = Date.parse('2025-01-01T00:00:00Z')
+    assert.equal(retryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now), 5)
+    assert.equal(retryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now), 0)
+    assert.equal(retryAfter(null), undefined)
+    assert.equal(retryAfter('soon'), undefined)
+  })
+})
+
+test('422 bodies become one readable reason', () => {
+  assert.equal(describe422('{"errors":{"name":["is invalid"],"value":["can\'t be blank","is too long"]}}'), "name is invalid; value can't be blank, is too long")
+  assert.equal(describe422('{"error":"bad variable"}'), 'bad variable')
+  assert.equal(describe422(''), 'no details given')
+})
+
+test('the .env document quotes every value so the CLI reads it back literally', () => {
+  const doc = dotEnvDocument([
+    {name: 'PLAIN', value: 'a b#c', secret: false},
+    {name: 'QUOTE', value: `it's $HOME "x" \\ end`, secret: true},
+    {name: 'LINES', value: 'one\ntwo', secret: true},
+  ])
+  assert.equal(doc, `PLAIN='a b#c'\nQUOTE="it's \\$HOME \\"x\\" \\\\ end"\nLINES="one\\ntwo"\n`)
+})
+
+test('instructions show secrets as placeholders only', () => {
+  const text = instructions('my-tempo', 'osc-fr1', VARIABLES)
+  assertNoSecret([text])
+  assert.match(text, /scalingo --region osc-fr1 --app my-tempo env-set \\\n {2}TEMPO_VERSION=2\.10\.8 \\\n {2}TEMPO_INGEST_TOKEN=<TEMPO_INGEST_TOKEN>/)
+})
+
+test('the git URL of an app', () => {
+  assert.equal(scalingoGitUrl('my-tempo', 'osc-secnum-fr1'), 'git@ssh.osc-secnum-fr1.scalingo.com:my-tempo.git')
+})
+
+describe('variablesFor', () => {
+  let dir: string
+  before(async () => {
+    dir = path.join(await tempDir(), 'app')
+    await makeApp(dir)
+  })
+
+  test('env mode adds the buildpack template variables; an empty S3 region is left unset', async () => {
+    const variables = await variablesFor(dir, {...ANSWERS, configMode: 'env', s3Region: ''}, {})
+    const names = variables.map((v) => v.name)
+    for (const name of ['TEMPO_STORAGE_S3_BUCKET', 'TEMPO_STORAGE_S3_ENDPOINT', 'TEMPO_RETENTION', 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND']) assert.ok(names.includes(name), name)
+    assert.ok(!names.includes('TEMPO_STORAGE_S3_REGION'))
+    assert.equal(variables.find((v) => v.name === 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY')?.value, SECRETS.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
+    assert.ok(variables.filter((v) => v.secret).every((v) => Object.keys(SECRETS).includes(v.name)))
+  })
+
+  test('local storage needs no S3 keys', async () => {
+    const variables = await variablesFor(dir, {...ANSWERS, storage: 'local'}, {})
+    assert.ok(!variables.some((v) => v.name.startsWith('TEMPO_STORAGE_S3_')))
+  })
+
+  test('every missing secret is named at once (exit 2)', async () => {
+    const empty = path.join(await tempDir(), 'app')
+    await makeApp(empty, ANSWERS, {})
+    await assert.rejects(variablesFor(empty, ANSWERS, {TEMPO_INGEST_TOKEN: 'x'.repeat(32)}), (error: CliError) => {
+      assert.equal(error.exitCode, 2)
+      assert.match(error.message, /TEMPO_STORAGE_S3_ACCESS_KEY_ID, TEMPO_STORAGE_S3_SECRET_ACCESS_KEY, TEMPO_QUERY_PASSWORD/)
+      assert.doesNotMatch(error.message, /TEMPO_INGEST_TOKEN/)
+      return true
+    })
+  })
+})
+
+describe('appTarget', () => {
+  test('given values win over the answers file; the file is optional when --app is given', async () => {
+    const dir = path.join(await tempDir(), 'app')
+    await makeApp(dir)
+    assert.deepEqual((await appTarget(dir, {}, '0.1.0', true)).app, 'my-tempo')
+    assert.equal((await appTarget(dir, {region: 'osc-secnum-fr1'}, '0.1.0', true)).region, 'osc-secnum-fr1')
+    const elsewhere = await tempDir()
+    assert.deepEqual(await appTarget(elsewhere, {app: 'other-app'}, '0.1.0', false), {app: 'other-app', region: 'osc-fr1', answers: undefined})
+    await assert.rejects(appTarget(elsewhere, {app: 'other-app'}, '0.1.0', true), /not found/)
+    await assert.rejects(appTarget(elsewhere, {app: 'Bad_Name'}, '0.1.0', false), (error: CliError) => error.exitCode === 2)
+  })
+
+  test('a broken answers file is reported even with --app when it is needed', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, '.tempo-scalingo.json'), '{')
+    await assert.rejects(appTarget(dir, {app: 'other-app'}, '0.1.0', true), /not valid JSON/)
+  })
+})
+
+describe('setAppVariables (API)', () => {
+  let api: FakeApi
+  const lines: string[] = []
+  const log = (line: string) => lines.push(line)
+  before(async () => {
+    api = await startFakeApi()
+  })
+  after(() => api.close())
+
+  const options = (env: NodeJS.ProcessEnv) => ({app: 'my-tempo', region: 'osc-fr1', variables: VARIABLES, log, env})
+
+  test('a dry run sends nothing and redacts secrets', async () => {
+    api.requests.length = 0
+    const result = await setAppVariables({...options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url}), dryRun: true})
+    assert.equal(api.requests.length, 0)
+    assert.equal(result.method, 'dry-run')
+    assertNoSecret([JSON.stringify(result), ...lines])
+  })
+
+  test('a host that does not answer is named', async () => {
+    await assert.rejects(
+      setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: 'http://127.0.0.1:9'})),
+      /Cannot reach http:\/\/127\.0\.0\.1:9/,
+    )
+  })
+
+  test('429 is retried a bounded number of times', async () => {
+    api.requests.length = 0
+    api.retryAfter = '0'
+    api.putPlan = [429, 429, 429, 429, 429, 429]
+    await assert.rejects(setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})), /still rate limiting after 5 attempts/)
+    assert.equal(api.requests.filter((r) => r.method === 'PUT').length, 5)
+    api.putPlan = []
+    assertNoSecret(lines)
+  })
+})
