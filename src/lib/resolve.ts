@@ -75,6 +75,12 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
       answers[s.name] = await ask(s, answers, suggested)
       origins[s.name] = 'prompt'
     } else if (suggested !== undefined && (suggested !== '' || !s.required)) {
+      // Defaults derived from elsewhere (the directory name) can be invalid too.
+      const error = s.validate?.(suggested)
+      if (error) {
+        invalid.push(`${flagAndEnv(s)}: the default "${suggested}" does not fit: ${error}. Pass ${'--' + s.flag}.`)
+        continue
+      }
       answers[s.name] = suggested
       origins[s.name] = 'default'
     } else if (s.generate) {

@@ -71,7 +71,7 @@ export const SETTINGS: readonly Setting[] = [
     name: 'appName', flag: 'app', env: 'SCALINGO_APP', kind: 'string',
     description: 'Scalingo app name',
     prompt: 'Scalingo app name',
-    default: (_, context) => context.directoryName,
+    default: (_, context) => appNameFrom(context.directoryName),
     validate: v.appName,
     required: true,
   },
@@ -270,6 +270,10 @@ export const RESERVED_PORTS: Record<string, string> = {
 function grpcPort(value: string): string | undefined {
   return v.port(value) ?? (RESERVED_PORTS[value] ? `port ${value} is taken by ${RESERVED_PORTS[value]}; pick another (default 9095)` : undefined)
 }
+
+/** A directory name turned into a Scalingo app name where it can be (My_Tempo → my-tempo). */
+export const appNameFrom = (directoryName: string): string =>
+  directoryName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+|-+$/g, '')
 
 export function setting(name: string): Setting {
   const found = SETTINGS.find((s) => s.name === name)

@@ -139,6 +139,17 @@ describe('create (non-interactive)', () => {
     assert.equal(parse(await readFile(path.join(dir, 'tempo-prod', 'tempo.yaml'), 'utf8')).storage.trace.s3.bucket, 'my-traces')
   })
 
+  it('the app name comes from the directory name, cleaned up; a name that cannot fit needs --app', async () => {
+    const dir = await tempDir()
+    const ok = await runCli(['My_Tempo.Prod', '--yes', '--no-git', '--storage', 'local'], {cwd: dir})
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.equal(JSON.parse(await readFile(path.join(dir, 'My_Tempo.Prod', '.tempo-scalingo.json'), 'utf8')).answers.appName, 'my-tempo-prod')
+    const short = await runCli(['app', '--yes', '--storage', 'local'], {cwd: dir})
+    assert.equal(short.code, 2)
+    assert.match(short.stderr, /--app \(SCALINGO_APP\): the default "app" does not fit/)
+    assert.ok(!(await readdir(dir)).includes('app'))
+  })
+
   it('--help lists every setting with its env var', async () => {
     const result = await runCli(['--help'])
     assert.equal(result.code, 0)

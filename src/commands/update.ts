@@ -1,0 +1,68 @@
+import {Flags} from '@oclif/core'
+import chalk from 'chalk'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {EXIT} from '../lib/errors.js'
+import {settingFlags} from '../lib/flags.js'
+
+const SYMBOL: Record<string, string> = {
+  unchanged: ' ', rewrite: chalk.green('~'), create: chalk.green('+'), conflict: chalk.red('!'), deleted: chalk.yellow('-'), remove: chalk.yellow('x'),
+}
+const MEANING: Record<string, string> = {
+  unchanged: 'unchanged', rewrite: 'regenerated', create: 'created (new in this version)', conflict: 'edited by you: not overwritten',
+  deleted: 'deleted by you: stays deleted', remove: 'no longer generated: removed',
+}
+
+export default class Update extends BaseCommand {
+  static override summary = "Regenerate this app's files from its answers file and new flags, never overwriting your edits."
+  static override description = 'Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed.'
+  static override examples = [
+    '<%= config.bin %> update --tempo-version 2.10.8',
+    '<%= config.bin %> update --check   # CI: exit 1 when the app drifted from what the CLI generates',
+  ]
+  static override enableJsonFlag = true
+  static override flags = {
+    ...settingFlags(),
+    check: Flags.boolean({description: 'Write nothing; exit 1 when regeneration would change a file.', exclusive: ['dry-run', 'force']}),
+    'dry-run': Flags.boolean({description: 'Show the diffs and write nothing.'}),
+    force: Flags.boolean({description: 'Overwrite files you edited, keeping your version as <file>.orig.'}),
+    dir: Flags.string({description: 'The app directory.', default: '.'}),
+  }
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(Update)
+    const {isDrift, updateApp} = await import('../lib/update.js')
+    const mode = flags.check ? 'check' : flags['dry-run'] ? 'dry-run' : 'write'
+    const result = await updateApp({
+      dir: flags.dir, flags, env: process.env, mode, force: flags.force,
+      cliVersion: this.config.version, repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+    })
+    const {simpleGit} = await import('simple-git')
+    const dirty = await simpleGit(flags.dir).status().then((s) => !s.isClean()).catch(() => false)
+    if (dirty) result.warnings.push('The git tree has uncommitted changes: review `git diff` after the update.')
+
+    const drift = result.changes.filter((c) => isDrift(c))
+    const conflicts = result.changes.filter((c) => c.action === 'conflict')
+    for (const warning of result.warnings) this.logToStderr(chalk.yellow('! ') + warning)
+    for (const change of result.changes) this.log(`${SYMBOL[change.action]} ${change.path}  ${chalk.dim(MEANING[change.action])}`)
+    for (const change of mode === 'write' ? conflicts : drift) if (change.diff) this.log('\n' + colorDiff(change.diff))
+    for (const backup of result.backups) this.log(`Your version is kept as ${backup}.`)
+
+    let exitCode: number = EXIT.ok
+    if (mode === 'check') {
+      this.log(drift.length === 0 ? 'Up to date: regeneration changes nothing.' : `${drift.length} file(s) differ from what this CLI generates: run \`create-tempo-scalingo update\`.`)
+      exitCode = drift.length === 0 ? EXIT.ok : EXIT.failure
+    } else if (mode === 'write' && !result.written) {
+      this.logToStderr(chalk.red('✘ ') + `Nothing written: ${conflicts.map((c) => c.path).join(', ')} edited by you. Merge the diff by hand, or run with --force (your version is kept as .orig).`)
+      exitCode = EXIT.failure
+    }
+    const doc = {mode, written: result.written, changes: result.changes.map(({path, action, diff}) => ({path, action, diff})), backups: result.backups, warnings: result.warnings, exitCode}
+    // A drift or a conflict is a result, not a crash: the document is still printed.
+    process.exitCode = exitCode
+    return doc
+  }
+}
+
+function colorDiff(diff: string): string {
+  return diff.split('\n').map((line) => (line.startsWith('+') ? chalk.green(line) : line.startsWith('-') ? chalk.red(line) : line.startsWith('@@') ? chalk.cyan(line) : line)).join('\n')
+}
