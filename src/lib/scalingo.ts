@@ -73,7 +73,7 @@ export const redacted = (v: Variable): Variable => (v.secret ? {...v, value: RED
 
 /**
  * The variables the app needs, from its answers plus secrets taken from the environment
- * (the buildpack's own names) or else the app's .env. Exit 2 naming every missing secret.
+ * (the buildpack's own names) or else the app's .env.
  */
 export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
   const dotEnv = await readDotEnv(dir)
@@ -83,7 +83,12 @@ export async function variablesFor(dir: string, answers: Answers, env: NodeJS.Pr
     const value = env[s.env] || dotEnv[s.env]
     if (value) merged[s.name] = value
   }
-  const all = appVariables(merged)
+  return variablesFromAnswers(merged)
+}
+
+/** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
+export function variablesFromAnswers(answers: Answers): Variable[] {
+  const all = appVariables(answers)
   const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
   if (missing.length > 0) {
     throw new CliError(`No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`, EXIT.usage)
