@@ -7,13 +7,19 @@ readonly CURL_CONNECT_TIMEOUT="${CURL_CONNECT_TIMEOUT:-10}"
 readonly CURL_MAX_TIME="${CURL_MAX_TIME:-300}"
 readonly CURL_RETRIES="${CURL_RETRIES:-3}"
 
-# Downloads URL to OUT. Retries any failure (5xx, resets, timeouts) a few times.
+# Downloads URL to OUT. Network errors, timeouts and 408/429/5xx answers are
+# retried; other HTTP errors (404: no such release) fail at once. Hence no
+# --fail: with it, --retry-all-errors would retry a 404 too.
 fetch_url() {
-  local url="$1" out="$2"
-  curl --fail --silent --show-error --location \
+  local url="$1" out="$2" code
+  code="$(curl --silent --show-error --location \
     --retry "$CURL_RETRIES" --retry-all-errors --retry-delay 1 \
     --connect-timeout "$CURL_CONNECT_TIMEOUT" --max-time "$CURL_MAX_TIME" \
-    --output "$out" "$url"
+    --output "$out" --write-out '%{http_code}' "$url")" || return 1
+  [[ "$code" == 2?? ]] && return 0
+  rm -f "$out"
+  echo "HTTP $code" >&2
+  return 1
 }
 
 # Prints the hash algorithm matching a hex digest's length.

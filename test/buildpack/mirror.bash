@@ -1,8 +1,10 @@
+# shellcheck shell=bash
 # Release fixtures and a local download mirror for the buildpack tests.
 # Nothing here reaches the internet: point TEMPO_DOWNLOAD_URL and
 # CADDY_DOWNLOAD_URL at "$MIRROR_URL/tempo" and "$MIRROR_URL/caddy".
 #
 #   build_release_fixtures DIR   real tar.gz archives + checksum files, GitHub layout
+#   make_tempo_release DIR V     one more Tempo release (stub binary reporting V)
 #   start_mirror DIR             serves DIR; sets MIRROR_URL, MIRROR_PID, MIRROR_LOG
 #   stop_mirror
 #   mirror_fail PATH TIMES STATUS   the next TIMES requests of PATH answer STATUS
@@ -13,36 +15,42 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FIXTURE_TEMPO_VERSIONS=(2.4.0 2.10.8 3.0.3)
 FIXTURE_CADDY_VERSION="$(sed -n 's/^readonly DEFAULT_CADDY_VERSION=//p' "$REPO_ROOT/buildpack/lib/build.sh")"
 
+# Real tar.gz archives and checksum files in the GitHub release layout.
 build_release_fixtures() {
-  local out="$1" v dir stage node_bin
-  node_bin="$(command -v node)"
-  for v in "${FIXTURE_TEMPO_VERSIONS[@]}"; do
-    dir="$out/tempo/v$v"
-    stage="$(mktemp -d)"
-    mkdir -p "$dir"
-    cat >"$stage/tempo" <<SH
+  local out="$1" v
+  for v in "${FIXTURE_TEMPO_VERSIONS[@]}"; do make_tempo_release "$out" "$v"; done
+  make_caddy_release "$out" "$FIXTURE_CADDY_VERSION"
+}
+
+# OUT/tempo/vV/: tempo_V_linux_amd64.tar.gz (a tempo that runs the stub) + SHA256SUMS.
+make_tempo_release() {
+  local v="$2" dir="$1/tempo/v$2" stage
+  stage="$(mktemp -d)"
+  mkdir -p "$dir"
+  cat >"$stage/tempo" <<SH
 #!/bin/sh
 # Test double of Grafana Tempo $v.
 STUB_TEMPO_VERSION=$v
 export STUB_TEMPO_VERSION
-exec "$node_bin" "$REPO_ROOT/test/fixtures/stub-tempo/main.mjs" "\$@"
+exec "$(command -v node)" "$REPO_ROOT/test/fixtures/stub-tempo/main.mjs" "\$@"
 SH
-    printf '#!/bin/sh\necho "tempo-cli stub"\n' >"$stage/tempo-cli"
-    printf '#!/bin/sh\necho "tempo-query stub"\n' >"$stage/tempo-query"
-    chmod 0755 "$stage/tempo" "$stage/tempo-cli" "$stage/tempo-query"
-    echo "Test fixture, not Grafana Tempo." >"$stage/LICENSE"
-    echo "# Tempo $v (test fixture)" >"$stage/README.md"
-    echo "# Changelog" >"$stage/CHANGELOG.md"
-    tar -czf "$dir/tempo_${v}_linux_amd64.tar.gz" -C "$stage" tempo tempo-cli tempo-query LICENSE README.md CHANGELOG.md
-    (cd "$dir" && sha256sum "tempo_${v}_linux_amd64.tar.gz" >SHA256SUMS)
-    rm -rf "$stage"
-  done
+  printf '#!/bin/sh\necho "tempo-cli stub"\n' >"$stage/tempo-cli"
+  printf '#!/bin/sh\necho "tempo-query stub"\n' >"$stage/tempo-query"
+  chmod 0755 "$stage/tempo" "$stage/tempo-cli" "$stage/tempo-query"
+  echo "Test fixture, not Grafana Tempo." >"$stage/LICENSE"
+  echo "# Tempo $v (test fixture)" >"$stage/README.md"
+  echo "# Changelog" >"$stage/CHANGELOG.md"
+  tar -czf "$dir/tempo_${v}_linux_amd64.tar.gz" -C "$stage" tempo tempo-cli tempo-query LICENSE README.md CHANGELOG.md
+  (cd "$dir" && sha256sum "tempo_${v}_linux_amd64.tar.gz" >SHA256SUMS)
+  rm -rf "$stage"
+}
 
-  v="$FIXTURE_CADDY_VERSION"
-  dir="$out/caddy/v$v"
+# OUT/caddy/vV/: caddy_V_linux_amd64.tar.gz (a caddy that runs the machine's
+# real /usr/bin/caddy) + caddy_V_checksums.txt in SHA-512, like Caddy's releases.
+make_caddy_release() {
+  local v="$2" dir="$1/caddy/v$2" stage
   stage="$(mktemp -d)"
   mkdir -p "$dir"
-  # The real Caddy of the machine, installed through the archive.
   printf '#!/bin/sh\nexec /usr/bin/caddy "$@"\n' >"$stage/caddy"
   chmod 0755 "$stage/caddy"
   echo "Test fixture, not Caddy." >"$stage/LICENSE"
