@@ -1,0 +1,68 @@
+import {Args, Flags, type Interfaces} from '@oclif/core'
+import chalk from 'chalk'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {UsageError} from '../lib/errors.js'
+import {setting} from '../lib/settings.js'
+
+const credential = (name: string) => {
+  const s = setting(name)
+  return Flags.string({description: `${s.description}. [env: ${s.env}, else the app's .env]`, helpGroup: 'CREDENTIALS'})
+}
+
+export default class Check extends BaseCommand {
+  static override summary = 'Smoke-test a deployed Tempo end to end, or lint a tempo.yaml offline.'
+  static override description = 'Deployment check: GET /ready (retried until --timeout), auth enforced without credentials, one span pushed over OTLP/HTTP '
+    + 'with the ingest token and read back with the query credentials; on success, prints the OpenTelemetry and Grafana settings. '
+    + 'Exit 0 when every step passes, 1 otherwise.\n\n'
+    + 'Offline lint (--config): every key of a tempo.yaml checked against the key tree of a Tempo version; exit 1 on an unknown key.'
+  static override examples = [
+    '<%= config.bin %> check                       # inside the app directory: its Scalingo URL and .env credentials',
+    '<%= config.bin %> check https://my-tempo.osc-fr1.scalingo.io --timeout 120',
+    '<%= config.bin %> check --config tempo.yaml --tempo-version 2.4.0',
+  ]
+  static override enableJsonFlag = true
+  static override args = {
+    url: Args.string({description: "The app's base URL (default: https://<app>.<region>.scalingo.io from .tempo-scalingo.json here)"}),
+  }
+  // Credential and version flags take their names from the settings table.
+  static override flags: Interfaces.FlagInput = {
+    [setting('ingestToken').flag]: credential('ingestToken'),
+    [setting('queryUser').flag]: credential('queryUser'),
+    [setting('queryPassword').flag]: credential('queryPassword'),
+    timeout: Flags.integer({min: 1, default: 60, description: 'Seconds to wait for /ready, then for the span to come back.'}),
+    'show-secrets': Flags.boolean({description: 'Print the ingest token in the OpenTelemetry settings (and in --json).'}),
+    config: Flags.string({description: 'Lint this tempo.yaml offline instead of checking a deployment.', helpGroup: 'LINT'}),
+    [setting('tempoVersion').flag]: Flags.string({description: 'Tempo version to lint against (default: TEMPO_VERSION, the answers file, else the default version).', helpGroup: 'LINT'}),
+  }
+
+  async run(): Promise<unknown> {
+    const {args, flags} = await this.parse(Check)
+    const {CREDENTIAL_SETTINGS, checkDeployment, lintFile} = await import('../lib/check.js')
+    const {progress} = await import('../lib/progress.js')
+    const json = this.jsonEnabled()
+    const io = {
+      log: (line: string) => this.log(line),
+      warn: (line: string) => this.logToStderr(chalk.yellow('! ') + line),
+      progress: progress(process.stderr, !json),
+    }
+    const common = {env: process.env, cwd: process.cwd(), cliVersion: this.config.version, io}
+    const str = (name: string) => flags[name] as string | undefined
+
+    let outcome
+    if (flags.config === undefined) {
+      outcome = await checkDeployment({
+        ...common,
+        url: args.url,
+        flags: Object.fromEntries(CREDENTIAL_SETTINGS.map((s) => [s.flag, str(s.flag)])),
+        timeoutSeconds: flags.timeout as number,
+        showSecrets: Boolean(flags['show-secrets']),
+      })
+    } else {
+      if (args.url) throw new UsageError('pass either a URL (deployment check) or --config (offline lint), not both')
+      outcome = await lintFile({...common, file: flags.config as string, version: str(setting('tempoVersion').flag)})
+    }
+    if (!outcome.ok) process.exitCode = 1
+    return outcome.document
+  }
+}

@@ -1,0 +1,325 @@
+// End-to-end smoke test of a Tempo behind the buildpack's proxy: ready, auth enforced,
+// one span pushed over OTLP/HTTP JSON and read back. No output here: results and
+// progress go to callbacks, so the command decides how (and whether) to show them.
+import {randomBytes} from 'node:crypto'
+
+import {UsageError} from './errors.js'
+
+export const SERVICE_NAME = 'create-tempo-scalingo-check'
+export const SPAN_NAME = 'create-tempo-scalingo check'
+
+export type StepId = 'ready' | 'auth' | 'push' | 'read'
+export type StepStatus = 'passed' | 'failed' | 'skipped'
+
+export interface StepResult {
+  id: StepId
+  title: string
+  status: StepStatus
+  durationMs: number
+  /** What was seen on success (e.g. which endpoint answered). */
+  detail?: string
+  /** What went wrong, on failure. */
+  error?: string
+  /** The last answer, when there was one. */
+  response?: {status: number; body: string}
+  /** The likely cause and what to do, on failure. */
+  cause?: string
+}
+
+export interface SmokeReport {
+  url: string
+  ok: boolean
+  traceId: string
+  durationMs: number
+  steps: StepResult[]
+}
+
+export interface Credentials {
+  ingestToken: string
+  queryUser: string
+  queryPassword: string
+}
+
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export interface SmokeOptions {
+  url: URL
+  credentials: Credentials
+  /** How long to wait for /ready, and then for the span to come back. */
+  timeoutMs: number
+  requestTimeoutMs?: number
+  pollIntervalMs?: number
+  traceId?: string
+  fetch?: typeof fetch
+  clock?: Clock
+  /** Called while a step waits (attempts, last answer), for a progress line. */
+  onProgress?: (message: string) => void
+  /** Called as each step ends. */
+  onStep?: (step: StepResult) => void
+}
+
+const realClock: Clock = {now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))}
+
+export const TITLES: Record<StepId, string> = {
+  ready: 'Tempo is ready (GET /ready)',
+  auth: 'Auth is enforced (no credentials → 401)',
+  push: 'Span accepted (POST /v1/traces, ingest token)',
+  read: 'Span read back (query credentials)',
+}
+
+/** The app's base URL; a bare host gets https:// (http:// for the local machine). */
+export function parseBaseUrl(input: string): URL {
+  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/.test(input)
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `${local ? 'http' : 'https'}://${input}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new UsageError(`"${input}" is not a URL: pass the app's address, e.g. https://my-tempo.osc-fr1.scalingo.io`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`"${input}" is not an http(s) URL: pass the app's address, e.g. https://my-tempo.osc-fr1.scalingo.io`)
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  url.search = ''
+  url.hash = ''
+  return url
+}
+
+/** `scalingo` commands to look at the app, when the URL is a Scalingo one. */
+function scalingoHint(url: URL): string {
+  const m = /^([a-z0-9-]+)\.(osc-[a-z0-9-]+)\.scalingo\.io$/.exec(url.hostname)
+  return m ? ` (\`scalingo --app ${m[1]} --region ${m[2]} ps\` and \`... logs --lines 200\`)` : ' (look at its logs)'
+}
+
+interface Answer {
+  status: number
+  body: string
+  location?: string
+}
+
+interface NetworkFailure {
+  message: string
+  cause: string
+  retry: boolean
+}
+
+export function otlpJsonSpan(traceId: string, spanId: string, nowMs: number): string {
+  const start = BigInt(Math.round(nowMs)) * 1_000_000n
+  return JSON.stringify({
+    resourceSpans: [{
+      resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]},
+      scopeSpans: [{
+        scope: {name: 'create-tempo-scalingo'},
+        spans: [{
+          traceId, spanId, name: SPAN_NAME, kind: 1,
+          startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1_000_000n),
+          attributes: [{key: 'check.purpose', value: {stringValue: 'deployment smoke test'}}],
+        }],
+      }],
+    }],
+  })
+}
+
+/** A body shortened to one line, for error messages. */
+export function excerpt(body: string, max = 160): string {
+  const line = body.replace(/\s+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max)}…` : line
+}
+
+/** Names a fetch failure by its cause (DNS, refused, TLS, timeout) and says whether waiting may help. */
+export function describeNetworkError(error: unknown, url: URL, timeoutMs: number): NetworkFailure {
+  const err = error as {name?: string; message?: string; cause?: {code?: string; message?: string}}
+  const code = err.cause?.code ?? ''
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+    return {message: `no answer from ${url.host} within ${Math.round(timeoutMs / 1000)} s`, cause: 'the app is asleep, overloaded or unreachable from here', retry: true}
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {message: `cannot resolve ${url.hostname} (${code})`, cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain', retry: false}
+  }
+  if (code === 'ECONNREFUSED') {
+    return {message: `connection refused by ${url.host}`, cause: 'nothing listens there: wrong port, or the app is not running', retry: true}
+  }
+  if (/CERT|TLS|SSL|EPROTO/.test(code) || /certificate|SSL|TLS/i.test(err.cause?.message ?? '')) {
+    return {message: `TLS handshake with ${url.host} failed (${code || err.cause?.message})`, cause: 'http:// and https:// mixed up, or a certificate problem', retry: false}
+  }
+  return {message: `request to ${url.host} failed: ${code || err.cause?.message || err.message}`, cause: 'network trouble between here and the app', retry: true}
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+  const doFetch = options.fetch ?? fetch
+  const clock = options.clock ?? realClock
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+  const pollIntervalMs = options.pollIntervalMs ?? 1000
+  const traceId = options.traceId ?? randomBytes(16).toString('hex')
+  const {credentials, url} = options
+  const progress = options.onProgress ?? (() => {})
+  const hint = scalingoHint(url)
+  const basic = 'Basic ' + Buffer.from(`${credentials.queryUser}:${credentials.queryPassword}`).toString('base64')
+
+  const endpoint = (path: string) => new URL(url.pathname.replace(/\/$/, '') + path, url)
+
+  // One request; a network failure is returned, not thrown.
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: string, budgetMs = requestTimeoutMs): Promise<Answer | NetworkFailure> => {
+    const timeout = Math.round(Math.max(1000, Math.min(requestTimeoutMs, budgetMs)))
+    try {
+      // Redirects are reported rather than followed: a POST turned into a GET would hide the real problem.
+      const response = await doFetch(endpoint(path), {method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeout)})
+      return {status: response.status, body: await response.text(), location: response.headers.get('location') ?? undefined}
+    } catch (error) {
+      return describeNetworkError(error, url, timeout)
+    }
+  }
+  const isAnswer = (r: Answer | NetworkFailure): r is Answer => 'status' in r
+
+  const steps: StepResult[] = []
+  const started = clock.now()
+  const run = async (id: StepId, body: (step: StepResult) => Promise<void>) => {
+    const t0 = clock.now()
+    const step: StepResult = {id, title: TITLES[id], status: 'passed', durationMs: 0}
+    await body(step)
+    step.durationMs = Math.round(clock.now() - t0)
+    steps.push(step)
+    options.onStep?.(step)
+    return step.status === 'passed'
+  }
+  const skip = (id: StepId) => {
+    const step: StepResult = {id, title: TITLES[id], status: 'skipped', durationMs: 0}
+    steps.push(step)
+    options.onStep?.(step)
+  }
+  const fail = (step: StepResult, error: string, cause: string, answer?: Answer) => {
+    step.status = 'failed'
+    step.error = error
+    step.cause = cause
+    if (answer) step.response = {status: answer.status, body: excerpt(answer.body)}
+  }
+  const redirected = (step: StepResult, what: string, answer: Answer) =>
+    fail(step, `${what} was redirected (${answer.status}) to ${answer.location ?? 'another address'}`, 'pass the final URL (often https:// instead of http://)', answer)
+
+  // 1. /ready, with backoff: a fresh deploy, a waking app or Tempo's own warm-up all answer 503 for a while.
+  const ready = await run('ready', async (step) => {
+    const deadline = clock.now() + options.timeoutMs
+    let delay = 500
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call('GET', '/ready', {}, undefined, deadline - clock.now())
+      if (isAnswer(answer)) {
+        if (answer.status === 200) {
+          step.detail = attempt === 1 ? '200' : `200 after ${attempt} attempts`
+          return
+        }
+        if (answer.status >= 300 && answer.status < 400) return redirected(step, 'GET /ready', answer)
+        if (answer.status === 404) return fail(step, 'GET /ready answered 404', `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`, answer)
+        if (answer.status === 401 || answer.status === 403) return fail(step, `GET /ready answered ${answer.status}`, '/ready is public behind the buildpack\'s proxy: this URL is served by something else', answer)
+      } else if (!answer.retry) {
+        return fail(step, answer.message, answer.cause)
+      }
+      if (clock.now() + delay >= deadline) {
+        const waited = `Tempo was not ready after ${Math.round(options.timeoutMs / 1000)} s (${attempt} attempts)`
+        if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, answer.cause + hint)
+        const fromTempo = answer.status === 503 && !answer.body.trimStart().startsWith('<')
+        return fail(step, `${waited}: last answer ${answer.status}`, fromTempo
+          ? `Tempo runs but is not ready: most often it cannot reach its object storage (wrong S3 bucket, endpoint or credentials) — see the app's logs${hint}`
+          : `the app is asleep, stopped, crashed or still deploying${hint}`, answer)
+      }
+      progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+      await clock.sleep(delay)
+      delay = Math.min(delay * 2, 5000)
+    }
+  })
+  if (!ready) {
+    for (const id of ['auth', 'push', 'read'] as const) skip(id)
+    return finish()
+  }
+
+  // 2. Both APIs must refuse anonymous requests. The ingest probe carries no span, so an open app stores nothing.
+  await run('auth', async (step) => {
+    const probes = [
+      {what: 'POST /v1/traces', answer: await call('POST', '/v1/traces', {'content-type': 'application/json'}, '{"resourceSpans":[]}')},
+      {what: 'GET /api/search', answer: await call('GET', '/api/search', {})},
+    ]
+    for (const {what, answer} of probes) {
+      if (!isAnswer(answer)) return fail(step, `${what}: ${answer.message}`, answer.cause)
+      if (answer.status >= 200 && answer.status < 300) {
+        return fail(step, `${what} without credentials answered ${answer.status}: anyone can ${what.startsWith('POST') ? 'push' : 'read'} traces`,
+          'auth is off: the app runs with TEMPO_AUTH=off, or a proxy other than the buildpack\'s serves this URL; set TEMPO_INGEST_TOKEN, TEMPO_QUERY_USER and TEMPO_QUERY_PASSWORD and unset TEMPO_AUTH', answer)
+      }
+      if (answer.status >= 300 && answer.status < 400) return redirected(step, what, answer)
+      if (answer.status !== 401 && answer.status !== 403) {
+        return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `the app is not behaving like the buildpack's proxy in front of Tempo${hint}`, answer)
+      }
+    }
+    step.detail = 'POST /v1/traces and GET /api/search refused without credentials'
+  })
+
+  // 3. One span over OTLP/HTTP JSON with the ingest token.
+  const spanId = randomBytes(8).toString('hex')
+  const pushed = await run('push', async (step) => {
+    const answer = await call('POST', '/v1/traces', {'content-type': 'application/json', authorization: `Bearer ${credentials.ingestToken}`}, otlpJsonSpan(traceId, spanId, Date.now()))
+    if (!isAnswer(answer)) return fail(step, answer.message, answer.cause)
+    if (answer.status === 401 || answer.status === 403) {
+      return fail(step, `the ingest token was refused (${answer.status})`, "auth mismatch: the token used here differs from the app's TEMPO_INGEST_TOKEN (`scalingo env`); pass --ingest-token or fix .env", answer)
+    }
+    if (answer.status >= 300 && answer.status < 400) return redirected(step, 'POST /v1/traces', answer)
+    if (answer.status !== 200) {
+      const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed${hint}` : 'Tempo refused the span'
+      return fail(step, `POST /v1/traces answered ${answer.status}`, cause, answer)
+    }
+    const rejected = rejectedSpans(answer.body)
+    if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and the app's logs${hint}`, answer)
+    step.detail = `trace ${traceId}`
+  })
+  if (!pushed) {
+    skip('read')
+    return finish()
+  }
+
+  // 4. Poll until the span is served. A 200 alone proves nothing: 2.10 and 3.x answer 200 with an empty trace for unknown ids.
+  await run('read', async (step) => {
+    const deadline = clock.now() + options.timeoutMs
+    const headers = {authorization: basic, accept: 'application/json'}
+    let path = `/api/v2/traces/${traceId}`
+    let last: Answer | NetworkFailure | undefined
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call('GET', path, headers, undefined, deadline - clock.now())
+      last = answer
+      if (isAnswer(answer)) {
+        if (answer.status === 200 && answer.body.includes(SPAN_NAME) && answer.body.includes(SERVICE_NAME)) {
+          step.detail = `found through GET ${path.replace(traceId, '<id>')}${attempt > 1 ? ` after ${attempt} attempts` : ''}`
+          return
+        }
+        if (answer.status === 401 || answer.status === 403) {
+          return fail(step, `the query credentials were refused (${answer.status})`, "auth mismatch: the user or password used here differs from the app's TEMPO_QUERY_USER / TEMPO_QUERY_PASSWORD (`scalingo env`)", answer)
+        }
+        if (answer.status >= 300 && answer.status < 400) return redirected(step, `GET ${path}`, answer)
+        // Tempo 2.4 has no /api/v2: switch at once to the older endpoint.
+        if (answer.status === 404 && path.startsWith('/api/v2/')) {
+          path = `/api/traces/${traceId}`
+          attempt = 0
+          continue
+        }
+      }
+      if (clock.now() + pollIntervalMs >= deadline) break
+      progress(`waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+      await clock.sleep(pollIntervalMs)
+    }
+    const waited = `the span did not come back within ${Math.round(options.timeoutMs / 1000)} s (trace ${traceId})`
+    if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
+    fail(step, `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
+      `Tempo accepted the span but does not serve it: look for ingester or storage errors in the app's logs${hint}; a longer --timeout helps on a slow start`, last)
+  })
+  return finish()
+
+  function finish(): SmokeReport {
+    return {url: url.href.replace(/\/$/, ''), ok: steps.every((s) => s.status === 'passed'), traceId, durationMs: Math.round(clock.now() - started), steps}
+  }
+}
+
+function rejectedSpans(body: string): number {
+  try {
+    return Number((JSON.parse(body) as {partialSuccess?: {rejectedSpans?: string | number}}).partialSuccess?.rejectedSpans ?? 0) || 0
+  } catch {
+    return 0
+  }
+}

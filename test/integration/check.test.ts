@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict'
+import {writeFile} from 'node:fs/promises'
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {runCli, tempDir} from '../helpers/cli.ts'
+
+const TOKEN = 'ingest-token-0123456789abcdef'
+const USER = 'grafana'
+const PASSWORD = 'query-password-0123456789abcdef'
+const CREDENTIALS = {TEMPO_INGEST_TOKEN: TOKEN, TEMPO_QUERY_USER: USER, TEMPO_QUERY_PASSWORD: PASSWORD}
+
+interface FakeTempo {
+  /** 503s from /ready before the first 200 (Infinity: never ready). */
+  notReady?: number
+  /** No auth at all, as with TEMPO_AUTH=off. */
+  authOff?: boolean
+  /** Accept spans but never serve them. */
+  loseSpans?: boolean
+  /** Tempo 2.4: no /api/v2. */
+  noV2?: boolean
+  /** Serve a stored span only after this many lookups. */
+  lookupsBeforeFound?: number
+}
+
+/** Tempo behind the buildpack's proxy, as seen from outside. */
+async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; server: Server; requests: string[]}> {
+  const spans = new Map<string, unknown>()
+  const requests: string[] = []
+  let readyCalls = 0
+  let lookups = 0
+  const basic = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+  const send = (res: ServerResponse, status: number, body: string) => res.writeHead(status, {'content-type': 'text/plain'}).end(body)
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let body = ''
+    for await (const chunk of req) body += chunk
+    const url = new URL(req.url ?? '/', 'http://x')
+    requests.push(`${req.method} ${url.pathname} ${req.headers.authorization ? 'auth' : 'anonymous'}`)
+    if (url.pathname === '/ready') {
+      return readyCalls++ < (behaviour.notReady ?? 0) ? send(res, 503, 'Ingester not ready: waiting for 15s after being ready') : send(res, 200, 'ready')
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/traces') {
+      if (!behaviour.authOff && req.headers.authorization !== `Bearer ${TOKEN}`) return send(res, 401, 'Unauthorized')
+      const doc = JSON.parse(body) as {resourceSpans: {scopeSpans: {spans: {traceId: string}[]}[]}[]}
+      for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) if (!behaviour.loseSpans) spans.set(span.traceId, rs)
+      return send(res, 200, '{}')
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (!behaviour.authOff && req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
+      if (url.pathname === '/api/search') return send(res, 200, '{"traces":[]}')
+      const v2 = /^\/api\/v2\/traces\/([0-9a-f]+)$/.exec(url.pathname)
+      const v1 = /^\/api\/traces\/([0-9a-f]+)$/.exec(url.pathname)
+      const id = (v2 ?? v1)?.[1]
+      if (id === undefined || (v2 && behaviour.noV2)) return send(res, 404, '404 page not found')
+      const found = spans.get(id) !== undefined && lookups++ >= (behaviour.lookupsBeforeFound ?? 0)
+      if (v2) return send(res, 200, JSON.stringify(found ? {trace: {resourceSpans: [spans.get(id)]}} : {trace: {}, metrics: {}}))
+      return found ? send(res, 200, JSON.stringify({batches: [spans.get(id)]})) : send(res, 404, 'trace not found')
+    }
+    send(res, 404, '404 page not found')
+  }
+
+  const server = createServer((req, res) => void handle(req, res))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, requests}
+}
+
+const servers: Server[] = []
+async function start(behaviour: FakeTempo = {}) {
+  const tempo = await fakeTempo(behaviour)
+  servers.push(tempo.server)
+  return tempo
+}
+after(() => {
+  for (const s of servers) s.close()
+})
+
+const check = (args: string[], env: Record<string, string> = CREDENTIALS, cwd?: string) => runCli(['check', ...args], {env, cwd})
+const noSecret = (text: string) => {
+  assert.ok(!text.includes(TOKEN), 'ingest token printed')
+  assert.ok(!text.includes(PASSWORD), 'query password printed')
+}
+
+interface Report {
+  url: string
+  ok: boolean
+  traceId: string
+  steps: {id: string; status: string; durationMs: number; error?: string; cause?: string; detail?: string; response?: {status: number; body: string}}[]
+  snippets?: {otelEnv: Record<string, string>; collector: string; grafana: string}
+}
+
+describe('check against a deployment', () => {
+  let ok: Awaited<ReturnType<typeof fakeTempo>>
+  before(async () => {
+    ok = await start()
+  })
+
+  it('passes every step and prints timings and the settings to paste', async () => {
+    const r = await check([ok.url])
+    assert.equal(r.code, 0, r.stderr + r.stdout)
+    assert.match(r.stdout, /✔ 1\/4 Tempo is ready.*\(\d+\.\d\d s\)/)
+    assert.match(r.stdout, /✔ 2\/4 Auth is enforced/)
+    assert.match(r.stdout, /✔ 3\/4 Span accepted.*trace [0-9a-f]{32}/)
+    assert.match(r.stdout, /✔ 4\/4 Span read back \(query credentials\): found through GET \/api\/v2\/traces\/<id>/)
+    assert.match(r.stdout, /All 4 checks passed/)
+    assert.ok(r.stdout.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=${ok.url}\n`))
+    assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'))
+    assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${TEMPO_INGEST_TOKEN}'))
+    assert.match(r.stdout, /otlphttp\/tempo:\n\s+endpoint: http:\/\/127\.0\.0\.1:\d+\n\s+headers:\n\s+authorization: "Bearer \$\{env:TEMPO_INGEST_TOKEN\}"/)
+    assert.match(r.stdout, /type: tempo\n\s+access: proxy\n\s+url: http:\/\/127\.0\.0\.1:\d+\n\s+basicAuth: true\n\s+basicAuthUser: grafana\n\s+secureJsonData:\n\s+basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
+    noSecret(r.stdout + r.stderr)
+  })
+
+  it('gives the same as one JSON document, secrets redacted', async () => {
+    const r = await check([ok.url, '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const doc = JSON.parse(r.stdout) as Report
+    assert.equal(doc.ok, true)
+    assert.equal(doc.url, ok.url)
+    assert.match(doc.traceId, /^[0-9a-f]{32}$/)
+    assert.deepEqual(doc.steps.map((s) => [s.id, s.status]), [['ready', 'passed'], ['auth', 'passed'], ['push', 'passed'], ['read', 'passed']])
+    for (const step of doc.steps) assert.equal(typeof step.durationMs, 'number')
+    assert.equal(doc.snippets?.otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20${TEMPO_INGEST_TOKEN}')
+    assert.match(doc.snippets?.grafana ?? '', /basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
+    noSecret(r.stdout + r.stderr)
+  })
+
+  it('prints the token only with --show-secrets', async () => {
+    const r = await check([ok.url, '--show-secrets'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.ok(r.stdout.includes(`OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${TOKEN}`))
+    assert.ok(!r.stdout.includes(PASSWORD))
+  })
+
+  it('takes credentials from flags before env, and from the app\'s .env last', async () => {
+    const wrong = {TEMPO_INGEST_TOKEN: 'wrong-token-0123456789', TEMPO_QUERY_USER: USER, TEMPO_QUERY_PASSWORD: PASSWORD}
+    assert.equal((await check([ok.url, '--ingest-token', TOKEN], wrong)).code, 0)
+    assert.equal((await check([ok.url], wrong)).code, 1)
+
+    const dir = await tempDir()
+    await writeFile(path.join(dir, '.env'), `TEMPO_INGEST_TOKEN='${TOKEN}'\nTEMPO_QUERY_USER='${USER}'\nTEMPO_QUERY_PASSWORD='${PASSWORD}'\n`, {mode: 0o600})
+    const r = await check([ok.url], {}, dir)
+    assert.equal(r.code, 0, r.stderr + r.stdout)
+  })
+
+  it('names every missing credential at once (exit 2)', async () => {
+    const r = await check([ok.url], {}, await tempDir())
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /--ingest-token \(or TEMPO_INGEST_TOKEN\)/)
+    assert.match(r.stderr, /--query-password \(or TEMPO_QUERY_PASSWORD\)/)
+    assert.doesNotMatch(r.stderr, /--query-user/, 'the query user has a default')
+  })
+
+  it('reads the app URL from the answers file when none is given', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, '.tempo-scalingo.json'), JSON.stringify({format: 1, cliVersion: '0.1.0', answers: {appName: 'my-tempo-app', region: 'osc-secnum-fr1'}, files: {}}))
+    // No network in tests: only the resolved URL matters here.
+    const r = await check(['--json', '--timeout', '1'], CREDENTIALS, dir)
+    const doc = JSON.parse(r.stdout) as Report
+    assert.equal(doc.url, 'https://my-tempo-app.osc-secnum-fr1.scalingo.io')
+  })
+
+  it('refuses to run without a URL or an answers file (exit 2)', async () => {
+    const r = await check([], CREDENTIALS, await tempDir())
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /no URL given and no \.tempo-scalingo\.json here/)
+  })
+
+  it('rejects something that is not a URL (exit 2)', async () => {
+    const r = await check(['ftp://example.com'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /not an http\(s\) URL/)
+  })
+})
+
+describe('check failures', () => {
+  it('retries /ready with backoff until Tempo is ready', async () => {
+    const tempo = await start({notReady: 2})
+    const r = await check([tempo.url, '--json', '--timeout', '10'])
+    assert.equal(r.code, 0, r.stdout)
+    const doc = JSON.parse(r.stdout) as Report
+    assert.equal(doc.steps[0].detail, '200 after 3 attempts')
+    assert.equal(tempo.requests.filter((q) => q.startsWith('GET /ready')).length, 3)
+  })
+
+  it('fails step 1 when Tempo never gets ready, blaming storage, and skips the rest', async () => {
+    const tempo = await start({notReady: Infinity})
+    const r = await check([tempo.url, '--timeout', '2'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /Tempo was not ready after 2 s \(\d+ attempts\): last answer 503/)
+    assert.match(r.stdout, /answer: 503 Ingester not ready: waiting for 15s/)
+    assert.match(r.stdout, /likely cause: .*S3 bucket, endpoint or credentials/)
+    assert.match(r.stdout, /- 2\/4 .*skipped[\s\S]*- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
+    assert.match(r.stdout, /Check failed at step 1\/4/)
+    assert.ok(!tempo.requests.some((q) => q.startsWith('POST')), 'nothing pushed to an unready Tempo')
+  })
+
+  it('fails step 2 when auth is not enforced', async () => {
+    const tempo = await start({authOff: true})
+    const r = await check([tempo.url, '--json'])
+    assert.equal(r.code, 1)
+    const doc = JSON.parse(r.stdout) as Report
+    const auth = doc.steps[1]
+    assert.equal(auth.status, 'failed')
+    assert.match(auth.error ?? '', /POST \/v1\/traces without credentials answered 200: anyone can push traces/)
+    assert.match(auth.cause ?? '', /TEMPO_AUTH=off/)
+    assert.deepEqual(auth.response, {status: 200, body: '{}'})
+    assert.equal(doc.ok, false)
+    assert.equal(doc.snippets, undefined)
+  })
+
+  it('fails step 3 when the ingest token does not match', async () => {
+    const tempo = await start()
+    const r = await check([tempo.url, '--ingest-token', 'not-the-right-token-000'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 3\/4 Span accepted/)
+    assert.match(r.stdout, /the ingest token was refused \(401\)/)
+    assert.match(r.stdout, /answer: 401 Unauthorized/)
+    assert.match(r.stdout, /likely cause: auth mismatch/)
+    assert.match(r.stdout, /- 4\/4 .*skipped/)
+    assert.ok(!r.stdout.includes('not-the-right-token-000'), 'a wrong token is still a secret')
+  })
+
+  it('fails step 4 when the query password does not match', async () => {
+    const tempo = await start()
+    const r = await check([tempo.url, '--query-password', 'not-the-right-password'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 4\/4 Span read back/)
+    assert.match(r.stdout, /the query credentials were refused \(401\)/)
+    assert.match(r.stdout, /TEMPO_QUERY_PASSWORD/)
+  })
+
+  it('fails step 4 on timeout when the trace never appears, despite 200s with an empty trace', async () => {
+    const tempo = await start({loseSpans: true})
+    const r = await check([tempo.url, '--json', '--timeout', '2'])
+    assert.equal(r.code, 1)
+    const doc = JSON.parse(r.stdout) as Report
+    const read = doc.steps[3]
+    assert.equal(read.id, 'read')
+    assert.equal(read.status, 'failed')
+    assert.match(read.error ?? '', new RegExp(`the span did not come back within 2 s \\(trace ${doc.traceId}\\): last answer of GET /api/v2/traces/<id> was 200 without the span`))
+    assert.deepEqual(read.response, {status: 200, body: '{"trace":{},"metrics":{}}'})
+    assert.ok(tempo.requests.filter((q) => q.startsWith('GET /api/v2/traces/')).length >= 2, 'polled')
+  })
+
+  it('polls until the span shows up', async () => {
+    const tempo = await start({lookupsBeforeFound: 2})
+    const r = await check([tempo.url, '--json', '--timeout', '10'])
+    assert.equal(r.code, 0, r.stdout)
+    assert.match((JSON.parse(r.stdout) as Report).steps[3].detail ?? '', /after 3 attempts/)
+  })
+
+  it('falls back to /api/traces/<id> on Tempo 2.4', async () => {
+    const tempo = await start({noV2: true})
+    const r = await check([tempo.url, '--json'])
+    assert.equal(r.code, 0, r.stdout)
+    assert.equal((JSON.parse(r.stdout) as Report).steps[3].detail, 'found through GET /api/traces/<id>')
+  })
+
+  it('says a refused connection is a wrong port or a stopped app', async () => {
+    const tempo = await start()
+    await new Promise((resolve) => tempo.server.close(resolve))
+    const r = await check([tempo.url, '--timeout', '1'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
+    assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running/)
+  })
+
+  it('says a host that does not resolve is a wrong URL, without waiting', async () => {
+    const started = Date.now()
+    const r = await check(['http://no-such-app.invalid', '--timeout', '30'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /cannot resolve no-such-app\.invalid/)
+    assert.match(r.stdout, /likely cause: wrong URL/)
+    assert.ok(Date.now() - started < 20_000, 'no retry on a DNS failure')
+  })
+})
