@@ -17,8 +17,8 @@ tempo_version() {
 tempo_major() { echo "${1%%.*}"; }
 
 # Sets TEMPO_CONFIG_LEVEL (a label safe to log) and TEMPO_CONFIG_FILE.
-# shellcheck disable=SC2034 # both are read by the callers
 # TEMPO_CONFIG_YAML is written to a 0600 file inside PRIVATE_DIR (created 0700).
+# shellcheck disable=SC2034 # both are read by the callers
 resolve_tempo_config() {
   local app_dir="$1" config_dir="$2" private_dir="$3" version="$4"
   if [[ -f "$app_dir/tempo.yaml" ]]; then

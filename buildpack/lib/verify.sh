@@ -31,8 +31,9 @@ verify_config() {
         local missing
         missing="$(export_build_env && missing_s3_vars)"
         if [[ -n "$missing" ]]; then
-          warn "Not set yet: ${missing//$'\n'/ }. Tempo will not start without them:"
-          warn "set them before the first start. Checked with placeholders meanwhile."
+          warn "S3 storage is not configured yet: ${missing//$'\n'/ } not set."
+          warn "Set them before the first start: the app refuses to start without them."
+          info "Verifying with placeholders for them"
           for name in $missing; do placeholders+=("$name=build-placeholder"); done
         fi
         ;;
