@@ -17,7 +17,7 @@ node --import tsx --test --test-concurrency=2 \
   "${node_tests[@]}"
 
 if ((${#bats_tests[@]} > 0)); then
-  npx --no-install bats --tap "${bats_tests[@]}" | tee "$results/bats.tap"
+  node_modules/bats/bin/bats --tap "${bats_tests[@]}" | tee "$results/bats.tap"
 fi
 
 # node's TAP nests subtests; its "# pass/# fail" totals count each test once.

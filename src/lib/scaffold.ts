@@ -3,12 +3,13 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {CliError} from './errors.js'
-import {initAndCommit} from './git.js'
+import {CliError, UsageError} from './errors.js'
+import {deployApp, initAndCommit} from './git.js'
 import {redact} from './output.js'
 import {checkTarget, moveIntoPlace, planScaffold, stage} from './plan.js'
 import {canPrompt, createAsk} from './prompts.js'
 import {buildpackUrl} from './render.js'
+import {setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {resolveAnswers} from './resolve.js'
 import {appVariables, secretValues} from './settings.js'
 
@@ -26,6 +27,7 @@ export interface ScaffoldOptions {
 export async function scaffold(options: ScaffoldOptions): Promise<Record<string, unknown>> {
   const {flags, env, log, warn} = options
   const interactive = canPrompt(Boolean(flags.yes), env)
+  if (flags.push && !flags.git) throw new UsageError('--push needs the first commit that --no-git skips: drop --no-git, or push later with `create-tempo-scalingo deploy`.')
   const ask = interactive ? createAsk(warn) : undefined
   const directory = options.directory ?? (await askDirectory())
   const target = path.resolve(directory)
@@ -44,6 +46,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     answers: Object.fromEntries(Object.entries(answers).filter(([, value]) => !secrets.includes(value))),
     variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? '<redacted>' : v.value})),
     git: false,
+    envSet: undefined as SetVariablesResult | undefined,
+    pushed: false,
     warnings,
     nextSteps: nextSteps(directory),
   }
@@ -80,10 +84,35 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   }
 
   for (const f of report.files) log(`  ${chalk.green('+')} ${f.path}`)
-  log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored). Next:\n`)
+  log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
+
+  const app = answers.appName
+  const region = answers.region
+  // The app exists from here on: a failure says so and how to resume from inside it.
+  const resume = (command: string) => (error: CliError) => {
+    throw new CliError(`${error.message}\nThe app is ready in ${directory}; once fixed, run \`create-tempo-scalingo ${command}\` inside it.`, error.exitCode ?? 1)
+  }
+  if (flags['env-set'] ?? (interactive && (await confirmStep(`Set the app's variables on Scalingo (${app}, ${region}) now?`)))) {
+    log(`\nSetting the variables of ${app} on Scalingo...`)
+    report.envSet = await setAppVariables({app, region, variables: variablesFromAnswers(answers), log, env}).catch(resume('env-set'))
+    report.nextSteps = report.nextSteps.filter((step) => !step.includes(' env-set '))
+  }
+  if (report.git && (flags.push ?? (interactive && (await confirmStep(`Push it to Scalingo (${app}, ${region}) now?`))))) {
+    log(`\nPushing to Scalingo...`)
+    await deployApp({dir: target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
+    report.pushed = true
+    report.nextSteps = report.nextSteps.filter((step) => !step.includes(' deploy '))
+  }
+
+  log('\nNext:\n')
   for (const step of report.nextSteps) log(`  ${step}`)
   log('')
   return report
+}
+
+async function confirmStep(message: string): Promise<boolean> {
+  const {confirm} = await import('@inquirer/prompts')
+  return confirm({message, default: false})
 }
 
 function nextSteps(directory: string): string[] {

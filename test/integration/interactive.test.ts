@@ -41,6 +41,7 @@ describe('create (interactive, on a terminal)', () => {
       [/retention/, ENTER],
       [/Configuration style/, ENTER],
       [/Generate the credentials/, ENTER],
+      [/variables on Scalingo/, ENTER],
     ], ['--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.ok(!screen.includes('interactive-secret-0123456789'), 'the secret is masked')
@@ -74,6 +75,7 @@ describe('create (interactive, on a terminal)', () => {
       [/retention/, ENTER],
       [/Configuration style/, `${DOWN}${ENTER}`],
       [/Generate the credentials/, ENTER],
+      [/variables on Scalingo/, ENTER],
     ], ['my-tempo', '--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.match(screen, /lost at each restart/)
