@@ -279,3 +279,67 @@ describe('check failures', () => {
     assert.ok(Date.now() - started < 20_000, 'no retry on a DNS failure')
   })
 })
+
+describe('check --config (offline lint)', () => {
+  const legacy = path.join(import.meta.dirname, '../fixtures/sample-legacy-keys.yaml')
+
+  it('names each legacy key with its replacement and line, exit 1', async () => {
+    const r = await check(['--config', legacy, '--tempo-version', '2.4.0'], {})
+    assert.equal(r.code, 1)
+    const lines = r.stdout.trim().split('\n')
+    assert.deepEqual(lines.slice(0, 5), [
+      `${legacy}:10: unknown key storage.trace_by_id — did you mean storage.trace.backend?`,
+      `${legacy}:12: unknown key storage.wal — did you mean storage.trace.wal?`,
+      `${legacy}:14: unknown key storage.s3 — did you mean storage.trace.s3?`,
+      `${legacy}:17: unknown key storage.s3.access_key_id — did you mean storage.trace.s3.access_key?`,
+      `${legacy}:18: unknown key storage.s3.secret_access_key — did you mean storage.trace.s3.secret_key?`,
+    ])
+    assert.match(lines[5], /✘ .*5 problems for Tempo 2\.4\.0/)
+  })
+
+  it('passes a good config (exit 0) and flags a 3.x key for 2.x', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'tempo.yaml'), 'server:\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT:-9095}\nlive_store:\n  max_block_duration: 5s\n')
+    const good = await check(['--config', 'tempo.yaml', '--tempo-version', '3.0.3'], {}, dir)
+    assert.equal(good.code, 0, good.stdout)
+    assert.match(good.stdout, /✔ tempo\.yaml: every key is known to Tempo 3\.0\.3/)
+    const bad = await check(['--config', 'tempo.yaml', '--tempo-version', '2.4.0'], {}, dir)
+    assert.equal(bad.code, 1)
+    assert.match(bad.stdout, /^tempo\.yaml:3: unknown key live_store — it belongs to Tempo 3\.0\.3, 2\.10\.8$/m)
+  })
+
+  it('gives one JSON document and falls back to the nearest known version', async () => {
+    const r = await check(['--config', legacy, '--tempo-version', '2.9.1', '--json'], {})
+    assert.equal(r.code, 1)
+    const doc = JSON.parse(r.stdout) as {tempoVersion: string; checkedAgainst: string; ok: boolean; findings: {line: number; key: string; suggestion: string}[]; warnings: string[]}
+    assert.equal(doc.tempoVersion, '2.9.1')
+    assert.equal(doc.checkedAgainst, '2.10.8')
+    assert.equal(doc.ok, false)
+    assert.deepEqual(doc.findings[0], {line: 10, column: 3, key: 'storage.trace_by_id', message: 'unknown key storage.trace_by_id — did you mean storage.trace.backend?', suggestion: 'storage.trace.backend'})
+    assert.match(doc.warnings[0], /no key tree for Tempo 2\.9\.1: checked against 2\.10\.8/)
+  })
+
+  it('takes the version from TEMPO_VERSION, then from the answers file', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'tempo.yaml'), 'ingester:\n  flush_all_on_shutdown: true\n')
+    await writeFile(path.join(dir, '.tempo-scalingo.json'), JSON.stringify({format: 1, cliVersion: '0.1.0', answers: {appName: 'my-tempo-app', tempoVersion: '3.0.3'}, files: {}}))
+    const fromAnswers = await check(['--config', 'tempo.yaml', '--json'], {}, dir)
+    assert.equal(fromAnswers.code, 1)
+    assert.equal(JSON.parse(fromAnswers.stdout).checkedAgainst, '3.0.3')
+    const fromEnv = await check(['--config', 'tempo.yaml', '--json'], {TEMPO_VERSION: '2.10.8'}, dir)
+    assert.equal(fromEnv.code, 0, fromEnv.stdout)
+    assert.equal(JSON.parse(fromEnv.stdout).checkedAgainst, '2.10.8')
+  })
+
+  it('is a usage error (exit 2) for a missing file, a bad version, or a URL as well', async () => {
+    const missing = await check(['--config', 'no-such.yaml'], {}, await tempDir())
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /cannot read no-such\.yaml \(ENOENT\)/)
+    const version = await check(['--config', legacy, '--tempo-version', 'latest'], {})
+    assert.equal(version.code, 2)
+    assert.match(version.stderr, /--tempo-version latest: versions are x\.y\.z/)
+    const both = await check(['http://127.0.0.1:1', '--config', legacy], {})
+    assert.equal(both.code, 2)
+    assert.match(both.stderr, /either a URL .* or --config/)
+  })
+})

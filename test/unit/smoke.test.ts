@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {describeNetworkError, excerpt, otlpJsonSpan, parseBaseUrl, runSmoke, SERVICE_NAME, type SmokeOptions, SPAN_NAME} from '../../src/lib/smoke.ts'
+import {snippets} from '../../src/lib/snippets.ts'
+
+const credentials = {ingestToken: 'token-0123456789abcdef', queryUser: 'grafana', queryPassword: 'password-0123456789'}
+
+/** A clock that moves only when slept on, and a fetch answering from a route table. */
+function harness(routes: (method: string, path: string, attempt: number) => {status: number; body?: string; headers?: Record<string, string>} | Error) {
+  let now = 0
+  const sleeps: number[] = []
+  const calls: string[] = []
+  const counts = new Map<string, number>()
+  const fakeFetch = (async (input: URL, init: RequestInit) => {
+    const key = `${init.method} ${input.pathname}`
+    calls.push(key)
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+    const answer = routes(init.method ?? 'GET', input.pathname, counts.get(key)!)
+    if (answer instanceof Error) throw answer
+    return new Response(answer.body ?? '', {status: answer.status, headers: answer.headers})
+  }) as unknown as typeof fetch
+  const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
+    url: parseBaseUrl('https://my-tempo.osc-fr1.scalingo.io'), credentials, timeoutMs: 10_000, traceId: 'ab'.repeat(16),
+    fetch: fakeFetch, clock: {now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms }}, ...extra,
+  })
+  return {options, sleeps, calls}
+}
+
+const found = JSON.stringify({trace: {resourceSpans: [{resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]}, scopeSpans: [{spans: [{name: SPAN_NAME}]}]}]}})
+const healthy = (method: string, path: string) => {
+  if (path === '/ready') return {status: 200, body: 'ready'}
+  if (path.startsWith('/api/v2/traces/')) return {status: 200, body: found}
+  return {status: 200, body: method === 'POST' ? '{}' : '{"traces":[]}'}
+}
+// Anonymous probes (auth step) get 401: the fake tells them apart by call order.
+function withAuth(route: typeof healthy) {
+  const seen = new Set<string>()
+  return (method: string, path: string, attempt: number) => {
+    const key = `${method} ${path}`
+    if ((key === 'POST /v1/traces' || key === 'GET /api/search') && !seen.has(key)) {
+      seen.add(key)
+      return {status: 401, body: 'Unauthorized'}
+    }
+    return route(method, path, attempt)
+  }
+}
+
+describe('smoke', () => {
+  it('normalises base URLs', () => {
+    assert.equal(parseBaseUrl('my-tempo.osc-fr1.scalingo.io').href, 'https://my-tempo.osc-fr1.scalingo.io/')
+    assert.equal(parseBaseUrl('localhost:8080').href, 'http://localhost:8080/')
+    assert.equal(parseBaseUrl('127.0.0.1:8080/').href, 'http://127.0.0.1:8080/')
+    assert.equal(parseBaseUrl('https://example.com/tempo/?x=1#y').href, 'https://example.com/tempo')
+    assert.throws(() => parseBaseUrl('ftp://example.com'), /not an http\(s\) URL/)
+    assert.throws(() => parseBaseUrl('http://'), /is not a URL/)
+  })
+
+  it('keeps a path prefix in every request', async () => {
+    const route = withAuth(healthy)
+    const h = harness((method, path, attempt) => route(method, path.replace(/^\/tempo\//, '/'), attempt))
+    const report = await runSmoke(h.options({url: parseBaseUrl('https://example.com/tempo/')}))
+    assert.equal(report.ok, true)
+    assert.ok(h.calls.every((c) => c.split(' ')[1].startsWith('/tempo/')), h.calls.join(', '))
+  })
+
+  it('passes the four steps against a healthy app', async () => {
+    const h = harness(withAuth(healthy))
+    const report = await runSmoke(h.options())
+    assert.deepEqual(report.steps.map((s) => `${s.id}:${s.status}`), ['ready:passed', 'auth:passed', 'push:passed', 'read:passed'])
+    assert.equal(report.url, 'https://my-tempo.osc-fr1.scalingo.io')
+  })
+
+  it('backs off on /ready: 0.5 s doubling up to 5 s', async () => {
+    const h = harness(withAuth((method, path, attempt) => (path === '/ready' && attempt < 7 ? {status: 503, body: 'not ready'} : healthy(method, path))))
+    const report = await runSmoke(h.options({timeoutMs: 60_000}))
+    assert.equal(report.ok, true)
+    assert.deepEqual(h.sleeps, [500, 1000, 2000, 4000, 5000, 5000])
+    assert.equal(report.steps[0].detail, '200 after 7 attempts')
+  })
+
+  it('tells a router page (app asleep or crashed) from Tempo not being ready', async () => {
+    const router = harness(() => ({status: 503, body: '<html><body>No web container is running</body></html>'}))
+    const r1 = await runSmoke(router.options({timeoutMs: 3000}))
+    assert.match(r1.steps[0].cause ?? '', /asleep, stopped, crashed or still deploying \(`scalingo --app my-tempo --region osc-fr1 ps`/)
+    assert.deepEqual(r1.steps.slice(1).map((s) => s.status), ['skipped', 'skipped', 'skipped'])
+    const tempo = harness(() => ({status: 503, body: 'Some services are not Running:\nStarting: 1'}))
+    const r2 = await runSmoke(tempo.options({timeoutMs: 3000}))
+    assert.match(r2.steps[0].cause ?? '', /cannot reach its object storage/)
+    assert.deepEqual(r2.steps[0].response, {status: 503, body: 'Some services are not Running: Starting: 1'})
+  })
+
+  it('fails at once on a 404, a redirect or a protected /ready', async () => {
+    for (const [answer, pattern] of [
+      [{status: 404, body: 'not found'}, /wrong URL/],
+      [{status: 301, headers: {location: 'https://elsewhere.example/'}}, /redirected \(301\) to https:\/\/elsewhere\.example\//],
+      [{status: 401, body: 'Unauthorized'}, /public/],
+    ] as const) {
+      const h = harness(() => answer)
+      const report = await runSmoke(h.options())
+      assert.equal(report.steps[0].status, 'failed')
+      assert.match(`${report.steps[0].error} ${report.steps[0].cause}`, pattern)
+      assert.deepEqual(h.sleeps, [], 'no retry')
+    }
+  })
+
+  it('fails the push when Tempo reports rejected spans, and skips the read', async () => {
+    const h = harness(withAuth((method, path) => (method === 'POST' ? {status: 200, body: '{"partialSuccess":{"rejectedSpans":"1","errorMessage":"too big"}}'} : healthy(method, path))))
+    const report = await runSmoke(h.options())
+    assert.equal(report.steps[2].status, 'failed')
+    assert.match(report.steps[2].error ?? '', /rejected 1 span/)
+    assert.equal(report.steps[3].status, 'skipped')
+  })
+
+  it('does not take a 200 with an empty trace as found', async () => {
+    const h = harness(withAuth((method, path) => (path.startsWith('/api/v2/') ? {status: 200, body: '{"trace":{},"metrics":{}}'} : healthy(method, path))))
+    const report = await runSmoke(h.options({timeoutMs: 5000}))
+    assert.equal(report.steps[3].status, 'failed')
+    assert.ok(h.sleeps.length >= 3, 'polled')
+  })
+
+  it('reports an auth probe that is not a 401 as unexpected', async () => {
+    const h = harness((method, path) => (path === '/api/search' ? {status: 502, body: 'Bad Gateway'} : path === '/ready' ? healthy(method, path) : {status: 401}))
+    const report = await runSmoke(h.options())
+    assert.match(report.steps[1].error ?? '', /GET \/api\/search without credentials answered 502, expected 401/)
+  })
+
+  it('names network failures and whether waiting helps', () => {
+    const url = new URL('https://my-tempo.osc-fr1.scalingo.io')
+    const failure = (code: string) => Object.assign(new TypeError('fetch failed'), {cause: {code}})
+    assert.equal(describeNetworkError(failure('ENOTFOUND'), url, 1000).retry, false)
+    assert.match(describeNetworkError(failure('ENOTFOUND'), url, 1000).cause, /wrong URL/)
+    assert.equal(describeNetworkError(failure('ECONNREFUSED'), url, 1000).retry, true)
+    assert.match(describeNetworkError(failure('ERR_TLS_CERT_ALTNAME_INVALID'), url, 1000).message, /TLS handshake/)
+    const timeout = Object.assign(new Error('timed out'), {name: 'TimeoutError'})
+    assert.match(describeNetworkError(timeout, url, 10_000).message, /no answer from my-tempo\.osc-fr1\.scalingo\.io within 10 s/)
+  })
+
+  it('builds an OTLP/JSON span with hex ids and the check service name', () => {
+    const doc = JSON.parse(otlpJsonSpan('ab'.repeat(16), 'cd'.repeat(8), 1_700_000_000_000))
+    const rs = doc.resourceSpans[0]
+    assert.deepEqual(rs.resource.attributes[0], {key: 'service.name', value: {stringValue: 'create-tempo-scalingo-check'}})
+    const span = rs.scopeSpans[0].spans[0]
+    assert.equal(span.traceId, 'ab'.repeat(16))
+    assert.equal(span.spanId, 'cd'.repeat(8))
+    assert.equal(span.startTimeUnixNano, '1700000000000000000')
+  })
+
+  it('shortens bodies to one line', () => {
+    assert.equal(excerpt('a\n  b\tc'), 'a b c')
+    assert.equal(excerpt('x'.repeat(200), 10), 'xxxxxxxxxx…')
+  })
+})
+
+describe('snippets', () => {
+  const input = {url: 'https://t.example', ingestToken: 'a b/c', queryUser: 'grafana', showSecrets: false, tokenEnv: 'TEMPO_INGEST_TOKEN', passwordEnv: 'TEMPO_QUERY_PASSWORD'}
+
+  it('hides the token unless asked, and percent-encodes it', () => {
+    assert.equal(snippets(input).otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20${TEMPO_INGEST_TOKEN}')
+    assert.equal(snippets({...input, showSecrets: true}).otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20a%20b%2Fc')
+  })
+
+  it('never writes a secret into the Collector or Grafana YAML', () => {
+    const s = snippets({...input, showSecrets: true})
+    assert.ok(!s.collector.includes('a b/c') && !s.grafana.includes('a b/c'))
+    assert.match(s.grafana, /basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
+  })
+})
