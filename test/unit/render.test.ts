@@ -5,12 +5,15 @@ import {describe, it} from 'node:test'
 
 import {parse} from 'yaml'
 
+import {lintConfig, loadKeyTree} from '../../src/lib/lint.js'
 import {planScaffold} from '../../src/lib/plan.js'
 import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/render.js'
 import {resolveAnswers} from '../../src/lib/resolve.js'
 import {secretValues} from '../../src/lib/settings.js'
 import {ROOT} from '../helpers/cli.js'
-import {unknownKeys, VERSIONS} from '../helpers/tempo-keys.js'
+
+const VERSIONS = ['2.4.0', '2.10.8', '3.0.3']
+const unknownKeys = (yaml: string, version: string): string[] => lintConfig(yaml, loadKeyTree(version)).map((finding) => finding.path)
 
 const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3'}
 const S3_ENV = {
