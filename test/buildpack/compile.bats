@@ -412,3 +412,16 @@ YAML
   contains "Downloading http://***@127.0.0.1"
   lacks "mirror-pass"
 }
+
+@test "downloads come from the GitHub releases by default" {
+  rm "$ENV_DIR/TEMPO_DOWNLOAD_URL"
+  compile
+  [ "$status" -ne 0 ]
+  contains "Downloading https://github.com/grafana/tempo/releases/download/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz"
+
+  set_env TEMPO_DOWNLOAD_URL "$MIRROR_URL/tempo"
+  rm "$ENV_DIR/CADDY_DOWNLOAD_URL"
+  compile
+  [ "$status" -ne 0 ]
+  contains "Downloading https://github.com/caddyserver/caddy/releases/download/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz"
+}
