@@ -117,12 +117,14 @@ fetch_release() {
     rm -rf "$tmp"
     if [[ -z "$expected" ]]; then
       warn "No checksum found for $archive (looked in: $*)"
-    else
-      warn "Checksum mismatch for $archive ($algo, from $source)"
+      warn "  expected: (none)"
+      warn "  actual:   $actual"
+      die "Refusing to install an unverified $name $version: set $var to the digest its publisher gives."
     fi
-    warn "  expected: ${expected:-(none)}"
+    warn "Checksum mismatch for $archive ($algo, from $source)"
+    warn "  expected: $expected"
     warn "  actual:   $actual"
-    die "Refusing to install $name $version unverified. Set $var to the expected digest if the release has no checksums file."
+    die "Refusing to install $name $version: the download is not the published file. Check ${name^^}_DOWNLOAD_URL and $var."
   fi
   info "Checksum verified ($algo, from $source)"
 
