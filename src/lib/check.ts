@@ -102,7 +102,7 @@ export interface DeploymentInput {
 }
 
 /** URL argument, else the app's Scalingo address from the answers file in the current directory. */
-async function resolveUrl(input: DeploymentInput): Promise<URL> {
+export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'cliVersion'>): Promise<URL> {
   if (input.url) return parseBaseUrl(input.url)
   if (!(await exists(path.join(input.cwd, ANSWERS_FILE)))) {
     throw new UsageError(`no URL given and no ${ANSWERS_FILE} here: pass the app's URL (e.g. \`check https://my-tempo.osc-fr1.scalingo.io\`) or run this inside the app's directory`)
@@ -113,7 +113,7 @@ async function resolveUrl(input: DeploymentInput): Promise<URL> {
 }
 
 /** Each credential: flag > env > the app's .env > the setting's default; all missing ones named at once. */
-async function resolveCredentials(input: DeploymentInput): Promise<Record<string, string>> {
+export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'>): Promise<Record<string, string>> {
   const pick = (value: string | undefined) => (value ? value : undefined)
   const needsDotEnv = CREDENTIAL_SETTINGS.some((s) => !pick(input.flags[s.flag]) && !pick(input.env[s.env]))
   const dotEnv = needsDotEnv ? await readDotEnv(input.cwd) : {}

@@ -153,15 +153,6 @@ describe('check against a deployment', () => {
     assert.doesNotMatch(r.stderr, /--query-user/, 'the query user has a default')
   })
 
-  it('reads the app URL from the answers file when none is given', async () => {
-    const dir = await tempDir()
-    await writeFile(path.join(dir, '.tempo-scalingo.json'), JSON.stringify({format: 1, cliVersion: '0.1.0', answers: {appName: 'my-tempo-app', region: 'osc-secnum-fr1'}, files: {}}))
-    // No network in tests: only the resolved URL matters here.
-    const r = await check(['--json', '--timeout', '1'], CREDENTIALS, dir)
-    const doc = JSON.parse(r.stdout) as Report
-    assert.equal(doc.url, 'https://my-tempo-app.osc-secnum-fr1.scalingo.io')
-  })
-
   it('refuses to run without a URL or an answers file (exit 2)', async () => {
     const r = await check([], CREDENTIALS, await tempDir())
     assert.equal(r.code, 2)
@@ -268,15 +259,6 @@ describe('check failures', () => {
     assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
     assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running/)
-  })
-
-  it('says a host that does not resolve is a wrong URL, without waiting', async () => {
-    const started = Date.now()
-    const r = await check(['http://no-such-app.invalid', '--timeout', '30'])
-    assert.equal(r.code, 1)
-    assert.match(r.stdout, /cannot resolve no-such-app\.invalid/)
-    assert.match(r.stdout, /likely cause: wrong URL/)
-    assert.ok(Date.now() - started < 20_000, 'no retry on a DNS failure')
   })
 })
 
