@@ -2,7 +2,7 @@
 // `create-tempo-scalingo DIR ...` is the scaffold (`create`); named commands run as usual.
 import {readFileSync} from 'node:fs'
 
-import {execute} from '@oclif/core'
+import {execute} from '@oclif/core/execute'
 
 const manifest = JSON.parse(readFileSync(new URL('../.oclif.manifest.json', import.meta.url), 'utf8'))
 const first = process.argv[2]

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {targetFlags} from '../lib/target-flags.js'

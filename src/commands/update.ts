@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'

@@ -1,5 +1,6 @@
 // What every command shares: colour switch, and user-facing errors without stack traces.
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {CliError, EXIT} from './errors.js'

@@ -1,5 +1,6 @@
 // oclif flags generated from the settings table, so each setting is declared once.
-import {Flags, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {SETTINGS} from './settings.js'
 

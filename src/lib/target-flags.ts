@@ -1,6 +1,6 @@
 // --app and --region of the commands run inside a generated app, described by the settings
 // table (whose flags for appName and region are these); without them, the answers file decides.
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {REGIONS, setting} from './settings.js'
 
