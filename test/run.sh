@@ -4,6 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+missing=()
+for tool in caddy shellcheck git curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if ((${#missing[@]} > 0)); then
+  echo "The tests need: ${missing[*]} (Debian: apt-get install -y ${missing[*]}; .ci/run installs them)." >&2
+  exit 1
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
