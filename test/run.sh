@@ -2,7 +2,7 @@
 # Runs every test: TypeScript (node:test) then the buildpack's bats suites.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 missing=()
 for tool in caddy shellcheck git curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
