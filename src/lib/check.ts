@@ -170,7 +170,7 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
     : undefined
 
   if (failed) {
-    print(chalk.red('✘ ') + `Check failed at step ${report.steps.indexOf(failed) + 1}/${total} (${failed.title}).`)
+    print(chalk.red('✘ ') + `Check failed at step ${report.steps.indexOf(failed) + 1}/${total}: ${failed.error}`)
   } else if (pasteable) {
     print(chalk.green('✔ ') + `All ${total} checks passed in ${seconds(report.durationMs)}: Tempo takes and serves traces.`)
     print('')

@@ -139,7 +139,7 @@ export function describeNetworkError(error: unknown, url: URL, timeoutMs: number
     return {message: `cannot resolve ${url.hostname} (${code})`, cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain', retry: false}
   }
   if (code === 'ECONNREFUSED') {
-    return {message: `connection refused by ${url.host}`, cause: 'nothing listens there: wrong port, or the app is not running', retry: true}
+    return {message: `connection refused by ${url.host}`, cause: 'nothing listens there: wrong port, or the app is not running (its proxy opens the port only once Tempo is ready, and a wrong S3 setting keeps Tempo from getting ready)', retry: true}
   }
   if (/CERT|TLS|SSL|EPROTO/.test(code) || /certificate|SSL|TLS/i.test(err.cause?.message ?? '')) {
     return {message: `TLS handshake with ${url.host} failed (${code || err.cause?.message})`, cause: 'http:// and https:// mixed up, or a certificate problem', retry: false}
@@ -218,10 +218,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       if (clock.now() + delay >= deadline) {
         const waited = `Tempo was not ready after ${Math.round(options.timeoutMs / 1000)} s (${attempt} attempts)`
         if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, answer.cause + hint)
-        const fromTempo = answer.status === 503 && !answer.body.trimStart().startsWith('<')
-        return fail(step, `${waited}: last answer ${answer.status}`, fromTempo
-          ? `Tempo runs but is not ready: most often it cannot reach its object storage (wrong S3 bucket, endpoint or credentials) — see the app's logs${hint}`
-          : `the app is asleep, stopped, crashed or still deploying${hint}`, answer)
+        return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, hint), answer)
       }
       progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
       await clock.sleep(delay)
@@ -314,6 +311,16 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   function finish(): SmokeReport {
     return {url: url.href.replace(/\/$/, ''), ok: steps.every((s) => s.status === 'passed'), traceId, durationMs: Math.round(clock.now() - started), steps}
   }
+}
+
+// The proxy binds the app's port only once Tempo is ready, so a Tempo that cannot reach its
+// bucket shows up as a closed port locally and as the router's error page on Scalingo.
+const STORAGE = 'a Tempo that cannot reach its object storage (wrong S3 bucket, endpoint or credentials) never gets ready'
+
+function notReadyCause(answer: Answer, hint: string): string {
+  if (/restarting/i.test(answer.body)) return 'the app is restarting (a deploy or restart is in progress): run the check again in a minute'
+  if (answer.status === 503 && !answer.body.trimStart().startsWith('<')) return `Tempo runs but is not ready: ${STORAGE}; see the app's logs${hint}`
+  return `no container answers: the app is stopped, asleep, crashed or its last deployment failed; ${STORAGE}, which fails the deployment — see the logs${hint}`
 }
 
 function rejectedSpans(body: string): number {

@@ -185,7 +185,7 @@ describe('check failures', () => {
     assert.match(r.stdout, /answer: 503 Ingester not ready: waiting for 15s/)
     assert.match(r.stdout, /likely cause: .*S3 bucket, endpoint or credentials/)
     assert.match(r.stdout, /- 2\/4 .*skipped[\s\S]*- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
-    assert.match(r.stdout, /Check failed at step 1\/4/)
+    assert.match(r.stdout, /Check failed at step 1\/4: Tempo was not ready after 2 s/)
     assert.ok(!tempo.requests.some((q) => q.startsWith('POST')), 'nothing pushed to an unready Tempo')
   })
 
@@ -258,7 +258,7 @@ describe('check failures', () => {
     assert.equal(r.code, 1)
     assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
-    assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running/)
+    assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running \(its proxy opens the port only once Tempo is ready/)
   })
 })
 
