@@ -87,10 +87,10 @@ export function parseBaseUrl(input: string): URL {
   return url
 }
 
-/** `scalingo` commands to look at the app, when the URL is a Scalingo one. */
-function scalingoHint(url: URL): string {
+/** Where to read the app's logs: the `scalingo` command when the URL is a Scalingo one. */
+function logsOf(url: URL): string {
   const m = /^([a-z0-9-]+)\.(osc-[a-z0-9-]+)\.scalingo\.io$/.exec(url.hostname)
-  return m ? ` (\`scalingo --app ${m[1]} --region ${m[2]} ps\` and \`... logs --lines 200\`)` : ' (look at its logs)'
+  return m ? `\`scalingo --app ${m[1]} --region ${m[2]} logs --lines 200\`` : "the app's logs"
 }
 
 interface Answer {
@@ -155,7 +155,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const traceId = options.traceId ?? randomBytes(16).toString('hex')
   const {credentials, url} = options
   const progress = options.onProgress ?? (() => {})
-  const hint = scalingoHint(url)
+  const logs = logsOf(url)
   const basic = 'Basic ' + Buffer.from(`${credentials.queryUser}:${credentials.queryPassword}`).toString('base64')
 
   const endpoint = (path: string) => new URL(url.pathname.replace(/\/$/, '') + path, url)
@@ -217,8 +217,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       }
       if (clock.now() + delay >= deadline) {
         const waited = `Tempo was not ready after ${Math.round(options.timeoutMs / 1000)} s (${attempt} attempts)`
-        if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, answer.cause + hint)
-        return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, hint), answer)
+        if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, `${answer.cause}; see ${logs}`)
+        return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, logs), answer)
       }
       progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
       await clock.sleep(delay)
@@ -244,7 +244,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       }
       if (answer.status >= 300 && answer.status < 400) return redirected(step, what, answer)
       if (answer.status !== 401 && answer.status !== 403) {
-        return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `the app is not behaving like the buildpack's proxy in front of Tempo${hint}`, answer)
+        return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `the app is not behaving like the buildpack's proxy in front of Tempo; see ${logs}`, answer)
       }
     }
     step.detail = 'POST /v1/traces and GET /api/search refused without credentials'
@@ -260,11 +260,11 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     }
     if (answer.status >= 300 && answer.status < 400) return redirected(step, 'POST /v1/traces', answer)
     if (answer.status !== 200) {
-      const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed${hint}` : 'Tempo refused the span'
+      const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed; see ${logs}` : 'Tempo refused the span'
       return fail(step, `POST /v1/traces answered ${answer.status}`, cause, answer)
     }
     const rejected = rejectedSpans(answer.body)
-    if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and the app's logs${hint}`, answer)
+    if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and ${logs}`, answer)
     step.detail = `trace ${traceId}`
   })
   if (!pushed) {
@@ -304,7 +304,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     const waited = `the span did not come back within ${Math.round(options.timeoutMs / 1000)} s (trace ${traceId})`
     if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
     fail(step, `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
-      `Tempo accepted the span but does not serve it: look for ingester or storage errors in the app's logs${hint}; a longer --timeout helps on a slow start`, last)
+      `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`, last)
   })
   return finish()
 
@@ -317,10 +317,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 // bucket shows up as a closed port locally and as the router's error page on Scalingo.
 const STORAGE = 'a Tempo that cannot reach its object storage (wrong S3 bucket, endpoint or credentials) never gets ready'
 
-function notReadyCause(answer: Answer, hint: string): string {
+function notReadyCause(answer: Answer, logs: string): string {
   if (/restarting/i.test(answer.body)) return 'the app is restarting (a deploy or restart is in progress): run the check again in a minute'
-  if (answer.status === 503 && !answer.body.trimStart().startsWith('<')) return `Tempo runs but is not ready: ${STORAGE}; see the app's logs${hint}`
-  return `no container answers: the app is stopped, asleep, crashed or its last deployment failed; ${STORAGE}, which fails the deployment — see the logs${hint}`
+  if (answer.status === 503 && !answer.body.trimStart().startsWith('<')) return `Tempo runs but is not ready: ${STORAGE}; see ${logs}`
+  return `no container answers: the app is stopped, asleep, crashed or its last deployment failed; ${STORAGE}, which fails the deployment; see ${logs}`
 }
 
 function rejectedSpans(body: string): number {

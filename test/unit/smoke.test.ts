@@ -82,7 +82,7 @@ describe('smoke', () => {
   it('tells a router page (app asleep or crashed) from Tempo not being ready', async () => {
     const router = harness(() => ({status: 503, body: '<html><body>No web container is running</body></html>'}))
     const r1 = await runSmoke(router.options({timeoutMs: 3000}))
-    assert.match(r1.steps[0].cause ?? '', /no container answers: .*wrong S3 bucket, endpoint or credentials.* \(`scalingo --app my-tempo --region osc-fr1 ps`/)
+    assert.match(r1.steps[0].cause ?? '', /no container answers: .*wrong S3 bucket, endpoint or credentials.*; see `scalingo --app my-tempo --region osc-fr1 logs --lines 200`$/)
     assert.deepEqual(r1.steps.slice(1).map((s) => s.status), ['skipped', 'skipped', 'skipped'])
     const tempo = harness(() => ({status: 503, body: 'Some services are not Running:\nStarting: 1'}))
     const r2 = await runSmoke(tempo.options({timeoutMs: 3000}))
