@@ -40,6 +40,13 @@ describe('lint', () => {
     }
   }
 
+  for (const [version, file] of [['2.4.0', 'tempo-2.yaml'], ['2.10.8', 'tempo-2.yaml'], ['3.0.3', 'tempo-3.yaml']]) {
+    it(`accepts the buildpack's default ${file} (${version})`, () => {
+      const config = readFileSync(new URL(`../../buildpack/config/${file}`, import.meta.url), 'utf8')
+      assert.deepEqual(lintConfig(config, loadKeyTree(version)), [])
+    })
+  }
+
   it('flags a 3.x-only key against 2.4.0 and says where it belongs', () => {
     const config = 'server:\n  http_listen_port: 3200\nlive_store:\n  max_block_duration: 5s\n'
     const others = {'3.0.3': loadKeyTree('3.0.3')}
