@@ -33,6 +33,12 @@ pause() {
 
 alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
+# Collects a child that is gone or SIGKILLed; 2>/dev/null: bash would print a
+# "Killed" notice with the job's command.
+reap() {
+  [[ -z "${1:-}" ]] || wait "$1" 2>/dev/null || true
+}
+
 # Signals the process group that PID leads, or PID alone if it leads none.
 signal_group() {
   local sig="$1" pid="$2"
@@ -81,24 +87,29 @@ start_tempo() {
   mkfifo -m 600 "$fifo"
   # mawk (Debian/Ubuntu's awk) waits for a full input buffer unless interactive.
   if awk -W version 2>&1 </dev/null | grep -qi mawk; then awk_flags=(-W interactive); fi
-  (
-    # Ignores SIGTERM/SIGINT: if the relay died first, Tempo's next log line
-    # would kill it with SIGPIPE in the middle of its flush.
-    trap '' TERM INT
-    exec awk "${awk_flags[@]}" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
-      -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk" <"$fifo"
-  ) &
+  tempo_log_relay "${awk_flags[@]}" <"$fifo" &
   RELAY_PID=$!
-  (
-    # Tempo needs none of the proxy's credentials.
-    unset TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD
-    if [[ -n "$TEMPO_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$TEMPO_GOMEMLIMIT"; fi
-    # Flags win over the file: the HTTP API stays on the internal port even
-    # when a config says ${PORT}.
-    exec setsid "$tempo" "-config.file=$TEMPO_CONFIG_FILE" -config.expand-env=true \
-      "-server.http-listen-port=$TEMPO_HTTP_PORT"
-  ) </dev/null >"$fifo" 2>&1 &
+  tempo_process "$tempo" </dev/null >"$fifo" 2>&1 &
   TEMPO_PID=$!
+}
+
+# Run in the background, as children of the launcher.
+tempo_log_relay() {
+  # Ignores SIGTERM/SIGINT: if the relay died first, Tempo's next log line
+  # would kill it with SIGPIPE in the middle of its flush.
+  trap '' TERM INT
+  exec awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
+    -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk"
+}
+
+tempo_process() {
+  # Tempo needs none of the proxy's credentials.
+  unset TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD
+  if [[ -n "$TEMPO_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$TEMPO_GOMEMLIMIT"; fi
+  # Flags win over the file: the HTTP API stays on the internal port even
+  # when a config says ${PORT}.
+  exec setsid "$1" "-config.file=$TEMPO_CONFIG_FILE" -config.expand-env=true \
+    "-server.http-listen-port=$TEMPO_HTTP_PORT"
 }
 
 tempo_ready() {
@@ -120,6 +131,7 @@ wait_tempo_ready() {
 fail_with_tempo_log() {
   local message="$1"
   signal_group KILL "$TEMPO_PID"
+  reap "$TEMPO_PID"
   wait_relay
   warn "$message Its last log lines:"
   if [[ -s "$RUN_DIR/tempo-tail.log" ]]; then indent <"$RUN_DIR/tempo-tail.log" >&2; fi
@@ -130,20 +142,22 @@ fail_with_tempo_log() {
 wait_relay() {
   local deadline=$(($(now_ms) + 2000))
   wait_until "$deadline" relay_gone || signal_group KILL "$RELAY_PID"
+  reap "$RELAY_PID"
 }
 relay_gone() { ! alive "$RELAY_PID"; }
 
 start_proxy() {
-  local caddy="$1"
-  (
-    # Caddy needs none of Tempo's secrets, nor Tempo's memory limit.
-    unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
-      TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
-    # Caddy saves its running config (with the hashes) there: keep it private.
-    export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
-    exec setsid "$caddy" run --config "$BP_DIR/Caddyfile" --adapter caddyfile
-  ) </dev/null &
+  caddy_process "$1" </dev/null &
   CADDY_PID=$!
+}
+
+caddy_process() {
+  # Caddy needs none of Tempo's secrets, nor Tempo's memory limit.
+  unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
+    TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
+  # Caddy saves its running config (with the hashes) there: keep it private.
+  export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
+  exec setsid "$1" run --config "$BP_DIR/Caddyfile" --adapter caddyfile
 }
 
 proxy_listening() {
@@ -211,6 +225,8 @@ stop_children() {
     warn "Caddy did not stop in time: killing it"
     signal_group KILL "$CADDY_PID"
   fi
+  reap "$TEMPO_PID"
+  reap "$CADDY_PID"
   wait_relay
 }
 
@@ -259,6 +275,7 @@ cleanup() {
   [[ -z "$PAUSE_PID" ]] || kill "$PAUSE_PID" 2>/dev/null || true
   for pid in "$CADDY_PID" "$TEMPO_PID"; do
     signal_group KILL "$pid"
+    reap "$pid"
   done
   for pid in "${HASH_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
