@@ -86,7 +86,7 @@ start_tempo() {
   local tempo="$1" fifo="$RUN_DIR/tempo-log.fifo" awk_flags=()
   mkfifo -m 600 "$fifo"
   # mawk (Debian/Ubuntu's awk) waits for a full input buffer unless interactive.
-  if awk -W version 2>&1 </dev/null | grep -qi mawk; then awk_flags=(-W interactive); fi
+  if [[ "$(awk -W version 2>&1 </dev/null)" == *mawk* ]]; then awk_flags=(-W interactive); fi
   tempo_log_relay "${awk_flags[@]}" <"$fifo" &
   RELAY_PID=$!
   tempo_process "$tempo" </dev/null >"$fifo" 2>&1 &

@@ -62,7 +62,8 @@ caddy_release() {
 # Prints the bcrypt hash of the secret read on stdin (never argv: ps shows it).
 hash_secret() {
   local caddy="$1" cost_flag=()
-  if "$caddy" hash-password --help 2>&1 | grep -q -- '--bcrypt-cost'; then
+  # Not a pipe into grep -q: with pipefail, SIGPIPE would hide the match.
+  if [[ "$("$caddy" hash-password --help 2>&1)" == *--bcrypt-cost* ]]; then
     cost_flag=(--bcrypt-cost "$PROXY_BCRYPT_COST")
   fi
   "$caddy" hash-password "${cost_flag[@]}"
