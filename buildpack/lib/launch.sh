@@ -80,6 +80,35 @@ compute_gomemlimit() {
   fi
 }
 
+# Prints the storage backend a config file names (best effort: first match).
+config_backend() {
+  sed -nE '/^[[:space:]]*backend:/{s/^[[:space:]]*backend:[[:space:]]*["'\'']?([A-Za-z0-9]+).*/\1/p;q;}' "$1"
+}
+
+# Warns about what an app's own config gets wrong for this platform.
+check_config_file() {
+  local file="$1" duration seconds
+  grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
+    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT, where the proxy sends traces"
+  if ((TEMPO_MAJOR == 2)); then
+    grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
+      warn "The config does not set ingester.flush_all_on_shutdown: true: traces not yet"
+      warn "flushed are lost at every restart and deploy."
+    }
+    return 0
+  fi
+  duration="$(sed -nE '/^[[:space:]]*max_block_duration:/{s/^[[:space:]]*max_block_duration:[[:space:]]*["'\'']?([0-9]+[sm]).*/\1/p;q;}' "$file")"
+  case "$duration" in
+    *s) seconds="${duration%s}" ;;
+    *m) seconds=$((${duration%m} * 60)) ;;
+    *) seconds=30 ;; # Tempo's default
+  esac
+  ((DRAIN_WAIT >= seconds + 2)) || {
+    warn "live_store.max_block_duration is ${duration:-30s (the default)}, longer than TEMPO_DRAIN_WAIT (${DRAIN_WAIT} s)"
+    warn "allows: traces of the last blocks are lost at every restart. Use a few seconds."
+  }
+}
+
 # Starts Tempo, its output relayed through an awk that keeps the last lines
 # and spots the end of the 2.x flush.
 start_tempo() {

@@ -105,7 +105,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 # Waits until the launcher says it listens (and the port does).
 wait_listening() {
   local i
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 400; i++)); do
     grep -q '^-----> Listening on port' "$OUT" && port_open && return 0
     kill -0 "$LAUNCH_PID" 2>/dev/null || break
     sleep 0.05
