@@ -10,6 +10,7 @@
 #   stop_launcher [SIGNAL]      signals it, waits for its exit (EXIT_STATUS, EXIT_SECONDS)
 #   ingest / query              curl through the proxy; sets STATUS and BODY
 
+# shellcheck disable=SC2034 # STATUS, BODY, EXIT_STATUS... are read by the tests
 load mirror
 
 INGEST_TOKEN=ingest-3f9a1c7e5b2d4a6f8e0c
@@ -91,6 +92,7 @@ launch() {
   done
   # setsid: the launcher leads its own process group, as the platform's
   # process does; fd 3 closed or bats would wait for it.
+  # shellcheck disable=SC2016 # expanded by the inner shell
   setsid env -i PATH="$PATH" HOME="$APP" "${args[@]}" bash -c '
     cd "$HOME"
     for f in .profile.d/*.sh; do . "$f"; done
