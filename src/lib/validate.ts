@@ -61,9 +61,14 @@ export function url(value: string): string | undefined {
   if (!/^(https?|git|ssh|file):\/\/\S+$/.test(value) && !/^git@[^:\s]+:\S+$/.test(value)) return 'the value is a git URL (https://, git://, ssh:// or git@host:path), optionally with #ref'
 }
 
-export function token(value: string): string | undefined {
+export function password(value: string): string | undefined {
   if (value.length < 16) return 'credentials are at least 16 characters long'
   if (/\s/.test(value)) return 'credentials cannot contain whitespace'
+}
+
+// The proxy matches the bearer token literally: RFC 6750 characters only (base64url fits).
+export function bearerToken(value: string): string | undefined {
+  return password(value) ?? (/^[A-Za-z0-9._~+/-]+=*$/.test(value) ? undefined : 'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)')
 }
 
 export function userName(value: string): string | undefined {

@@ -18,6 +18,7 @@ describe('validators', () => {
     ['duration', v.duration, ['336h', '90m', '1h30m', '1.5h'], ['14d', '336', 'h', '0h', '-1h']],
     ['semver', v.semver, ['2.10.8', 'v2.4.0', '3.0.3', '2.11.0'], ['2.10', 'latest', '1.5.0', '4.0.0', '2.10.8-rc1']],
     ['appName', v.appName, ['my-tempo', 'tempo-prod-01'], ['My-Tempo', 'tempo', 'my_tempo', '1tempo', 'my-tempo-', 'my--tempo']],
+    ['bearerToken', v.bearerToken, ['abcdefghijklmnop', 'A-Za_z0.9~+/abcdef==', 'x'.repeat(43)], ['short', 'has space in it 1234', 'with*wildcard12345', 'quote"inside-123456', 'a=b=c-0123456789abc']],
     ['absolutePath', v.absolutePath, ['/tmp/tempo/wal'], ['tmp/wal', '/tmp/a b', '/tmp/$x']],
   ]
   for (const [name, validate, good, bad] of cases) {
