@@ -1,17 +1,10 @@
 #!/usr/bin/env bash
-# The install steps of bin/compile. Needs log.sh, env.sh, install.sh.
+# The install steps of bin/compile. Needs log.sh, env.sh, config.sh, install.sh.
 
 # shellcheck disable=SC2034 # used by bin/compile
 readonly DEFAULT_CADDY_VERSION=2.10.2
 readonly DEFAULT_TEMPO_DOWNLOAD_URL=https://github.com/grafana/tempo/releases/download
 readonly DEFAULT_CADDY_DOWNLOAD_URL=https://github.com/caddyserver/caddy/releases/download
-
-# Prints VERSION without a leading "v", or fails unless it is x.y.z.
-normalize_version() {
-  local version="${1#v}"
-  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
-  echo "$version"
-}
 
 # Installs the tempo binary of VERSION to BUILD_DIR/.tempo/bin/tempo.
 install_tempo() {

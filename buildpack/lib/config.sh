@@ -7,12 +7,13 @@ readonly DEFAULT_TEMPO_VERSION=2.10.8
 readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
-tempo_version() {
-  local version="${1:-${TEMPO_VERSION:-$DEFAULT_TEMPO_VERSION}}"
-  version="${version#v}"
+normalize_version() {
+  local version="${1#v}"
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
   echo "$version"
 }
+
+tempo_version() { normalize_version "${1:-${TEMPO_VERSION:-$DEFAULT_TEMPO_VERSION}}"; }
 
 tempo_major() { echo "${1%%.*}"; }
 

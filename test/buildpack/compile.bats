@@ -3,6 +3,7 @@
 # tar.gz releases served by a local mirror (never the internet).
 
 load mirror
+load assertions
 
 TEMPO_ARCHIVE=/tempo/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz
 
@@ -58,24 +59,6 @@ compile() {
   run "$REPO_ROOT/bin/compile" "$BUILD" "$CACHE" "$ENV_DIR"
 }
 
-contains() {
-  [[ "$output" == *"$1"* ]] || {
-    echo "expected the output to contain: $1"
-    echo "--- output:"
-    echo "$output"
-    return 1
-  }
-}
-
-lacks() {
-  [[ "$output" != *"$1"* ]] || {
-    echo "expected the output not to contain: $1"
-    echo "--- output:"
-    echo "$output"
-    return 1
-  }
-}
-
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 sha512_of() { sha512sum "$1" | cut -d' ' -f1; }
 
@@ -118,11 +101,11 @@ YAML
   echo "user file" >"$BUILD/README.md"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "-----> Installing Grafana Tempo 2.10.8"
-  contains "Checksum verified (sha256, from SHA256SUMS)"
-  contains "-----> Installing Caddy"
-  contains "Checksum verified (sha512, from caddy_"
-  contains "Config: default template for Tempo 2.x"
+  contains "$output" "-----> Installing Grafana Tempo 2.10.8"
+  contains "$output" "Checksum verified (sha256, from SHA256SUMS)"
+  contains "$output" "-----> Installing Caddy"
+  contains "$output" "Checksum verified (sha512, from caddy_"
+  contains "$output" "Config: default template for Tempo 2.x"
   [[ "$output" =~ -----\>\ Grafana\ Tempo\ 2\.10\.8\ ready\ in\ [0-9]+\.[0-9]s ]]
   [ "$(mirror_hits "$TEMPO_ARCHIVE")" -eq 1 ]
 
@@ -157,8 +140,8 @@ YAML
   mkdir -p "$BUILD"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Using the cached tempo_2.10.8_linux_amd64.tar.gz (sha256 verified)"
-  contains "(sha512 verified)"
+  contains "$output" "Using the cached tempo_2.10.8_linux_amd64.tar.gz (sha256 verified)"
+  contains "$output" "(sha512 verified)"
   [ ! -s "$MIRROR_LOG" ]
   [ -x "$BUILD/.tempo/bin/tempo" ]
   [ -x "$BUILD/.tempo/bin/caddy" ]
@@ -173,7 +156,7 @@ YAML
   mirror_reset
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "does not match its checksum: downloading it again"
+  contains "$output" "does not match its checksum: downloading it again"
   [ "$(mirror_hits "$TEMPO_ARCHIVE")" -eq 1 ]
 }
 
@@ -181,9 +164,9 @@ YAML
   set_env TEMPO_VERSION 2.99.0
   compile
   [ "$status" -ne 0 ]
-  contains "Checksum mismatch for tempo_2.99.0_linux_amd64.tar.gz (sha256, from SHA256SUMS)"
-  contains "expected: $(printf 'tampered' | sha256sum | cut -d' ' -f1)"
-  contains "actual:   $(sha256_of "$RELEASES/tempo/v2.99.0/tempo_2.99.0_linux_amd64.tar.gz")"
+  contains "$output" "Checksum mismatch for tempo_2.99.0_linux_amd64.tar.gz (sha256, from SHA256SUMS)"
+  contains "$output" "expected: $(printf 'tampered' | sha256sum | cut -d' ' -f1)"
+  contains "$output" "actual:   $(sha256_of "$RELEASES/tempo/v2.99.0/tempo_2.99.0_linux_amd64.tar.gz")"
   [ ! -e "$BUILD/.tempo/bin/tempo" ]
   [ -z "$(find "$CACHE" -name '*.tar.gz')" ]
 }
@@ -193,9 +176,9 @@ YAML
   set_env TEMPO_CHECKSUM "$zeros"
   compile
   [ "$status" -ne 0 ]
-  contains "from TEMPO_CHECKSUM"
-  contains "expected: $zeros"
-  contains "actual:   $(sha256_of "$RELEASES$TEMPO_ARCHIVE")"
+  contains "$output" "from TEMPO_CHECKSUM"
+  contains "$output" "expected: $zeros"
+  contains "$output" "actual:   $(sha256_of "$RELEASES$TEMPO_ARCHIVE")"
   [ "$(mirror_hits /tempo/v2.10.8/SHA256SUMS)" -eq 0 ]
 
   # Right digest, release without any checksums file: installs.
@@ -204,7 +187,7 @@ YAML
   set_env TEMPO_CHECKSUM "$(sha256_of "$RELEASES/tempo/v2.97.0/tempo_2.97.0_linux_amd64.tar.gz" | tr a-f A-F)"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Checksum verified (sha256, from TEMPO_CHECKSUM)"
+  contains "$output" "Checksum verified (sha256, from TEMPO_CHECKSUM)"
   [ -x "$BUILD/.tempo/bin/tempo" ]
 }
 
@@ -213,13 +196,13 @@ YAML
   set_env TEMPO_CHECKSUM "$(sha512_of "$RELEASES$TEMPO_ARCHIVE")"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Checksum verified (sha512, from TEMPO_CHECKSUM)"
+  contains "$output" "Checksum verified (sha512, from TEMPO_CHECKSUM)"
 
   set_env TEMPO_CHECKSUM abc123
   rm -rf "$CACHE"/*
   compile
   [ "$status" -ne 0 ]
-  contains "TEMPO_CHECKSUM must be a sha256 (64 hex digits) or sha512 (128 hex digits) digest"
+  contains "$output" "TEMPO_CHECKSUM must be a sha256 (64 hex digits) or sha512 (128 hex digits) digest"
 }
 
 @test "CADDY_CHECKSUM mismatch fails, showing both sha512 hashes" {
@@ -228,9 +211,9 @@ YAML
   set_env CADDY_CHECKSUM "$zeros"
   compile
   [ "$status" -ne 0 ]
-  contains "Checksum mismatch for caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz (sha512, from CADDY_CHECKSUM)"
-  contains "expected: $zeros"
-  contains "actual:   $(sha512_of "$RELEASES/caddy/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz")"
+  contains "$output" "Checksum mismatch for caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz (sha512, from CADDY_CHECKSUM)"
+  contains "$output" "expected: $zeros"
+  contains "$output" "actual:   $(sha512_of "$RELEASES/caddy/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz")"
 }
 
 @test "the goreleaser checksums file is the fallback; no checksum at all fails" {
@@ -238,15 +221,15 @@ YAML
   set_env TEMPO_VERSION 2.98.0
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Checksum verified (sha256, from tempo_2.98.0_checksums.txt)"
+  contains "$output" "Checksum verified (sha256, from tempo_2.98.0_checksums.txt)"
 
   set_env TEMPO_VERSION 2.97.0
   compile
   [ "$status" -ne 0 ]
-  contains "No checksum found for tempo_2.97.0_linux_amd64.tar.gz"
-  contains "expected: (none)"
-  contains "actual:   $(sha256_of "$RELEASES/tempo/v2.97.0/tempo_2.97.0_linux_amd64.tar.gz")"
-  contains "TEMPO_CHECKSUM"
+  contains "$output" "No checksum found for tempo_2.97.0_linux_amd64.tar.gz"
+  contains "$output" "expected: (none)"
+  contains "$output" "actual:   $(sha256_of "$RELEASES/tempo/v2.97.0/tempo_2.97.0_linux_amd64.tar.gz")"
+  contains "$output" "TEMPO_CHECKSUM"
 }
 
 @test "a download failing twice with 500 is retried" {
@@ -263,15 +246,15 @@ YAML
   set_env TEMPO_VERSION 9.9.9
   compile
   [ "$status" -ne 0 ]
-  contains "Could not download tempo 9.9.9"
-  contains "TEMPO_VERSION"
-  contains "404"
+  contains "$output" "Could not download tempo 9.9.9"
+  contains "$output" "TEMPO_VERSION"
+  contains "$output" "404"
   [ ! -e "$BUILD/.tempo/bin/tempo" ]
 
   set_env TEMPO_VERSION latest
   compile
   [ "$status" -ne 0 ]
-  contains "TEMPO_VERSION must look like 2.10.8"
+  contains "$output" "TEMPO_VERSION must look like 2.10.8"
 }
 
 @test "a leading v is accepted and selects the major's default config" {
@@ -279,8 +262,8 @@ YAML
   set_env TEMPO_VERSION v3.0.3
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "-----> Installing Grafana Tempo 3.0.3"
-  contains "Config: default template for Tempo 3.x"
+  contains "$output" "-----> Installing Grafana Tempo 3.0.3"
+  contains "$output" "Config: default template for Tempo 3.x"
   [ "$(mirror_hits /tempo/v3.0.3/tempo_3.0.3_linux_amd64.tar.gz)" -eq 1 ]
   run "$BUILD/.tempo/bin/tempo" -version
   [[ "$output" == "tempo, version 3.0.3 "* ]]
@@ -308,7 +291,7 @@ YAML
   printf 'storage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Tempo accepts the config"
+  contains "$output" "Tempo accepts the config"
   rm "$ENV_DIR/STORAGE_KEY"
   compile
   [ "$status" -ne 0 ]
@@ -318,26 +301,26 @@ YAML
   cp "$REPO_ROOT/test/fixtures/sample-legacy-keys.yaml" "$BUILD/tempo.yaml"
   compile
   [ "$status" -ne 0 ]
-  contains "Config: tempo.yaml at the app root"
-  contains "Tempo 2.10.8 rejects the config"
-  contains "failed to parse configFile tempo.yaml"
-  contains "line 10: field trace_by_id not found in type storage.Config"
-  contains "storage.trace.backend"
-  contains "use storage.trace.wal"
-  contains "use storage.trace.s3"
-  contains "access_key_id is an old key: use access_key"
-  contains "secret_access_key is an old key: use secret_key"
-  lacks "ready in"
+  contains "$output" "Config: tempo.yaml at the app root"
+  contains "$output" "Tempo 2.10.8 rejects the config"
+  contains "$output" "failed to parse configFile tempo.yaml"
+  contains "$output" "line 10: field trace_by_id not found in type storage.Config"
+  contains "$output" "storage.trace.backend"
+  contains "$output" "use storage.trace.wal"
+  contains "$output" "use storage.trace.s3"
+  contains "$output" "access_key_id is an old key: use access_key"
+  contains "$output" "secret_access_key is an old key: use secret_key"
+  lacks "$output" "ready in"
 }
 
 @test "a bad TEMPO_CONFIG_YAML fails under its own name, never a temp path" {
   set_env TEMPO_CONFIG_YAML "$(cat "$REPO_ROOT/test/fixtures/sample-legacy-keys.yaml")"
   compile
   [ "$status" -ne 0 ]
-  contains "Config: TEMPO_CONFIG_YAML"
-  contains "failed to parse configFile TEMPO_CONFIG_YAML"
-  contains "storage.trace.backend"
-  lacks "config/tempo.yaml"
+  contains "$output" "Config: TEMPO_CONFIG_YAML"
+  contains "$output" "failed to parse configFile TEMPO_CONFIG_YAML"
+  contains "$output" "storage.trace.backend"
+  lacks "$output" "config/tempo.yaml"
 }
 
 @test "tempo.yaml at the app root wins over TEMPO_CONFIG_YAML" {
@@ -345,18 +328,18 @@ YAML
   set_env TEMPO_CONFIG_YAML "$(cat "$REPO_ROOT/test/fixtures/sample-legacy-keys.yaml")"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Config: tempo.yaml at the app root"
+  contains "$output" "Config: tempo.yaml at the app root"
 
   cp "$REPO_ROOT/test/fixtures/sample-legacy-keys.yaml" "$BUILD/tempo.yaml"
   set_env TEMPO_CONFIG_YAML "$(valid_config)"
   compile
   [ "$status" -ne 0 ]
-  contains "Config: tempo.yaml at the app root"
+  contains "$output" "Config: tempo.yaml at the app root"
 
   rm "$BUILD/tempo.yaml"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Config: TEMPO_CONFIG_YAML"
+  contains "$output" "Config: TEMPO_CONFIG_YAML"
 }
 
 @test "a Tempo 2 config on Tempo 3 gets a hint" {
@@ -364,25 +347,25 @@ YAML
   printf 'ingester:\n  flush_all_on_shutdown: true\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -ne 0 ]
-  contains "field ingester not found in type app.Config"
-  contains "live_store"
+  contains "$output" "field ingester not found in type app.Config"
+  contains "$output" "live_store"
 }
 
 @test "missing S3 settings are a warning at build time" {
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY"
-  contains "Tempo accepts the config"
+  contains "$output" "TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY"
+  contains "$output" "Tempo accepts the config"
 
   set_s3_env
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  lacks "TEMPO_STORAGE_S3_BUCKET"
+  lacks "$output" "TEMPO_STORAGE_S3_BUCKET"
 
   set_env TEMPO_STORAGE_TRACE_BY_ID_BACKEND local
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "ephemeral"
+  contains "$output" "ephemeral"
 }
 
 @test "secrets from ENV_DIR never appear in the output" {
@@ -392,16 +375,16 @@ YAML
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   for secret in SCWACCESSKEY1234 s3-secret-value-9f8e7d ingest-token-4f3e2d1c query-password-8a7b6c; do
-    lacks "$secret"
+    lacks "$output" "$secret"
   done
 
   # Even when Tempo's error quotes a value.
   printf 'storage:\n  trace:\n    s3: ${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -ne 0 ]
-  contains "cannot unmarshal"
-  contains "***"
-  lacks "s3-secret-value-9f8e7d"
+  contains "$output" "cannot unmarshal"
+  contains "$output" "***"
+  lacks "$output" "s3-secret-value-9f8e7d"
 }
 
 @test "download URLs with credentials are not printed" {
@@ -409,19 +392,19 @@ YAML
   set_env TEMPO_DOWNLOAD_URL "http://mirror-user:mirror-pass@${MIRROR_URL#http://}/tempo"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "Downloading http://***@127.0.0.1"
-  lacks "mirror-pass"
+  contains "$output" "Downloading http://***@127.0.0.1"
+  lacks "$output" "mirror-pass"
 }
 
 @test "downloads come from the GitHub releases by default" {
   rm "$ENV_DIR/TEMPO_DOWNLOAD_URL"
   compile
   [ "$status" -ne 0 ]
-  contains "Downloading https://github.com/grafana/tempo/releases/download/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz"
+  contains "$output" "Downloading https://github.com/grafana/tempo/releases/download/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz"
 
   set_env TEMPO_DOWNLOAD_URL "$MIRROR_URL/tempo"
   rm "$ENV_DIR/CADDY_DOWNLOAD_URL"
   compile
   [ "$status" -ne 0 ]
-  contains "Downloading https://github.com/caddyserver/caddy/releases/download/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz"
+  contains "$output" "Downloading https://github.com/caddyserver/caddy/releases/download/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz"
 }

@@ -12,6 +12,7 @@
 
 # shellcheck disable=SC2034 # STATUS, BODY, EXIT_STATUS... are read by the tests
 load mirror
+load assertions
 
 INGEST_TOKEN=ingest-3f9a1c7e5b2d4a6f8e0c
 QUERY_USER=grafana
@@ -188,24 +189,6 @@ query() {
 }
 
 events() { cat "$RECORD/events.log" 2>/dev/null || true; }
-
-contains() {
-  [[ "$1" == *"$2"* ]] || {
-    echo "expected to find: $2"
-    echo "--- in:"
-    echo "$1"
-    return 1
-  }
-}
-
-lacks() {
-  [[ "$1" != *"$2"* ]] || {
-    echo "expected NOT to find: $2"
-    echo "--- in:"
-    echo "$1"
-    return 1
-  }
-}
 
 # Value of NAME in the environment the stub tempo got.
 stub_env() {
