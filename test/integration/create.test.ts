@@ -150,6 +150,17 @@ describe('create (non-interactive)', () => {
     assert.ok(!(await readdir(dir)).includes('app'))
   })
 
+  it('colours only when allowed: FORCE_COLOR colours, --no-color and NO_COLOR do not', async () => {
+    const args = ['my-tempo', '--yes', '--storage', 'local', '--dry-run']
+    const ESC = '\u001B['
+    const coloured = await runCli(args, {cwd: await tempDir(), env: {FORCE_COLOR: '1', NO_COLOR: undefined}})
+    assert.ok((coloured.stdout + coloured.stderr).includes(ESC), 'FORCE_COLOR gives colours')
+    const flag = await runCli([...args, '--no-color'], {cwd: await tempDir(), env: {FORCE_COLOR: '1', NO_COLOR: undefined}})
+    assert.ok(!(flag.stdout + flag.stderr).includes(ESC), '--no-color')
+    const env = await runCli(args, {cwd: await tempDir(), env: {FORCE_COLOR: '1', NO_COLOR: '1'}})
+    assert.ok(!(env.stdout + env.stderr).includes(ESC), 'NO_COLOR')
+  })
+
   it('--help lists every setting with its env var', async () => {
     const result = await runCli(['--help'])
     assert.equal(result.code, 0)
