@@ -106,7 +106,7 @@ stop_app() {
 pid_of() {
   local what="$1" dir cmd
   for dir in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null)" || continue
+    cmd="$(tr '\0' ' ' 2>/dev/null <"$dir/cmdline")" || continue
     case "$what" in
       caddy) [[ "$cmd" == *"run --config $app/.tempo/buildpack/Caddyfile"* ]] ;;
       tempo) [[ "$cmd" == *stub-tempo/main.mjs* && "$cmd" == *"-config.file=$app/"* ]] ;;
