@@ -15,7 +15,9 @@ export const canPrompt = (yes: boolean, env: Record<string, string | undefined>)
 
 export function createAsk(warn: (message: string) => void): Ask {
   return async (s: Setting, _answers: Answers, suggested: string | undefined) => {
-    const {confirm, input, password, select} = await import('@inquirer/prompts')
+    const [{default: confirm}, {default: input}, {default: password}, {default: select}] = await Promise.all([
+      import('@inquirer/confirm'), import('@inquirer/input'), import('@inquirer/password'), import('@inquirer/select'),
+    ])
     const validate = (value: string) => check(s, value).error ?? true
     const normalize = (value: string) => check(s, value).value
     let value: string

@@ -111,7 +111,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
 }
 
 async function confirmStep(message: string): Promise<boolean> {
-  const {confirm} = await import('@inquirer/prompts')
+  const {default: confirm} = await import('@inquirer/confirm')
   return confirm({message, default: false})
 }
 
@@ -125,6 +125,6 @@ function nextSteps(directory: string): string[] {
 }
 
 async function askDirectory(): Promise<string> {
-  const {input} = await import('@inquirer/prompts')
+  const {default: input} = await import('@inquirer/input')
   return input({message: 'Directory to create', default: 'my-tempo', validate: (value) => (value.trim() === '' ? 'the directory name cannot be empty' : true)})
 }

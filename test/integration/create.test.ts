@@ -168,3 +168,16 @@ describe('create (non-interactive)', () => {
     for (const s of ['--bucket', 'TEMPO_STORAGE_S3_BUCKET', '--tempo-version', '--config-mode', '--dry-run', '--[no-]git']) assert.ok(create.stdout.includes(s), s)
   })
 })
+
+describe('help pages', () => {
+  it('`--help` and `CMD --help` print exactly what oclif renders, with the running Node in VERSION', async () => {
+    const {helpIds, renderHelp} = await import('../../scripts/help-pages.mjs')
+    for (const id of helpIds() as string[]) {
+      const served = await runCli([...(id ? [id] : []), '--help'], {env: {COLUMNS: '80'}})
+      assert.equal(served.code, 0)
+      assert.equal(served.stdout, renderHelp(id), `help of "${id || 'root'}"`)
+    }
+    const n24 = await runCli(['-h'])
+    assert.match(n24.stdout, new RegExp(`node-${process.version.replaceAll('.', '\\.')}$`, 'm'))
+  })
+})
