@@ -1,4 +1,4 @@
-// Errors the user can act on: shown without a stack trace, with the exit code of SPEC §3.
+// Errors the user can act on: shown without a stack trace, with a documented exit code.
 export const EXIT = {ok: 0, failure: 1, usage: 2, cancelled: 130} as const
 
 export class CliError extends Error {

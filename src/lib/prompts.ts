@@ -9,7 +9,7 @@ const WARNINGS: Record<string, Record<string, string>> = {
   storage: {local: 'Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.'},
 }
 
-/** Whether to ask at all: SPEC §3 (TTY on both ends, no --yes, no CI). */
+/** Whether to ask at all: a TTY on both ends, no --yes, no CI. */
 export const canPrompt = (yes: boolean, env: Record<string, string | undefined>): boolean =>
   Boolean(process.stdin.isTTY && process.stdout.isTTY) && !yes && !env.CI
 
