@@ -93,12 +93,12 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     throw new CliError(`${error.message}\nThe app is ready in ${directory}; once fixed, run \`create-tempo-scalingo ${command}\` inside it.`, error.exitCode ?? 1)
   }
   if (flags['env-set'] ?? (interactive && (await confirmStep(`Set the app's variables on Scalingo (${app}, ${region}) now?`)))) {
-    log(`\nSetting the variables of ${app} on Scalingo...`)
+    log('')
     report.envSet = await setAppVariables({app, region, variables: variablesFromAnswers(answers), log, env}).catch(resume('env-set'))
     report.nextSteps = report.nextSteps.filter((step) => !step.includes(' env-set '))
   }
   if (report.git && (flags.push ?? (interactive && (await confirmStep(`Push it to Scalingo (${app}, ${region}) now?`))))) {
-    log(`\nPushing to Scalingo...`)
+    log('')
     await deployApp({dir: target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
     report.pushed = true
     report.nextSteps = report.nextSteps.filter((step) => !step.includes(' deploy '))
