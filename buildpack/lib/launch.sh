@@ -141,20 +141,23 @@ tempo_process() {
     "-server.http-listen-port=$TEMPO_HTTP_PORT"
 }
 
-tempo_ready() {
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
-    "http://127.0.0.1:$TEMPO_HTTP_PORT/ready" 2>/dev/null)" == 200 ]]
-}
+# HTTP status of a GET on loopback; 000 when nothing answers.
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1" 2>/dev/null; }
 
-# Waits for Tempo's /ready. Returns 1 on timeout, 2 if Tempo exited.
-wait_tempo_ready() {
-  local deadline="$1"
-  until tempo_ready; do
-    alive "$TEMPO_PID" || return 2
+tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready")" == 200 ]]; }
+
+# Runs CHECK every INTERVAL until it passes (0), DEADLINE passes (1) or PID exits (2).
+wait_for_child() {
+  local deadline="$1" pid="$2" interval="$3"
+  shift 3
+  until "$@"; do
+    alive "$pid" || return 2
     (($(now_ms) < deadline)) || return 1
-    pause 0.2
+    pause "$interval"
   done
 }
+
+wait_tempo_ready() { wait_for_child "$1" "$TEMPO_PID" 0.2 tempo_ready; }
 
 # Stops Tempo at once and prints the last lines of its log.
 fail_with_tempo_log() {
@@ -189,19 +192,9 @@ caddy_process() {
   exec setsid "$1" run --config "$BP_DIR/Caddyfile" --adapter caddyfile
 }
 
-proxy_listening() {
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
-    "http://127.0.0.1:$PORT/ready" 2>/dev/null)" != 000 ]]
-}
+proxy_listening() { [[ "$(http_status "$PORT/ready")" != 000 ]]; }
 
-wait_proxy_listening() {
-  local deadline="$1"
-  until proxy_listening; do
-    alive "$CADDY_PID" || return 2
-    (($(now_ms) < deadline)) || return 1
-    pause 0.1
-  done
-}
+wait_proxy_listening() { wait_for_child "$1" "$CADDY_PID" 0.1 proxy_listening; }
 
 tempo_gone() { ! alive "$TEMPO_PID"; }
 tempo_flushed_or_gone() { [[ -e "$RUN_DIR/flushed" ]] || tempo_gone; }
