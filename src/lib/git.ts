@@ -7,11 +7,12 @@ export async function initAndCommit(dir: string, message: string): Promise<void>
   const {simpleGit} = await import('simple-git')
   const git = simpleGit(dir)
   await git.init(['--initial-branch=main'])
-  await git.add('.')
+  // simple-git waits 50 ms more after a command that prints nothing: these print.
+  await git.raw(['add', '--verbose', '.'])
   // A fresh machine may have no git identity; never fail the scaffold for it.
   const identity = await git.raw(['config', '--get', 'user.email']).catch(() => '')
   const env = identity.trim() ? [] : ['-c', 'user.name=create-tempo-scalingo', '-c', 'user.email=create-tempo-scalingo@localhost']
-  await git.raw([...env, 'commit', '--quiet', '--no-verify', '-m', message])
+  await git.raw([...env, 'commit', '--no-verify', '-m', message])
 }
 
 export const REMOTE = 'scalingo'
