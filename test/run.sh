@@ -16,7 +16,7 @@ trap 'rm -rf "$results"' EXIT
 
 shopt -s nullglob
 node_tests=(test/unit/*.test.ts test/integration/*.test.ts)
-bats_tests=(test/buildpack/*.bats)
+bats_tests=(test/buildpack/*.bats test/e2e/*.bats)
 
 node --import tsx --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \

@@ -11,8 +11,11 @@
 #   ingest / query              curl through the proxy; sets STATUS and BODY
 
 # shellcheck disable=SC2034 # STATUS, BODY, EXIT_STATUS... are read by the tests
-load mirror
-load assertions
+# Beside this file, whichever suite loads it.
+# shellcheck source=test/buildpack/mirror.bash
+source "${BASH_SOURCE[0]%/*}/mirror.bash"
+# shellcheck source=test/buildpack/assertions.bash
+source "${BASH_SOURCE[0]%/*}/assertions.bash"
 
 INGEST_TOKEN=ingest-3f9a1c7e5b2d4a6f8e0c
 QUERY_USER=grafana
