@@ -38,7 +38,6 @@ export default class Create extends BaseCommand {
       env: process.env,
       cliVersion: this.config.version,
       repositoryUrl: (this.config.pjson.repository as {url: string}).url,
-      json: this.jsonEnabled(),
       log: (line) => this.log(line),
       warn: (line) => this.logToStderr(chalk.yellow('! ') + line),
     })

@@ -1,13 +1,8 @@
 // Questions on a TTY, driven by the settings table; validation shares resolve's messages.
-import type {Ask} from './resolve.js'
-import {check} from './resolve.js'
-import type {Answers, Setting} from './settings.js'
+import {type Ask, check} from './resolve.js'
+import {type Answers, choiceWarning, type Setting} from './settings.js'
 
 const OTHER = '__other__'
-
-const WARNINGS: Record<string, Record<string, string>> = {
-  storage: {local: 'Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.'},
-}
 
 /** Whether to ask at all: a TTY on both ends, no --yes, no CI. */
 export const canPrompt = (yes: boolean, env: Record<string, string | undefined>): boolean =>
@@ -33,7 +28,7 @@ export function createAsk(warn: (message: string) => void): Ask {
     } else {
       value = normalize(await input({message: s.prompt!, default: suggested, validate}))
     }
-    const warning = WARNINGS[s.name]?.[value]
+    const warning = choiceWarning(s.name, value)
     if (warning) warn(warning)
     return value
   }

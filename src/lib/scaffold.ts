@@ -5,13 +5,13 @@ import chalk from 'chalk'
 
 import {CliError, UsageError} from './errors.js'
 import {deployApp, initAndCommit} from './git.js'
-import {redact} from './output.js'
+import {REDACTED, redact} from './output.js'
 import {checkTarget, moveIntoPlace, planScaffold, stage} from './plan.js'
 import {canPrompt, createAsk} from './prompts.js'
 import {buildpackUrl} from './render.js'
 import {setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {resolveAnswers} from './resolve.js'
-import {appVariables, secretValues} from './settings.js'
+import {appVariables, choiceWarning, publicAnswers, secretValues} from './settings.js'
 
 export interface ScaffoldOptions {
   directory: string | undefined
@@ -19,7 +19,6 @@ export interface ScaffoldOptions {
   env: Record<string, string | undefined>
   cliVersion: string
   repositoryUrl: string
-  json: boolean
   log: (line: string) => void
   warn: (line: string) => void
 }
@@ -34,7 +33,9 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
 
   const {answers, warnings} = await resolveAnswers({flags, env, context: {directoryName: path.basename(target)}, needSecrets: true}, ask)
   for (const warning of warnings) warn(warning)
-  if (answers.storage === 'local' && !interactive) warn('Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.')
+  // On a terminal the prompt already warned.
+  const storageWarning = choiceWarning('storage', answers.storage)
+  if (storageWarning && !interactive) warn(storageWarning)
 
   const context = {cliVersion: options.cliVersion, buildpackUrl: (flags['buildpack-url'] as string | undefined) ?? buildpackUrl(options.repositoryUrl, options.cliVersion)}
   const files = planScaffold(answers, context)
@@ -43,8 +44,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     directory: target,
     dryRun: Boolean(flags['dry-run']),
     files: files.map((f) => ({path: f.path, bytes: Buffer.byteLength(f.content), ...(f.mode ? {mode: f.mode.toString(8)} : {})})),
-    answers: Object.fromEntries(Object.entries(answers).filter(([, value]) => !secrets.includes(value))),
-    variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? '<redacted>' : v.value})),
+    answers: publicAnswers(answers),
+    variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value})),
     git: false,
     envSet: undefined as SetVariablesResult | undefined,
     pushed: false,

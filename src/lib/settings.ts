@@ -43,7 +43,8 @@ export interface Setting {
   kind: Kind
   /** Question asked on a TTY; settings without one are only set by flag, env or default. */
   prompt?: string
-  choices?: readonly {value: string; label: string}[]
+  /** A choice may carry a warning, shown whenever it is picked. */
+  choices?: readonly {value: string; label: string; warning?: string}[]
   /** Free text is allowed beside the choices (Tempo versions). */
   openChoice?: boolean
   default?: (answers: Answers, context: Context) => string | undefined
@@ -109,7 +110,7 @@ export const SETTINGS: readonly Setting[] = [
     prompt: 'Trace storage',
     choices: [
       {value: 's3', label: 's3 — object storage (production)'},
-      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart'},
+      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart', warning: 'Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.'},
     ],
     default: () => 's3',
     validate: v.oneOf(['s3', 'local']),
@@ -280,6 +281,8 @@ export function setting(name: string): Setting {
   if (!found) throw new Error(`unknown setting ${name}`)
   return found
 }
+
+export const choiceWarning = (name: string, value: string): string | undefined => setting(name).choices?.find((c) => c.value === value)?.warning
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
 

@@ -52,7 +52,7 @@ describe('create (non-interactive)', () => {
     assertNoSecret(result.stdout, 'JSON')
     assert.equal(doc.directory, path.join(dir, 'my-tempo'))
     assert.ok(doc.files.some((f: {path: string}) => f.path === 'tempo.yaml'))
-    assert.deepEqual(doc.variables.find((v: {name: string}) => v.name === 'TEMPO_INGEST_TOKEN'), {name: 'TEMPO_INGEST_TOKEN', value: '<redacted>'})
+    assert.deepEqual(doc.variables.find((v: {name: string}) => v.name === 'TEMPO_INGEST_TOKEN'), {name: 'TEMPO_INGEST_TOKEN', value: '********'})
     assert.equal(doc.answers.bucket, 'my-traces')
     assert.ok(Array.isArray(doc.nextSteps))
   })
