@@ -153,7 +153,11 @@ YAML
   done
   [ "$early_open" = 0 ]
   [ -n "$ready_at" ]
-  [ -n "$open_at" ]
+  [ -n "$open_at" ] || {
+    echo "the port never opened; launcher output:"
+    cat "$OUT"
+    false
+  }
   # Caddy binds right after Tempo's /ready (credentials hashed meanwhile).
   (((open_at - ready_at) / 1000000 < 2000))
   stop_launcher

@@ -61,7 +61,9 @@ new_app() {
 free_port() {
   local port
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 30000))
+    # Below the kernel's ephemeral range (32768+), so that no outgoing
+    # connection of the test can hold it when Caddy binds.
+    port=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
       echo "$port"
       return 0
