@@ -50,8 +50,15 @@ export async function readAnswersFile(dir: string, cliVersion: string): Promise<
   return doc
 }
 
+/** The environment, falling back to the app's .env for what it does not set (an empty value is unset). */
+export async function withDotEnv(dir: string, env: Record<string, string | undefined>): Promise<Record<string, string>> {
+  const merged = await readDotEnv(dir)
+  for (const [name, value] of Object.entries(env)) if (value) merged[name] = value
+  return merged
+}
+
 /** Reads KEY=value lines of the app's .env (written by the scaffold). */
-export async function readDotEnv(dir: string): Promise<Record<string, string>> {
+async function readDotEnv(dir: string): Promise<Record<string, string>> {
   let text: string
   try {
     text = await readFile(path.join(dir, '.env'), 'utf8')

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {ANSWERS_FILE, readAnswersFile, readDotEnv} from './answers.js'
+import {ANSWERS_FILE, readAnswersFile, withDotEnv} from './answers.js'
 import {UsageError} from './errors.js'
 import {knownVersions, lintConfig, loadKeyTree, nearestVersion} from './lint.js'
 import {redact} from './output.js'
@@ -114,13 +114,11 @@ export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'c
 
 /** Each credential: flag > env > the app's .env > the setting's default; all missing ones named at once. */
 export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'>): Promise<Record<string, string>> {
-  const pick = (value: string | undefined) => (value ? value : undefined)
-  const needsDotEnv = CREDENTIAL_SETTINGS.some((s) => !pick(input.flags[s.flag]) && !pick(input.env[s.env]))
-  const dotEnv = needsDotEnv ? await readDotEnv(input.cwd) : {}
+  const env = await withDotEnv(input.cwd, input.env)
   const out: Record<string, string> = {}
   const missing: string[] = []
   for (const s of CREDENTIAL_SETTINGS) {
-    const value = pick(input.flags[s.flag]) ?? pick(input.env[s.env]) ?? pick(dotEnv[s.env]) ?? s.default?.({}, {directoryName: ''})
+    const value = input.flags[s.flag] || env[s.env] || s.default?.({}, {directoryName: ''})
     if (value) out[s.name] = value
     else missing.push(`--${s.flag} (or ${s.env})`)
   }

@@ -6,7 +6,7 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import {readAnswersFile, readDotEnv} from './answers.js'
+import {readAnswersFile, withDotEnv} from './answers.js'
 import {CliError, EXIT, UsageError} from './errors.js'
 import {REDACTED, redact} from './output.js'
 import {type Answers, appVariables, setting, SETTINGS} from './settings.js'
@@ -76,13 +76,9 @@ export const redacted = (v: Variable): Variable => (v.secret ? {...v, value: RED
  * (the buildpack's own names) or else the app's .env.
  */
 export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
-  const dotEnv = await readDotEnv(dir)
+  const values = await withDotEnv(dir, env)
   const merged: Answers = {...answers}
-  for (const s of SETTINGS) {
-    if (!s.secret) continue
-    const value = env[s.env] || dotEnv[s.env]
-    if (value) merged[s.name] = value
-  }
+  for (const s of SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
   return variablesFromAnswers(merged)
 }
 
