@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {settingFlags} from '../lib/flags.js'
+import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
 
 export default class Create extends BaseCommand {
   static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
@@ -23,7 +23,7 @@ export default class Create extends BaseCommand {
     'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
     force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
     git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
-    'buildpack-url': Flags.string({description: 'Buildpack URL written to .buildpacks (default: this CLI\'s repository at its version tag).'}),
+    'buildpack-url': buildpackUrlFlag(),
     'env-set': Flags.boolean({description: 'Set the app\'s variables on Scalingo after generating it.'}),
     push: Flags.boolean({description: 'Push the app to Scalingo after generating it.'}),
   }

@@ -3,7 +3,7 @@ import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {EXIT} from '../lib/errors.js'
-import {settingFlags} from '../lib/flags.js'
+import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
 
 const SYMBOL: Record<string, string> = {
   unchanged: ' ', rewrite: chalk.green('~'), create: chalk.green('+'), conflict: chalk.red('!'), deleted: chalk.yellow('-'), remove: chalk.yellow('x'),
@@ -26,6 +26,7 @@ export default class Update extends BaseCommand {
     check: Flags.boolean({description: 'Write nothing; exit 1 when regeneration would change a file.', exclusive: ['dry-run', 'force']}),
     'dry-run': Flags.boolean({description: 'Show the diffs and write nothing.'}),
     force: Flags.boolean({description: 'Overwrite files you edited, keeping your version as <file>.orig.'}),
+    'buildpack-url': buildpackUrlFlag(),
     dir: Flags.string({description: 'The app directory.', default: '.'}),
   }
 

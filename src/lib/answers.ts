@@ -16,12 +16,14 @@ export interface AnswersFile {
   answers: Answers
   /** sha256 of each generated file, by path relative to the app root. */
   files: Record<string, string>
+  /** A --buildpack-url given at creation (forks, mirrors); absent, the CLI's own tag is used. */
+  buildpackUrl?: string
 }
 
 export const hash = (content: string): string => createHash('sha256').update(content).digest('hex')
 
-export function answersFileContent(answers: Answers, cliVersion: string, files: Record<string, string>): string {
-  const doc: AnswersFile = {format: FORMAT, cliVersion, answers: publicAnswers(answers), files}
+export function answersFileContent(answers: Answers, cliVersion: string, files: Record<string, string>, buildpackUrl?: string): string {
+  const doc: AnswersFile = {format: FORMAT, cliVersion, answers: publicAnswers(answers), files, ...(buildpackUrl ? {buildpackUrl} : {})}
   return JSON.stringify(doc, null, 2) + '\n'
 }
 

@@ -17,3 +17,7 @@ export function settingFlags(): Record<string, SettingFlag> {
   }
   return flags
 }
+
+// Shared by create and update: the URL is kept in the answers file once given.
+export const buildpackUrlFlag = () =>
+  Flags.string({description: "Buildpack URL written to .buildpacks, kept for later updates (default: this CLI's repository at its version tag)."})

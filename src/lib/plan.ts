@@ -11,12 +11,12 @@ import type {Answers} from './settings.js'
 /** Every file of a new app: the generated files, the answers file hashing them, and .env. */
 export function planScaffold(answers: Answers, context: RenderContext): RenderedFile[] {
   const files = renderApp(answers, context)
-  return [...files, answersFile(answers, context.cliVersion, files), renderDotEnv(answers)]
+  return [...files, answersFile(answers, context, files), renderDotEnv(answers)]
 }
 
-export function answersFile(answers: Answers, cliVersion: string, files: RenderedFile[]): RenderedFile {
+export function answersFile(answers: Answers, context: RenderContext, files: RenderedFile[]): RenderedFile {
   const hashes = Object.fromEntries(files.map((f) => [f.path, hash(f.content)]))
-  return {path: ANSWERS_FILE, content: answersFileContent(answers, cliVersion, hashes)}
+  return {path: ANSWERS_FILE, content: answersFileContent(answers, context.cliVersion, hashes, context.buildpackUrlOverride)}
 }
 
 async function entries(dir: string): Promise<string[] | undefined> {

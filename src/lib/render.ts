@@ -11,6 +11,8 @@ const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
 export interface RenderContext {
   cliVersion: string
   buildpackUrl: string
+  /** The URL given with --buildpack-url, kept in the answers file so that update keeps it. */
+  buildpackUrlOverride?: string
 }
 
 export interface RenderedFile {
@@ -43,8 +45,9 @@ export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): strin
   return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v})
 }
 
-export function buildpackUrl(repositoryUrl: string, cliVersion: string): string {
-  return `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`
+/** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
+export function renderContext(cliVersion: string, repositoryUrl: string, override?: string): RenderContext {
+  return {cliVersion, buildpackUrl: override ?? `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`, buildpackUrlOverride: override}
 }
 
 /** The app's generated files, except the answers file (which hashes these). */

@@ -8,7 +8,7 @@ import {deployApp, initAndCommit} from './git.js'
 import {REDACTED, redact} from './output.js'
 import {checkTarget, moveIntoPlace, planScaffold, stage} from './plan.js'
 import {canPrompt, createAsk} from './prompts.js'
-import {buildpackUrl} from './render.js'
+import {renderContext} from './render.js'
 import {setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {resolveAnswers} from './resolve.js'
 import {appVariables, choiceWarning, publicAnswers, secretValues} from './settings.js'
@@ -37,7 +37,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   const storageWarning = choiceWarning('storage', answers.storage)
   if (storageWarning && !interactive) warn(storageWarning)
 
-  const context = {cliVersion: options.cliVersion, buildpackUrl: (flags['buildpack-url'] as string | undefined) ?? buildpackUrl(options.repositoryUrl, options.cliVersion)}
+  const context = renderContext(options.cliVersion, options.repositoryUrl, flags['buildpack-url'] as string | undefined)
   const files = planScaffold(answers, context)
   const secrets = secretValues(answers)
   const report = {

@@ -7,7 +7,7 @@ import path from 'node:path'
 import {ANSWERS_FILE, hash, readAnswersFile} from './answers.js'
 import {unifiedDiff} from './diff.js'
 import {answersFile} from './plan.js'
-import {buildpackUrl, type RenderedFile, renderApp} from './render.js'
+import {type RenderedFile, renderApp, renderContext} from './render.js'
 import {resolveAnswers} from './resolve.js'
 import {type Answers, tempoMajor} from './settings.js'
 
@@ -88,7 +88,8 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
     warnings.push('Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (`create-tempo-scalingo env-set`).')
   }
 
-  const rendered = renderApp(answers, {cliVersion: options.cliVersion, buildpackUrl: (options.flags['buildpack-url'] as string | undefined) ?? buildpackUrl(options.repositoryUrl, options.cliVersion)})
+  const context = renderContext(options.cliVersion, options.repositoryUrl, (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl)
+  const rendered = renderApp(answers, context)
   const paths = new Set([...rendered.map((f) => f.path), ...Object.keys(saved.files)])
   const onDisk: Record<string, string | undefined> = {}
   for (const file of paths) onDisk[file] = await readFile(path.join(dir, file), 'utf8').catch(() => undefined)
@@ -117,7 +118,7 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   }
   // Deleted files keep a record, so they stay deleted at the next update.
   const record = rendered.filter((file) => changes.some((c) => c.path === file.path))
-  await writeFile(path.join(dir, ANSWERS_FILE), answersFile(answers, options.cliVersion, record).content)
+  await writeFile(path.join(dir, ANSWERS_FILE), answersFile(answers, context, record).content)
   result.written = true
   return result
 }

@@ -148,6 +148,19 @@ describe('update', () => {
     assert.equal(config.live_store.max_block_duration, '5s')
   })
 
+  it('a --buildpack-url given at creation survives updates; update --buildpack-url changes it', async () => {
+    const fork = 'https://git.example.com/me/tempo-buildpack.git#v9.9.9'
+    const app = await scaffold('--buildpack-url', fork)
+    const bump = await runCli(['update', '--tempo-version', '3.0.3'], {cwd: app})
+    assert.equal(bump.code, 0, bump.stderr)
+    assert.equal((await read(app, '.buildpacks')).trim(), fork)
+    assert.equal((await runCli(['update', '--check'], {cwd: app})).code, 0)
+    const mirror = 'https://mirror.example.com/tempo-buildpack.git#main'
+    assert.equal((await runCli(['update', '--buildpack-url', mirror], {cwd: app})).code, 0)
+    assert.equal((await read(app, '.buildpacks')).trim(), mirror)
+    assert.equal((await answersOf(app)).buildpackUrl, mirror)
+  })
+
   it('switching to env mode removes an unedited tempo.yaml', async () => {
     const app = await scaffold()
     const result = await runCli(['update', '--config-mode', 'env'], {cwd: app})
