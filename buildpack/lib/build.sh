@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# The install steps of bin/compile. Needs log.sh, env.sh, config.sh, install.sh.
-
-# shellcheck disable=SC2034 # used by bin/compile
-readonly DEFAULT_CADDY_VERSION=2.10.2
-readonly DEFAULT_TEMPO_DOWNLOAD_URL=https://github.com/grafana/tempo/releases/download
-readonly DEFAULT_CADDY_DOWNLOAD_URL=https://github.com/caddyserver/caddy/releases/download
+# The install steps of bin/compile. Needs contract.sh, log.sh, env.sh, config.sh, install.sh.
 
 # Installs the tempo binary of VERSION to BUILD_DIR/.tempo/bin/tempo.
 install_tempo() {
   local version="$1" build_dir="$2" cache_dir="$3"
   local archive="tempo_${version}_linux_amd64.tar.gz"
-  fetch_release tempo "$version" "$(build_env TEMPO_DOWNLOAD_URL "$DEFAULT_TEMPO_DOWNLOAD_URL")" \
+  fetch_release tempo "$version" "$(build_env TEMPO_DOWNLOAD_URL "${BUILD_DEFAULTS[TEMPO_DOWNLOAD_URL]}")" \
     "$archive" "$(build_env TEMPO_CHECKSUM)" sha256 "$cache_dir" \
     SHA256SUMS "tempo_${version}_checksums.txt"
   install_member "$FETCHED_ARCHIVE" tempo "$build_dir/.tempo/bin/tempo"
@@ -29,7 +24,7 @@ install_caddy() {
   local version="$1" build_dir="$2" cache_dir="$3"
   local archive="caddy_${version}_linux_amd64.tar.gz"
   # Caddy publishes SHA-512 digests.
-  fetch_release caddy "$version" "$(build_env CADDY_DOWNLOAD_URL "$DEFAULT_CADDY_DOWNLOAD_URL")" \
+  fetch_release caddy "$version" "$(build_env CADDY_DOWNLOAD_URL "${BUILD_DEFAULTS[CADDY_DOWNLOAD_URL]}")" \
     "$archive" "$(build_env CADDY_CHECKSUM)" sha512 "$cache_dir" \
     "caddy_${version}_checksums.txt"
   install_member "$FETCHED_ARCHIVE" caddy "$build_dir/.tempo/bin/caddy"

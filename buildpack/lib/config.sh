@@ -2,9 +2,7 @@
 # Which Tempo config an app runs with, resolved identically at build and at start.
 # Order (documented, never changed): 1) tempo.yaml at the app root,
 # 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
-
-readonly DEFAULT_TEMPO_VERSION=2.10.8
-readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
+# Needs contract.sh.
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {
@@ -15,7 +13,8 @@ normalize_version() {
 
 tempo_version() { normalize_version "${1:-${TEMPO_VERSION:-$DEFAULT_TEMPO_VERSION}}"; }
 
-tempo_major() { echo "${1%%.*}"; }
+# The contract names the major of known versions; others by their first number.
+tempo_major() { echo "${TEMPO_VERSION_MAJOR[$1]:-${1%%.*}}"; }
 
 # Sets TEMPO_CONFIG_LEVEL (a label safe to log) and TEMPO_CONFIG_FILE.
 # TEMPO_CONFIG_YAML is written to a 0600 file inside PRIVATE_DIR (created 0700).
@@ -33,7 +32,8 @@ resolve_tempo_config() {
     local major
     major="$(tempo_major "$version")"
     TEMPO_CONFIG_LEVEL="default template for Tempo ${major}.x"
-    TEMPO_CONFIG_FILE="$config_dir/tempo-${major}.yaml"
+    [[ -v "TEMPO_MAJOR_TEMPLATE[$major]" ]] || return 1
+    TEMPO_CONFIG_FILE="$config_dir/${TEMPO_MAJOR_TEMPLATE[$major]}"
     [[ -f "$TEMPO_CONFIG_FILE" ]] || return 1
   fi
 }

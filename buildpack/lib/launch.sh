@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Process lifecycle of the web process: Tempo and Caddy as children of the
 # launcher, each in its own session so that a signal sent to the launcher's
-# process group cannot reach them before the drain. Needs log.sh and proxy.sh.
+# process group cannot reach them before the drain. Needs contract.sh, log.sh, proxy.sh.
 #
 # Globals: RUN_DIR (private scratch dir), BP_DIR,
 # TEMPO_MAJOR, TEMPO_CONFIG_FILE, PORT; the *_PID variables below.
@@ -58,9 +58,9 @@ wait_until() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Reads a whole number of seconds from VAR (default DEFAULT).
+# Reads a whole number of seconds from VAR (default: the contract's).
 seconds_setting() {
-  local name="$1" value="${!1:-$2}"
+  local name="$1" value="${!1:-${RUNTIME_DEFAULTS[$1]}}"
   [[ "$value" =~ ^[0-9]+$ ]] || die "$name must be a whole number of seconds, not \"$value\""
   echo "$value"
 }

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Credentials and environment of the front proxy (Caddy). Needs log.sh.
+# Credentials and environment of the front proxy (Caddy). Needs contract.sh, log.sh.
 
 # The proxy's upstreams: Tempo's HTTP API (forced with -server.http-listen-port)
-# and the OTLP/HTTP receiver every config must put on 127.0.0.1:4318.
-readonly TEMPO_HTTP_PORT=3200
-readonly TEMPO_OTLP_HTTP_PORT=4318
-readonly AUTH_VARS=(TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD)
+# and the OTLP/HTTP receiver every config must put on loopback.
+readonly TEMPO_HTTP_PORT="${PORT_DEFAULTS[TEMPO_HTTP_LISTEN_PORT]}"
+readonly TEMPO_OTLP_HTTP_PORT="${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}"
 # The hashes only serve a constant-time comparison inside Caddy's memory; a
 # low cost keeps a flood of wrong passwords from eating the CPU.
 readonly PROXY_BCRYPT_COST=10
@@ -35,13 +34,10 @@ check_auth() {
 
   # RFC 6750 token syntax; it also keeps "*" (a wildcard for Caddy's header
   # matcher) out of the token.
-  [[ "$TEMPO_INGEST_TOKEN" =~ ^[A-Za-z0-9._~+/-]+=*$ ]] ||
-    problems+=("TEMPO_INGEST_TOKEN may only use letters, digits and - . _ ~ + / (then = padding)")
+  [[ "$TEMPO_INGEST_TOKEN" =~ $INGEST_TOKEN_PATTERN ]] || problems+=("TEMPO_INGEST_TOKEN: $INGEST_TOKEN_RULE")
   # A basic-auth user name cannot contain ":" and must stay one Caddyfile token.
-  [[ "$TEMPO_QUERY_USER" =~ ^[A-Za-z0-9._@+-]+$ ]] ||
-    problems+=("TEMPO_QUERY_USER may only use letters, digits and - . _ @ +")
-  [[ "$TEMPO_QUERY_PASSWORD" != *$'\n'* ]] ||
-    problems+=("TEMPO_QUERY_PASSWORD must be a single line")
+  [[ "$TEMPO_QUERY_USER" =~ $QUERY_USER_PATTERN ]] || problems+=("TEMPO_QUERY_USER: $QUERY_USER_RULE")
+  [[ "$TEMPO_QUERY_PASSWORD" =~ $PASSWORD_PATTERN ]] || problems+=("TEMPO_QUERY_PASSWORD: $PASSWORD_RULE")
   if ((${#problems[@]} > 0)); then
     local problem
     for problem in "${problems[@]}"; do warn "$problem"; done

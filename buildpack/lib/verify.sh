@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build-time check of the Tempo config the app will start with.
-# Needs log.sh, env.sh, config.sh.
+# Needs contract.sh, log.sh, env.sh, config.sh.
 
 readonly VERIFY_TIMEOUT=120
 
@@ -24,8 +24,7 @@ verify_config() {
   if [[ "$TEMPO_CONFIG_LEVEL" == default* ]]; then
     case "$(build_env TEMPO_STORAGE_TRACE_BY_ID_BACKEND s3)" in
       local)
-        warn "TEMPO_STORAGE_TRACE_BY_ID_BACKEND=local: traces live on the container's disk,"
-        warn "which is ephemeral: every restart or deploy loses them. Use s3 in production."
+        loud_warning "$WARNING_LOCAL_STORAGE"
         ;;
       s3)
         local missing
@@ -76,27 +75,21 @@ config_display_name() {
 config_hints() {
   local out="$1" file="$2" major="$3" legacy=0
   local -a hints=()
-  if [[ "$out" == *"field trace_by_id not found"* ]]; then
-    hints+=("storage.trace_by_id is an old key: use storage.trace (storage.trace_by_id.backend → storage.trace.backend)")
-    legacy=1
-  fi
-  if [[ "$out" == *"field wal not found in type storage."* ]]; then
-    hints+=("storage.wal moved under storage.trace: use storage.trace.wal")
-    legacy=1
-  fi
-  if [[ "$out" == *"field s3 not found in type storage."* ]]; then
-    hints+=("storage.s3 moved under storage.trace: use storage.trace.s3")
-    legacy=1
-  fi
-  # Reported only once the s3 block is in place, so look at the file as well.
-  if [[ "$out" == *"field access_key_id not found"* ]] || grep -Eq '^[[:space:]]*access_key_id[[:space:]]*:' "$file"; then
-    hints+=("access_key_id is an old key: use access_key")
-    legacy=1
-  fi
-  if [[ "$out" == *"field secret_access_key not found"* ]] || grep -Eq '^[[:space:]]*secret_access_key[[:space:]]*:' "$file"; then
-    hints+=("secret_access_key is an old key: use secret_key")
-    legacy=1
-  fi
+  local old last
+  for old in "${!LEGACY_PATHS[@]}"; do
+    last="${old##*.}"
+    if [[ "$out" == *"field $last not found in type ${old%.*}."* ]]; then
+      hints+=("$old is an old key: use ${LEGACY_PATHS[$old]}")
+      legacy=1
+    fi
+  done
+  # Reported only once the enclosing block is right, so look at the file as well.
+  for old in "${!LEGACY_KEYS[@]}"; do
+    if [[ "$out" == *"field $old not found"* ]] || grep -Eq "^[[:space:]]*${old}[[:space:]]*:" "$file"; then
+      hints+=("$old is an old key: use ${LEGACY_KEYS[$old]}")
+      legacy=1
+    fi
+  done
   if [[ "$major" -ge 3 && "$out" == *"field ingester not found"* ]]; then
     hints+=("Tempo 3 has no ingester block: it was replaced by live_store (see the buildpack's config/tempo-3.yaml)")
   fi

@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'
+import {TEMPO_VERSIONS} from '../lib/contract.js'
 import {UsageError} from '../lib/errors.js'
 import {setting} from '../lib/settings.js'
 
@@ -21,7 +22,7 @@ export default class Check extends BaseCommand {
   static override examples = [
     '<%= config.bin %> check                       # inside the app directory: its Scalingo URL and .env credentials',
     '<%= config.bin %> check https://my-tempo.osc-fr1.scalingo.io --timeout 120',
-    '<%= config.bin %> check --config tempo.yaml --tempo-version 2.4.0',
+    `<%= config.bin %> check --config tempo.yaml --tempo-version ${TEMPO_VERSIONS.at(-1)}`,
   ]
   static override enableJsonFlag = true
   static override args = {

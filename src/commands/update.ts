@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'
+import {DEFAULT_TEMPO_VERSION} from '../lib/contract.js'
 import {EXIT} from '../lib/errors.js'
 import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
 
@@ -17,7 +18,7 @@ export default class Update extends BaseCommand {
   static override summary = "Regenerate this app's files from its answers file and new flags, never overwriting your edits."
   static override description = 'Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed.'
   static override examples = [
-    '<%= config.bin %> update --tempo-version 2.10.8',
+    `<%= config.bin %> update --tempo-version ${DEFAULT_TEMPO_VERSION}`,
     '<%= config.bin %> update --check   # CI: exit 1 when the app drifted from what the CLI generates',
   ]
   static override enableJsonFlag = true

@@ -6,6 +6,8 @@ import {fileURLToPath} from 'node:url'
 
 import {isMap, isScalar, LineCounter, type Node, parse, parseDocument, type YAMLMap} from 'yaml'
 
+import {CONTRACT} from './contract.js'
+
 /** A branch of the key tree: known children, or `free` where any shape is accepted. */
 export type KeyNode = 'leaf' | 'free' | {[key: string]: KeyNode}
 export type KeyTree = {[key: string]: KeyNode}
@@ -13,7 +15,7 @@ export type KeyTree = {[key: string]: KeyNode}
 export interface Finding {
   line: number
   column: number
-  /** Dotted path of the offending key as written, e.g. storage.trace_by_id. */
+  /** Dotted path of the offending key as written, e.g. storage.trace.bakend. */
   path: string
   message: string
   suggestion?: string
@@ -25,15 +27,10 @@ const DATA = fileURLToPath(new URL('../../data/tempo/', import.meta.url))
 const FREE_FORM = [['distributor', 'receivers'], ['overrides']]
 
 // Old-style keys that circulate in docs and examples, with their current place.
-const LEGACY_PATHS: Record<string, string> = {
-  'storage.trace_by_id': 'storage.trace.backend',
-  'storage.wal': 'storage.trace.wal',
-  'storage.s3': 'storage.trace.s3',
-}
-const LEGACY_KEYS: Record<string, string> = {
-  access_key_id: 'access_key',
-  secret_access_key: 'secret_key',
-}
+const legacy = (scope: 'path' | 'key'): Record<string, string> =>
+  Object.fromEntries(CONTRACT.legacyKeys.filter((k) => k.scope === scope).map((k) => [k.old, k.new]))
+const LEGACY_PATHS = legacy('path')
+const LEGACY_KEYS = legacy('key')
 
 /** Versions that have a key tree, newest first. */
 export function knownVersions(): string[] {

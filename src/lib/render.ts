@@ -4,6 +4,8 @@ import {fileURLToPath} from 'node:url'
 
 import ejs from 'ejs'
 
+import {CONTRACT} from './contract.js'
+import {variablesTable} from './docs.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from './settings.js'
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
@@ -21,6 +23,8 @@ export interface RenderedFile {
   /** File mode; 0o600 for files holding secrets. */
   mode?: number
 }
+
+const PORTS = Object.fromEntries(CONTRACT.ports.map((p) => [p.name, p.default]))
 
 function render(template: string, data: Record<string, unknown>): string {
   const file = TEMPLATES + template
@@ -42,7 +46,7 @@ export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): strin
     const fallback = mode === 'env' && !s.required ? s.default?.({}, {directoryName: ''}) : undefined
     return fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`
   }
-  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v})
+  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, ports: PORTS})
 }
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
@@ -53,7 +57,12 @@ export function renderContext(cliVersion: string, repositoryUrl: string, overrid
 /** The app's generated files, except the answers file (which hashes these). */
 export function renderApp(answers: Answers, context: RenderContext): RenderedFile[] {
   const variables = appVariables(answers)
-  const data = {answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context}
+  const data = {
+    answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context,
+    ports: PORTS,
+    runtimeTable: variablesTable(CONTRACT.runtimeVariables),
+    buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
+  }
   const files: RenderedFile[] = [
     {path: '.buildpacks', content: render('app/buildpacks.ejs', data)},
     {path: '.gitignore', content: render('app/gitignore.ejs', data)},

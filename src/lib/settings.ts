@@ -2,7 +2,10 @@
 // file, scalingo.json, the .env file and the generated README's variable list.
 import {randomBytes} from 'node:crypto'
 
+import {CONTRACT, DEFAULT_TEMPO_VERSION, port, tempoMajor} from './contract.js'
 import * as v from './validate.js'
+
+export {DEFAULT_TEMPO_VERSION, tempoMajor}
 
 export type Answers = Record<string, string>
 
@@ -11,8 +14,6 @@ export interface Context {
   directoryName: string
 }
 
-export const TEMPO_VERSIONS = ['2.10.8', '2.4.0', '3.0.3'] as const
-export const DEFAULT_TEMPO_VERSION = '2.10.8'
 export const REGIONS = ['osc-fr1', 'osc-secnum-fr1'] as const
 export const CONTAINER_SIZES = ['S', 'M', 'L', 'XL', '2XL'] as const
 
@@ -94,11 +95,7 @@ export const SETTINGS: readonly Setting[] = [
     name: 'tempoVersion', flag: 'tempo-version', env: 'TEMPO_VERSION', kind: 'choice',
     description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
     prompt: 'Tempo version',
-    choices: [
-      {value: '2.10.8', label: '2.10.8 (recommended: flushes every trace to object storage on restart)'},
-      {value: '2.4.0', label: '2.4.0'},
-      {value: '3.0.3', label: '3.0.3'},
-    ],
+    choices: CONTRACT.tempo.versions.map((t) => ({value: t.version, label: t.note ? `${t.version} (${t.note})` : t.version})),
     openChoice: true,
     default: () => DEFAULT_TEMPO_VERSION,
     validate: v.semver,
@@ -110,7 +107,7 @@ export const SETTINGS: readonly Setting[] = [
     prompt: 'Trace storage',
     choices: [
       {value: 's3', label: 's3 — object storage (production)'},
-      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart', warning: 'Local storage lives on the container disk: every trace is lost at each restart or deploy. Use it only for a trial.'},
+      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart', warning: CONTRACT.warnings.localStorage},
     ],
     default: () => 's3',
     validate: v.oneOf(['s3', 'local']),
@@ -192,7 +189,7 @@ export const SETTINGS: readonly Setting[] = [
     name: 'grpcPort', flag: 'grpc-port', env: 'TEMPO_GRPC_LISTEN_PORT', kind: 'string',
     description: "Tempo's internal gRPC port (the public HTTP port is Scalingo's $PORT)",
     prompt: "Tempo's internal gRPC port (HTTP is served on Scalingo's $PORT by the proxy)",
-    default: () => '9095',
+    default: () => port('grpc').default,
     validate: grpcPort,
     appEnv: 'env-mode',
   },
@@ -260,16 +257,10 @@ export const SETTINGS: readonly Setting[] = [
   },
 ]
 
-// Tempo's own listeners: its internal HTTP API, the OTLP receivers and memberlist.
-export const RESERVED_PORTS: Record<string, string> = {
-  '3200': "Tempo's internal HTTP port",
-  '4317': 'the OTLP gRPC receiver',
-  '4318': 'the OTLP HTTP receiver',
-  '7946': 'memberlist',
-}
-
+// Tempo's other listeners: its internal HTTP API, the OTLP receivers and memberlist.
 function grpcPort(value: string): string | undefined {
-  return v.port(value) ?? (RESERVED_PORTS[value] ? `port ${value} is taken by ${RESERVED_PORTS[value]}; pick another (default 9095)` : undefined)
+  const taken = CONTRACT.ports.find((p) => p.name !== 'grpc' && p.default === value)
+  return v.port(value) ?? (taken ? `port ${value} is taken by ${taken.label} (${taken.variable}); pick another (default ${port('grpc').default})` : undefined)
 }
 
 /** A directory name turned into a Scalingo app name where it can be (My_Tempo → my-tempo). */
@@ -285,8 +276,6 @@ export function setting(name: string): Setting {
 export const choiceWarning = (name: string, value: string): string | undefined => setting(name).choices?.find((c) => c.value === value)?.warning
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
-
-export const tempoMajor = (version: string): '2' | '3' => (version.replace(/^v/, '').startsWith('3.') ? '3' : '2')
 
 /** The answers without secrets, in table order: what the answers file keeps. */
 export function publicAnswers(answers: Answers): Answers {

@@ -1,4 +1,5 @@
 // Pure validators: each returns an error message (what is wrong and what is expected) or undefined.
+import {CONTRACT, DEFAULT_TEMPO_VERSION, TEMPO_MAJORS} from './contract.js'
 
 export type Validator = (value: string) => string | undefined
 
@@ -45,8 +46,8 @@ export function duration(value: string): string | undefined {
 
 export function semver(value: string): string | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(value)
-  if (!m) return 'versions are x.y.z (e.g. 2.10.8)'
-  if (m[1] !== '2' && m[1] !== '3') return 'Tempo 2.x and 3.x are supported'
+  if (!m) return `versions are x.y.z (e.g. ${DEFAULT_TEMPO_VERSION})`
+  if (!TEMPO_MAJORS.includes(m[1])) return `Tempo ${TEMPO_MAJORS.map((major) => `${major}.x`).join(' and ')} are supported`
 }
 
 export function absolutePath(value: string): string | undefined {
@@ -61,18 +62,21 @@ export function url(value: string): string | undefined {
   if (!/^(https?|git|ssh|file):\/\/\S+$/.test(value) && !/^git@[^:\s]+:\S+$/.test(value)) return 'the value is a git URL (https://, git://, ssh:// or git@host:path), optionally with #ref'
 }
 
+const {credentials} = CONTRACT
+const matches = (rule: {pattern: string; rule: string}, value: string): string | undefined => (new RegExp(rule.pattern).test(value) ? undefined : rule.rule)
+
 export function password(value: string): string | undefined {
-  if (value.length < 16) return 'credentials are at least 16 characters long'
-  if (/\s/.test(value)) return 'credentials cannot contain whitespace'
+  if (value.length < credentials.minLength) return `credentials are at least ${credentials.minLength} characters long`
+  return matches(credentials.password, value)
 }
 
 // The proxy matches the bearer token literally: RFC 6750 characters only (base64url fits).
 export function bearerToken(value: string): string | undefined {
-  return password(value) ?? (/^[A-Za-z0-9._~+/-]+=*$/.test(value) ? undefined : 'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)')
+  return password(value) ?? matches(credentials.ingestToken, value)
 }
 
 export function userName(value: string): string | undefined {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) return 'user names are 1 to 64 letters, digits, ".", "_" or "-"'
+  return matches(credentials.queryUser, value)
 }
 
 export function oneOf(choices: readonly string[]): Validator {

@@ -365,7 +365,7 @@ YAML
   set_env TEMPO_STORAGE_TRACE_BY_ID_BACKEND local
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  contains "$output" "ephemeral"
+  contains "$output" "Storage backend is 'local'"
 }
 
 @test "secrets from ENV_DIR never appear in the output" {

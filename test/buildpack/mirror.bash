@@ -12,8 +12,10 @@
 #   mirror_hits PATH             how many requests PATH got since the last reset
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-FIXTURE_TEMPO_VERSIONS=(2.4.0 2.10.8 3.0.3)
-FIXTURE_CADDY_VERSION="$(sed -n 's/^readonly DEFAULT_CADDY_VERSION=//p' "$REPO_ROOT/buildpack/lib/build.sh")"
+# shellcheck source=SCRIPTDIR/../../buildpack/lib/contract.sh
+source "$REPO_ROOT/buildpack/lib/contract.sh"
+FIXTURE_TEMPO_VERSIONS=("${TEMPO_KNOWN_VERSIONS[@]}")
+FIXTURE_CADDY_VERSION="${BUILD_DEFAULTS[CADDY_VERSION]}"
 
 # Real tar.gz archives and checksum files in the GitHub release layout.
 build_release_fixtures() {

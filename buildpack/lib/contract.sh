@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Generated from data/contract.json by `npm run build`: edit the contract, not this file.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+
+readonly DEFAULT_TEMPO_VERSION=2.10.8
+readonly TEMPO_KNOWN_VERSIONS=(2.10.8 2.4.0 3.0.3)
+declare -grA TEMPO_VERSION_MAJOR=([2.10.8]=2 [2.4.0]=2 [3.0.3]=3)
+declare -grA TEMPO_MAJOR_TEMPLATE=([2]=tempo-2.yaml [3]=tempo-3.yaml)
+
+# Internal ports: variable name → default.
+declare -grA PORT_DEFAULTS=([TEMPO_HTTP_LISTEN_PORT]=3200 [TEMPO_GRPC_LISTEN_PORT]=9095 [TEMPO_OTLP_GRPC_PORT]=4317 [TEMPO_OTLP_HTTP_PORT]=4318 [TEMPO_MEMBERLIST_PORT]=7946)
+
+# Variables the buildpack reads, with their defaults.
+declare -grA RUNTIME_DEFAULTS=([TEMPO_AUTH]=on [TEMPO_CONFIG_YAML]='' [GOMEMLIMIT]='' [TEMPO_READY_TIMEOUT]=50 [TEMPO_SHUTDOWN_TIMEOUT]=25 [TEMPO_DRAIN_WAIT]=10 [TEMPO_STOP_GRACE]=2 [TEMPO_PROXY_GRACE_PERIOD]=2s)
+declare -grA BUILD_DEFAULTS=([TEMPO_VERSION]=2.10.8 [TEMPO_CHECKSUM]='' [TEMPO_DOWNLOAD_URL]=https://github.com/grafana/tempo/releases/download [CADDY_VERSION]=2.10.2 [CADDY_CHECKSUM]='' [CADDY_DOWNLOAD_URL]=https://github.com/caddyserver/caddy/releases/download)
+readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
+readonly AUTH_VARS=(TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD)
+
+# Credential rules (POSIX ERE, shared with the CLI).
+readonly CREDENTIAL_MIN_LENGTH=16
+readonly INGEST_BASIC_USER=otlp
+readonly INGEST_TOKEN_PATTERN=$'^[A-Za-z0-9._~+/-]+=*$'
+readonly INGEST_TOKEN_RULE=$'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)'
+readonly QUERY_USER_PATTERN=$'^[A-Za-z0-9._@+-]{1,64}$'
+readonly QUERY_USER_RULE=$'user names are 1 to 64 letters, digits, ".", "_", "@", "+" or "-"'
+readonly PASSWORD_PATTERN=$'^[^\r\n]+$'
+readonly PASSWORD_RULE=$'credentials are a single line'
+
+# Old-style Tempo keys → their current place.
+declare -grA LEGACY_PATHS=([storage.trace_by_id]=storage.trace.backend [storage.wal]=storage.trace.wal [storage.s3]=storage.trace.s3)
+declare -grA LEGACY_KEYS=([access_key_id]=access_key [secret_access_key]=secret_key)
+
+readonly WARNING_LOCAL_STORAGE=$'Storage backend is \'local\': traces live on the container\'s disk, which is wiped at every restart and deploy. EVERY TRACE WILL BE LOST. Use the s3 backend to keep them; local is for a trial only.'
+readonly WARNING_AUTH_OFF=$'TEMPO_AUTH=off: authentication is DISABLED. Anyone who can reach this app can push traces and read every stored trace.'

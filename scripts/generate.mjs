@@ -1,0 +1,30 @@
+// Writes what is generated from the contract (data/contract.json) and committed, because the
+// buildpack runs straight from this repository's git tree: its default Tempo configs (the same
+// templates the CLI renders in file mode), buildpack/lib/contract.sh, and the README's tables.
+import {readFileSync, writeFileSync} from 'node:fs'
+
+import {contractShell} from '../dist/lib/contract-shell.js'
+import {CONTRACT, newestOfMajor} from '../dist/lib/contract.js'
+import {renderTempoConfig} from '../dist/lib/render.js'
+import {variablesTable} from '../dist/lib/docs.js'
+
+const file = (path) => new URL(`../${path}`, import.meta.url)
+
+for (const [major, {template}] of Object.entries(CONTRACT.tempo.majors)) {
+  writeFileSync(file(`buildpack/config/${template}`), renderTempoConfig({tempoVersion: newestOfMajor(major)}, 'env'))
+}
+writeFileSync(file('buildpack/lib/contract.sh'), contractShell(CONTRACT))
+
+// The README keeps hand-written text around generated blocks: <!-- contract:NAME --> … <!-- /contract -->.
+const blocks = {
+  'build-variables': variablesTable(CONTRACT.buildVariables),
+  'runtime-variables': variablesTable([...CONTRACT.runtimeVariables, ...CONTRACT.ports.map((p) => ({name: p.variable, default: p.default, description: p.description}))]),
+}
+const readme = readFileSync(file('README.md'), 'utf8').replace(
+  /(<!-- contract:([a-z-]+) -->\n)[\s\S]*?(<!-- \/contract -->)/g,
+  (_, open, name, close) => {
+    if (!blocks[name]) throw new Error(`README.md: unknown generated block ${name}`)
+    return `${open}${blocks[name]}${close}`
+  },
+)
+writeFileSync(file('README.md'), readme)

@@ -1,0 +1,56 @@
+// The contract as a Bash file the buildpack sources: the buildpack runs straight from
+// this repository's git tree, without Node, so the file is generated at build and committed.
+import {type Contract} from './contract.js'
+
+/** One Bash word holding exactly `value` ($'…' quoting keeps tabs and newlines). */
+export const shellWord = (value: string): string =>
+  value === '' ? "''" : /^[A-Za-z0-9._/:@%+=,-]+$/.test(value)
+    ? value
+    : `$'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`
+
+const scalar = (name: string, value: string | number): string => `readonly ${name}=${shellWord(String(value))}`
+const array = (name: string, values: string[]): string => `readonly ${name}=(${values.map(shellWord).join(' ')})`
+const map = (name: string, entries: [string, string][]): string =>
+  `declare -grA ${name}=(${entries.map(([key, value]) => `[${shellWord(key)}]=${shellWord(value)}`).join(' ')})`
+
+export function contractShell(contract: Contract): string {
+  const build = Object.fromEntries(contract.buildVariables.map((v) => [v.name, v.default]))
+  const {credentials} = contract
+  const lines = [
+    '#!/usr/bin/env bash',
+    '# Generated from data/contract.json by `npm run build`: edit the contract, not this file.',
+    '# shellcheck disable=SC2034 # read by the scripts that source this file',
+    '',
+    scalar('DEFAULT_TEMPO_VERSION', build.TEMPO_VERSION),
+    array('TEMPO_KNOWN_VERSIONS', contract.tempo.versions.map((v) => v.version)),
+    map('TEMPO_VERSION_MAJOR', contract.tempo.versions.map((v) => [v.version, v.major])),
+    map('TEMPO_MAJOR_TEMPLATE', Object.entries(contract.tempo.majors).map(([major, m]) => [major, m.template])),
+    '',
+    '# Internal ports: variable name → default.',
+    map('PORT_DEFAULTS', contract.ports.map((p) => [p.variable, p.default])),
+    '',
+    '# Variables the buildpack reads, with their defaults.',
+    map('RUNTIME_DEFAULTS', contract.runtimeVariables.map((v) => [v.name, v.default])),
+    map('BUILD_DEFAULTS', contract.buildVariables.map((v) => [v.name, v.default])),
+    array('S3_REQUIRED_VARS', contract.required.s3),
+    array('AUTH_VARS', contract.required.auth),
+    '',
+    '# Credential rules (POSIX ERE, shared with the CLI).',
+    scalar('CREDENTIAL_MIN_LENGTH', credentials.minLength),
+    scalar('INGEST_BASIC_USER', credentials.ingestBasicUser),
+    scalar('INGEST_TOKEN_PATTERN', credentials.ingestToken.pattern),
+    scalar('INGEST_TOKEN_RULE', credentials.ingestToken.rule),
+    scalar('QUERY_USER_PATTERN', credentials.queryUser.pattern),
+    scalar('QUERY_USER_RULE', credentials.queryUser.rule),
+    scalar('PASSWORD_PATTERN', credentials.password.pattern),
+    scalar('PASSWORD_RULE', credentials.password.rule),
+    '',
+    '# Old-style Tempo keys → their current place.',
+    map('LEGACY_PATHS', contract.legacyKeys.filter((k) => k.scope === 'path').map((k) => [k.old, k.new])),
+    map('LEGACY_KEYS', contract.legacyKeys.filter((k) => k.scope === 'key').map((k) => [k.old, k.new])),
+    '',
+    scalar('WARNING_LOCAL_STORAGE', contract.warnings.localStorage),
+    scalar('WARNING_AUTH_OFF', contract.warnings.authOff),
+  ]
+  return `${lines.join('\n')}\n`
+}

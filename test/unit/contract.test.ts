@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+
+import {contractShell, shellWord} from '../../src/lib/contract-shell.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, newestOfMajor, tempoMajor} from '../../src/lib/contract.js'
+import {variablesTable} from '../../src/lib/docs.js'
+import {ROOT} from '../helpers/cli.js'
+
+const CONTRACT_SH = path.join(ROOT, 'buildpack/lib/contract.sh')
+
+/** Runs bash with contract.sh sourced; SCRIPT prints what to compare. */
+const bash = (script: string, env: Record<string, string> = {}): string =>
+  execFileSync('bash', ['-c', `source "$1" && ${script}`, '_', CONTRACT_SH], {encoding: 'utf8', env: {PATH: process.env.PATH, ...env}})
+
+describe('the contract', () => {
+  it('buildpack/lib/contract.sh is what the contract generates (run npm run build after editing data/contract.json)', () => {
+    assert.equal(readFileSync(CONTRACT_SH, 'utf8'), contractShell(CONTRACT))
+  })
+
+  it('the README tables are what the contract generates', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    assert.ok(readme.includes(`<!-- contract:build-variables -->\n${variablesTable(CONTRACT.buildVariables)}<!-- /contract -->`))
+    for (const v of CONTRACT.runtimeVariables) assert.ok(readme.includes(`| \`${v.name}\` |`), `${v.name} is documented`)
+  })
+
+  it('Bash reads back every value exactly, whatever its characters', () => {
+    for (const value of ['', 'plain', "it's", 'a\tb\nc\\d$e`f"g', CONTRACT.warnings.localStorage]) {
+      assert.equal(execFileSync('bash', ['-c', `printf %s ${shellWord(value)}`], {encoding: 'utf8'}), value)
+    }
+    assert.equal(bash('echo "$DEFAULT_TEMPO_VERSION"').trim(), DEFAULT_TEMPO_VERSION)
+    assert.equal(bash('printf "%s\\n" "$WARNING_LOCAL_STORAGE"').trim(), CONTRACT.warnings.localStorage)
+    for (const p of CONTRACT.ports) assert.equal(bash(`echo "\${PORT_DEFAULTS[${p.variable}]}"`).trim(), p.default)
+    for (const v of CONTRACT.runtimeVariables) assert.equal(bash(`printf %s "\${RUNTIME_DEFAULTS[${v.name}]}"`), v.default)
+    for (const v of CONTRACT.tempo.versions) assert.equal(bash(`tempo_major() { echo "\${TEMPO_VERSION_MAJOR[$1]}"; }; tempo_major ${v.version}`).trim(), v.major)
+    assert.deepEqual(bash('printf "%s\\n" "${S3_REQUIRED_VARS[@]}"').trim().split('\n'), CONTRACT.required.s3)
+  })
+
+  it('each credential rule means the same in Bash (ERE) and in TypeScript', () => {
+    const samples = ['', 'abc', 'a b', 'a\tb', 'line\nbreak', 'tok.en~+/-==', 'tok=en', 'me@example.com', 'a:b', 'x'.repeat(64), 'x'.repeat(65), 'abc*', 'é']
+    for (const [name, rule] of Object.entries({INGEST_TOKEN_PATTERN: CONTRACT.credentials.ingestToken, QUERY_USER_PATTERN: CONTRACT.credentials.queryUser, PASSWORD_PATTERN: CONTRACT.credentials.password})) {
+      for (const sample of samples) {
+        const inBash = bash(`[[ "$VALUE" =~ $${name} ]] && echo yes || echo no`, {VALUE: sample, LC_ALL: 'C.UTF-8'}).trim() === 'yes'
+        assert.equal(inBash, new RegExp(rule.pattern).test(sample), `${name} on ${JSON.stringify(sample)}`)
+      }
+    }
+  })
+
+  it('names the major of known versions, and of others by their first number', () => {
+    for (const v of CONTRACT.tempo.versions) assert.equal(tempoMajor(v.version), v.major)
+    assert.equal(tempoMajor('v4.1.0'), '4')
+    for (const major of Object.keys(CONTRACT.tempo.majors)) assert.equal(tempoMajor(newestOfMajor(major)), major)
+  })
+
+  it('lists the default Tempo version among the known ones', () => {
+    assert.ok(CONTRACT.tempo.versions.some((v) => v.version === DEFAULT_TEMPO_VERSION))
+  })
+})
+
+// Where the contract's values may appear: the contract, what is generated from it, and the key trees of real Tempo.
+const GENERATED = new Set(['buildpack/lib/contract.sh', ...Object.values(CONTRACT.tempo.majors).map((m) => `buildpack/config/${m.template}`)])
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
+    const relative = `${dir}/${name}`
+    return statSync(path.join(ROOT, relative)).isDirectory() ? sourceFiles(relative) : [relative]
+  })
+}
+
+describe('no hand-written copy of the contract', () => {
+  const values = [
+    ...CONTRACT.tempo.versions.map((v) => v.version),
+    ...CONTRACT.buildVariables.map((v) => v.default).filter((value) => value.length > 3),
+    ...CONTRACT.ports.map((p) => p.default),
+    CONTRACT.credentials.ingestToken.pattern, CONTRACT.credentials.queryUser.pattern,
+    ...CONTRACT.legacyKeys.map((k) => k.old),
+    ...Object.values(CONTRACT.warnings).map((text) => text.slice(0, 40)),
+  ]
+  for (const file of ['src', 'buildpack', 'templates', 'scripts'].flatMap(sourceFiles).filter((f) => !GENERATED.has(f))) {
+    it(`${file} takes the contract's values from the contract`, () => {
+      const text = readFileSync(path.join(ROOT, file), 'utf8')
+      const copies = values.filter((value) => new RegExp(`(^|[^0-9A-Za-z_.])${value.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')}($|[^0-9A-Za-z_])`).test(text))
+      assert.deepEqual(copies, [], `${file} repeats values of data/contract.json`)
+    })
+  }
+})
