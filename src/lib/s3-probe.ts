@@ -164,24 +164,24 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const bucketRegion = regionOf(first)
   if (bucketRegion && bucketRegion !== region) {
     record('credentials', 'skipped', 'not verified: the request went to the wrong region')
-    fail('bucket', 'wrong-region', `bucket ${target.bucket} is in region ${bucketRegion}, not ${region}: set ${REGION_ENV}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`, first.ms, bucketRegion)
+    fail('bucket', 'wrong-region', `bucket ${target.bucket} is in region ${bucketRegion}, not ${region}: set ${REGION_ENV}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`, undefined, bucketRegion)
     return result()
   }
   const credentialProblem = credentialMessage(first, now())
   if (credentialProblem) {
-    fail('credentials', first.code ?? `http-${first.status}`, credentialProblem, first.ms)
+    fail('credentials', first.code ?? `http-${first.status}`, credentialProblem)
     return result()
   }
   if (first.status === 301 || first.status === 307) {
-    fail('bucket', 'wrong-region', `the provider redirects requests for bucket ${target.bucket} (HTTP ${first.status}${first.headers.get('location') ? ` to ${first.headers.get('location')}` : ''}): the endpoint or region is not the bucket's`, first.ms)
+    fail('bucket', 'wrong-region', `the provider redirects requests for bucket ${target.bucket} (HTTP ${first.status}${first.headers.get('location') ? ` to ${first.headers.get('location')}` : ''}): the endpoint or region is not the bucket's`)
     return result()
   }
-  record('credentials', 'ok', 'the key was accepted', first.ms)
+  record('credentials', 'ok', 'the key was accepted')
 
   if (first.code === 'NoSuchBucket' || (first.status === 404 && !first.code)) {
     const create = typeof options.createBucket === 'function' ? await options.createBucket(target.bucket) : options.createBucket === true
     if (!create) {
-      fail('bucket', 'NoSuchBucket', `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``, first.ms)
+      fail('bucket', 'NoSuchBucket', `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``)
       return result()
     }
     const location = target.region && target.region !== 'us-east-1'
@@ -208,10 +208,10 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     const why = first.code === 'AccessDenied'
       ? 'the key may not list it (AccessDenied): Tempo needs list, read, write and delete on the bucket, or the bucket belongs to another account'
       : describe(first)
-    fail('bucket', first.code ?? `http-${first.status}`, `bucket ${target.bucket}: ${why}`, first.ms)
+    fail('bucket', first.code ?? `http-${first.status}`, `bucket ${target.bucket}: ${why}`)
     return result()
   } else {
-    record('bucket', 'ok', `bucket ${target.bucket} exists`, first.ms)
+    record('bucket', 'ok', `bucket ${target.bucket} exists`)
   }
 
   // write, read, delete one object under the probe prefix.
