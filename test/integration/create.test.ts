@@ -70,7 +70,7 @@ describe('create (non-interactive)', () => {
     const dir = await tempDir()
     const result = await runCli(['my-tempo', '--storage', 'local', '--no-git'], {cwd: dir})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stderr, /lost at each restart/)
+    assert.match(result.stderr, /EVERY TRACE WILL BE LOST/)
   })
 
   it('invalid values: exit 2 with the rule, the flag and the env var', async () => {

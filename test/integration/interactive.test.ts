@@ -78,7 +78,7 @@ describe('create (interactive, on a terminal)', () => {
       [/variables on Scalingo/, ENTER],
     ], ['my-tempo', '--no-git'], dir)
     assert.equal(code, 0, screen)
-    assert.match(screen, /lost at each restart/)
+    assert.match(screen, /EVERY TRACE WILL BE LOST/)
     assert.ok(!(await readdir(path.join(dir, 'my-tempo'))).includes('tempo.yaml'), 'env mode writes no tempo.yaml')
   })
 })
