@@ -2,6 +2,8 @@
 # bin/detect, bin/compile and bin/release of the buildpack, against real
 # tar.gz releases served by a local mirror (never the internet).
 
+# Each test runs in a subshell of its own (SC2030/SC2031); single-quoted scripts run in a child bash.
+# shellcheck disable=SC2016,SC2030,SC2031
 load mirror
 load assertions
 
@@ -199,7 +201,7 @@ YAML
   contains "$output" "Checksum verified (sha512, from TEMPO_CHECKSUM)"
 
   set_env TEMPO_CHECKSUM abc123
-  rm -rf "$CACHE"/*
+  rm -rf "${CACHE:?}"/*
   compile
   [ "$status" -ne 0 ]
   contains "$output" "TEMPO_CHECKSUM must be a sha256 (64 hex digits) or sha512 (128 hex digits) digest"

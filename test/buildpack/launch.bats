@@ -2,7 +2,10 @@
 # The web process: config hierarchy, front proxy (real Caddy) and lifecycle,
 # run like the platform runs it, with the stub tempo standing in for Tempo.
 
+# Single-quoted scripts run in a child bash; STATUS is set by query() in launch_helpers.
+# shellcheck disable=SC2016,SC2153
 load launch_helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
   build_apps
@@ -173,7 +176,7 @@ YAML
   contains "$(<"$OUT")" "Its last log lines:"
   # The tail comes after the message, indented.
   sed -n '/Its last log lines:/,$p' "$OUT" | grep -q '^       level=info .*msg="Starting Tempo"'
-  ! port_open
+  run ! port_open
   assert_no_leftovers
 }
 
@@ -290,7 +293,7 @@ YAML
   contains "$(<"$OUT")" "missing TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD"
   contains "$(<"$OUT")" "TEMPO_AUTH=off"
   [ ! -e "$RECORD" ]
-  ! port_open
+  run ! port_open
   assert_no_leftovers
 }
 
@@ -340,8 +343,8 @@ YAML
   # The stub never exits on SIGTERM: the launcher killed it after its flush.
   contains "$(events)" "signal SIGTERM"
   contains "$(events)" "flushed trace=$TRACE_ID"
-  ! kill -0 "$stub_pid" 2>/dev/null
-  ! kill -0 "$caddy_pid" 2>/dev/null
+  run ! kill -0 "$stub_pid" 2>/dev/null
+  run ! kill -0 "$caddy_pid" 2>/dev/null
   local flushed_line killed_line
   flushed_line="$(grep -n 'msg="module stopped" module=ingester' "$OUT" | cut -d: -f1)"
   killed_line="$(grep -n 'Tempo is still running after its drain: killing it' "$OUT" | cut -d: -f1)"
@@ -407,7 +410,7 @@ YAML
   wait_exit 10
   [ "$EXIT_STATUS" -eq 1 ]
   contains "$(<"$OUT")" "Tempo exited unexpectedly (status 137)"
-  ! port_open
+  run ! port_open
   assert_no_leftovers
 }
 

@@ -28,9 +28,9 @@ scaffold() {
   local version="$1"
   shift
   APP="$BATS_TEST_TMPDIR/my-tempo"
-  MARKER="$BATS_TEST_TMPDIR/"
-  RECORD="$BATS_TEST_TMPDIR/record"
-  OUT="$BATS_TEST_TMPDIR/out.log"
+  # Read by launch_helpers.
+  # shellcheck disable=SC2034
+  MARKER="$BATS_TEST_TMPDIR/" RECORD="$BATS_TEST_TMPDIR/record" OUT="$BATS_TEST_TMPDIR/out.log"
   PORT="$(free_port)"
   mkdir -p "$BATS_TEST_TMPDIR/tmp"
   TEMPO_STORAGE_S3_ACCESS_KEY_ID=SCWE2EACCESSKEY000001 TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=e2e-secret-key-0123456789abcdef \
@@ -40,6 +40,7 @@ scaffold() {
 
 # The app's variables as Scalingo would hold them: its .env, as env-set would send it.
 app_variables() {
+  # shellcheck disable=SC1091 # the app's .env, written by the scaffold
   (set -a && . "$APP/.env" && env | grep -E '^(TEMPO|SCALINGO)_' | sort)
 }
 
