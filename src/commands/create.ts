@@ -1,7 +1,5 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import chalk from 'chalk'
-
 import {BaseCommand} from '../lib/base-command.js'
 import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
 
@@ -39,7 +37,7 @@ export default class Create extends BaseCommand {
       cliVersion: this.config.version,
       repositoryUrl: (this.config.pjson.repository as {url: string}).url,
       log: (line) => this.log(line),
-      warn: (line) => this.logToStderr(chalk.yellow('! ') + line),
+      warn: (line) => this.warning(line),
     })
   }
 }
