@@ -220,13 +220,14 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       } else if (!answer.retry) {
         return fail(step, answer.message, answer.cause)
       }
-      if (clock.now() + delay >= deadline) {
+      // The whole --timeout is used: the last pause is cut to what is left.
+      if (clock.now() >= deadline) {
         const waited = `Tempo was not ready after ${elapsed(clock.now() - t0)} (${attempt} attempts)`
         if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, `${answer.cause}; see ${logs}`)
         return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, logs), answer)
       }
       progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
-      await clock.sleep(delay)
+      await clock.sleep(Math.min(delay, deadline - clock.now()))
       delay = Math.min(delay * 2, 5000)
     }
   })
@@ -308,9 +309,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
           continue
         }
       }
-      if (clock.now() + pollIntervalMs >= deadline) break
+      if (clock.now() >= deadline) break
       progress(`waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`)
-      await clock.sleep(pollIntervalMs)
+      await clock.sleep(Math.min(pollIntervalMs, deadline - clock.now()))
     }
     const waited = `the span did not come back after ${elapsed(clock.now() - t0)} (trace ${traceId})`
     if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)

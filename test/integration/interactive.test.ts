@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {readdir, readFile} from 'node:fs/promises'
+import {mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
@@ -23,21 +23,20 @@ function drive(steps: [RegExp, string][], args: string[], cwd: string): Promise<
 }
 
 describe('create (interactive, on a terminal)', () => {
-  it('asks every question, re-asks an invalid bucket with the rule, and writes the app', async () => {
+  it('asks the directory first, then app, region, size, storage, keys and version; re-asks an invalid bucket with the rule', async () => {
     const dir = await tempDir()
     const {code, screen} = await drive([
       [/Directory to create/, `tempo-trial${ENTER}`],
       [/Scalingo app name/, ENTER],
-      [/Tempo version/, ENTER],
+      [/Scalingo region/, `${DOWN}${ENTER}`],
+      [/Container size[\s\S]*M — 512 MB/, `${DOWN}${ENTER}`],
       [/Trace storage/, ENTER],
       [/S3 provider/, `${DOWN}${ENTER}`],
-      [/S3 endpoint/, ENTER],
       [/S3 bucket/, `Bad_Bucket${ENTER}`],
       [/bucket names use lowercase/, `${BACKSPACE.repeat(12)}my-traces${ENTER}`],
       [/S3 access key id/, `AKIAINTERACTIVE0001${ENTER}`],
       [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
-      [/plain HTTP/, ENTER],
-      [/gRPC port/, ENTER],
+      [/Tempo version/, ENTER],
       [/retention/, ENTER],
       [/Configuration style/, ENTER],
       [/Generate the credentials/, ENTER],
@@ -45,20 +44,69 @@ describe('create (interactive, on a terminal)', () => {
     ], ['--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.ok(!screen.includes('interactive-secret-0123456789'), 'the secret is masked')
+    assert.ok(screen.includes('AKIAINTERACTIVE0001'), 'the access key id is shown as typed')
+    for (const internal of [/gRPC port/, /plain HTTP/, /S3 endpoint/]) assert.doesNotMatch(screen, internal)
     const app = path.join(dir, 'tempo-trial')
     const answers = JSON.parse(await readFile(path.join(app, '.tempo-scalingo.json'), 'utf8')).answers
     assert.equal(answers.appName, 'tempo-trial')
+    assert.equal(answers.region, 'osc-secnum-fr1')
+    assert.equal(answers.containerSize, 'L')
     assert.equal(answers.bucket, 'my-traces')
     assert.equal(answers.s3Provider, 'scaleway-nl-ams')
     assert.equal(answers.endpoint, 's3.nl-ams.scw.cloud')
+    assert.equal(answers.s3Region, 'nl-ams')
+    assert.equal(answers.insecure, 'false')
     assert.match(await readFile(path.join(app, '.env'), 'utf8'), /TEMPO_STORAGE_S3_SECRET_ACCESS_KEY='interactive-secret-0123456789'/)
+  })
+
+  it('"Other S3" asks endpoint, region and path-style; "another" version asks x.y.z and warns it is untested', async () => {
+    const dir = await tempDir()
+    const {code, screen} = await drive([
+      [/Scalingo app name/, ENTER],
+      [/Scalingo region/, ENTER],
+      [/Container size/, ENTER],
+      [/Trace storage/, ENTER],
+      [/S3 provider/, `${'\u001B[A'}${ENTER}`],
+      [/S3 endpoint/, `http://minio.internal:9000${ENTER}`],
+      [/S3 region/, `us-east-1${ENTER}`],
+      [/Path-style/, `y${ENTER}`],
+      [/S3 bucket/, `my-traces${ENTER}`],
+      [/S3 access key id/, `AKIAINTERACTIVE0002${ENTER}`],
+      [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
+      [/Tempo version/, `${'\u001B[A'}${ENTER}`],
+      [/x\.y\.z; untested here, verified at build/, `2.99.0${ENTER}`],
+      [/retention/, ENTER],
+      [/Configuration style/, ENTER],
+      [/Generate the credentials/, ENTER],
+      [/variables on Scalingo/, ENTER],
+    ], ['my-tempo', '--no-git'], dir)
+    assert.equal(code, 0, screen)
+    assert.match(screen, /Tempo 2\.99\.0 is not one of the tested versions/)
+    const answers = JSON.parse(await readFile(path.join(dir, 'my-tempo', '.tempo-scalingo.json'), 'utf8')).answers
+    assert.deepEqual([answers.s3Provider, answers.endpoint, answers.s3Region, answers.forcePathStyle, answers.insecure, answers.tempoVersion],
+      ['custom', 'minio.internal:9000', 'us-east-1', 'true', 'true', '2.99.0'])
+  })
+
+  it('a non-empty directory is refused before any other question, nothing asked nor written', async () => {
+    const dir = await tempDir()
+    await mkdir(path.join(dir, 'taken'))
+    await writeFile(path.join(dir, 'taken', 'README.md'), 'mine\n')
+    const typed = await drive([[/Directory to create/, `taken${ENTER}`]], [], dir)
+    assert.equal(typed.code, 2, typed.screen)
+    assert.match(typed.screen, /taken is not empty \(files that would be overwritten: README\.md\)/)
+    assert.doesNotMatch(typed.screen, /Scalingo app name/)
+    const given = await drive([], ['taken'], dir)
+    assert.equal(given.code, 2, given.screen)
+    assert.doesNotMatch(given.screen, /\?/, 'no question at all')
+    assert.equal(await readFile(path.join(dir, 'taken', 'README.md'), 'utf8'), 'mine\n')
+    assert.deepEqual(await readdir(dir), ['taken'])
   })
 
   it('Ctrl-C at a question exits 130 without a stack trace and leaves nothing', async () => {
     const dir = await tempDir()
     const {code, screen} = await drive([
       [/Scalingo app name/, ENTER],
-      [/Tempo version/, '\u0003'],
+      [/Scalingo region/, '\u0003'],
     ], ['my-tempo'], dir)
     assert.equal(code, 130, screen)
     assert.doesNotMatch(screen, /at .*\.js:\d+/)
@@ -69,9 +117,10 @@ describe('create (interactive, on a terminal)', () => {
     const dir = await tempDir()
     const {code, screen} = await drive([
       [/Scalingo app name/, ENTER],
-      [/Tempo version/, ENTER],
+      [/Scalingo region/, ENTER],
+      [/Container size/, ENTER],
       [/Trace storage/, `${DOWN}${ENTER}`],
-      [/gRPC port/, ENTER],
+      [/Tempo version/, ENTER],
       [/retention/, ENTER],
       [/Configuration style/, `${DOWN}${ENTER}`],
       [/Generate the credentials/, ENTER],
