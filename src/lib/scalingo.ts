@@ -9,7 +9,7 @@ import path from 'node:path'
 import {readAnswersFile, withDotEnv} from './answers.js'
 import {CliError, EXIT, UsageError} from './errors.js'
 import {REDACTED, redact} from './output.js'
-import {type Answers, appVariables, setting, SETTINGS} from './settings.js'
+import {type Answers, appVariables, REGIONS, setting, SETTINGS} from './settings.js'
 
 export interface Variable {
   name: string
@@ -21,6 +21,9 @@ export type Log = (line: string) => void
 
 export type Method = 'api' | 'cli' | 'dry-run'
 
+/** Whether to create an app the API does not know: yes, no, or ask (a question on a terminal). */
+export type CreateDecision = boolean | ((app: string, region: string) => Promise<boolean>)
+
 export interface SetVariablesOptions {
   app: string
   region: string
@@ -29,6 +32,8 @@ export interface SetVariablesOptions {
   dryRun?: boolean
   /** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
   env?: NodeJS.ProcessEnv
+  /** When the API answers 404 for the app (default: no). */
+  createApp?: CreateDecision
 }
 
 export interface SetVariablesResult {
@@ -37,6 +42,8 @@ export interface SetVariablesResult {
   region: string
   /** What was set (or would be, for a dry run), secrets redacted. */
   variables: Variable[]
+  /** The app did not exist and was created first. */
+  createdApp?: boolean
 }
 
 export interface Target {
@@ -94,16 +101,16 @@ export function variablesFromAnswers(answers: Answers): Variable[] {
 }
 
 export async function setAppVariables(options: SetVariablesOptions): Promise<SetVariablesResult> {
-  const {app, region, variables, log, dryRun = false, env = process.env} = options
-  const result = (method: Method): SetVariablesResult => ({method, app, region, variables: variables.map(redacted)})
+  const {app, region, variables, log, dryRun = false, env = process.env, createApp = false} = options
+  const result = (method: Method, createdApp = false): SetVariablesResult => ({method, app, region, variables: variables.map(redacted), ...(createdApp ? {createdApp} : {})})
   if (dryRun) {
     log(`Would set ${variables.length} variables on ${app} (${region}):`)
     for (const v of variables.map(redacted)) log(`  ${v.name}=${v.value}`)
     return result('dry-run')
   }
   if (env.SCALINGO_API_TOKEN) {
-    await setThroughApi({app, region, variables, log, env, token: env.SCALINGO_API_TOKEN})
-    return result('api')
+    const created = await setThroughApi({app, region, variables, log, env, token: env.SCALINGO_API_TOKEN, createApp})
+    return result('api', created)
   }
   const cli = await findOnPath('scalingo', env.PATH ?? '')
   if (cli) {
@@ -156,42 +163,203 @@ interface ApiContext {
   log: Log
   env: NodeJS.ProcessEnv
   token: string
+  createApp: CreateDecision
 }
 
 const baseUrl = (value: string): string => (/^https?:\/\//.test(value) ? value : `https://${value}`).replace(/\/+$/, '')
 
-async function setThroughApi(context: ApiContext): Promise<void> {
-  const {app, region, variables, log, env, token} = context
-  const authUrl = baseUrl(env.SCALINGO_AUTH_URL || 'https://auth.scalingo.com')
-  const apiUrl = baseUrl(env.SCALINGO_API_URL || `https://api.${region}.scalingo.com`)
-  const secrets = [token, ...variables.map((v) => v.value)]
-  const clean = (text: string) => redact(text, secrets)
+/** The regional API: SCALINGO_API_URL (where `{region}` stands for the region), else api.<region>.scalingo.com. */
+export const apiUrlFor = (region: string, env: NodeJS.ProcessEnv): string =>
+  baseUrl(env.SCALINGO_API_URL ? env.SCALINGO_API_URL.replaceAll('{region}', region) : `https://api.${region}.scalingo.com`)
 
-  log(`Setting ${variables.length} variables on ${app} (${region}) through the Scalingo API…`)
+/** A bearer obtained from SCALINGO_API_TOKEN, and requests made with it to any region's API. */
+interface ApiSession {
+  call(region: string, method: string, path: string, body?: unknown): Promise<Answer>
+  clean(text: string): string
+}
+
+async function openSession(env: NodeJS.ProcessEnv, token: string, log: Log, secrets: string[] = []): Promise<ApiSession> {
+  const authUrl = baseUrl(env.SCALINGO_AUTH_URL || 'https://auth.scalingo.com')
+  const known = [token, ...secrets]
+  const clean = (text: string) => redact(text, known)
   const exchange = await request(`${authUrl}/v1/tokens/exchange`, {
     method: 'POST',
     headers: {Accept: 'application/json', Authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`},
   }, log)
   if (exchange.status === 401) {
-    throw new CliError(`SCALINGO_API_TOKEN was refused by ${authUrl} (401): it is wrong, revoked or expired. Create a token at https://dashboard.scalingo.com/account/tokens.`)
+    throw new CliError(`SCALINGO_API_TOKEN was refused by ${authUrl} (401): it is wrong, revoked or expired. Create a token at https://dashboard.scalingo.com/account/tokens, set it and run this again; nothing was changed on Scalingo.`)
   }
   if (!exchange.ok) throw unexpected('exchanging SCALINGO_API_TOKEN', exchange, clean)
   const bearer = (parse(exchange.body) as {token?: unknown} | undefined)?.token
   if (typeof bearer !== 'string' || bearer === '') throw new CliError(`${authUrl} answered the token exchange without a bearer token.`)
-  secrets.push(bearer)
+  known.push(bearer)
+  return {
+    clean,
+    call: (region, method, path, body) => request(`${apiUrlFor(region, env)}/v1${path}`, {
+      method,
+      headers: {Accept: 'application/json', Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
+      ...(body === undefined ? {} : {body: JSON.stringify(body)}),
+    }, log),
+  }
+}
 
-  const url = `${apiUrl}/v1/apps/${encodeURIComponent(app)}/variables`
-  const put = await request(url, {
-    method: 'PUT',
-    headers: {Accept: 'application/json', 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}`},
-    body: JSON.stringify({variables: variables.map(({name, value}) => ({name, value}))}),
-  }, log)
-  if (put.status === 401) throw new CliError(`The Scalingo API (${apiUrl}) refused the bearer obtained from SCALINGO_API_TOKEN (401): check that the token belongs to an account with access to ${app}.`)
-  if (put.status === 404) throw new CliError(`No app "${app}" in region ${region} (404 from ${apiUrl}), or the token's account cannot see it: create it with \`scalingo create ${app} --region ${region}\`, or pass the right --app/--region.`)
-  if (put.status === 422) throw new CliError(`The Scalingo API refused the variables (422): ${clean(describe422(put.body))}.`)
-  if (!put.ok) throw unexpected(`setting the variables of ${app}`, put, clean)
+const bearerRefused = (region: string, env: NodeJS.ProcessEnv, app: string) =>
+  new CliError(`The Scalingo API (${apiUrlFor(region, env)}) refused the bearer obtained from SCALINGO_API_TOKEN (401): check that the token belongs to an account with access to ${app}.`)
+
+const missingApp = (app: string, region: string, env: NodeJS.ProcessEnv) =>
+  new CliError(`No app "${app}" in region ${region} (404 from ${apiUrlFor(region, env)}), or the token's account cannot see it: nothing was changed. Create it (run this again with --create-app, or \`${createAppCommand(app, region)}\`), or pass the right --app/--region.`)
+
+/** --create-app / --no-create-app, else a question on a terminal, else yes. */
+export function createDecision(flag: boolean | undefined, interactive: boolean): CreateDecision {
+  if (flag !== undefined) return flag
+  if (!interactive) return true
+  return async (app, region) => {
+    const {default: confirm} = await import('@inquirer/confirm')
+    return confirm({message: `App ${app} does not exist in ${region} (or this account cannot see it). Create it now?`, default: true})
+  }
+}
+
+const decide = async (decision: CreateDecision, app: string, region: string): Promise<boolean> =>
+  typeof decision === 'function' ? decision(app, region) : decision
+
+/** Sets the variables; creates the app first when the API does not know it and that is wanted. Resolves to whether it created it. */
+async function setThroughApi(context: ApiContext): Promise<boolean> {
+  const {app, region, variables, log, env, token} = context
+  log(`Setting ${variables.length} variables on ${app} (${region}) through the Scalingo API…`)
+  const session = await openSession(env, token, log, variables.map((v) => v.value))
+  const put = () => session.call(region, 'PUT', `/apps/${encodeURIComponent(app)}/variables`, {variables: variables.map(({name, value}) => ({name, value}))})
+  let answer = await put()
+  let created = false
+  if (answer.status === 404) {
+    if (!(await decide(context.createApp, app, region))) throw missingApp(app, region, env)
+    created = (await createThroughApi(session, app, region, env, log)).created
+    answer = await put()
+  }
+  if (answer.status === 401) throw bearerRefused(region, env, app)
+  if (answer.status === 404) throw missingApp(app, region, env)
+  if (answer.status === 422) throw new CliError(`The Scalingo API refused the variables (422): ${session.clean(describe422(answer.body))}.`)
+  if (!answer.ok) throw unexpected(`setting the variables of ${app}`, answer, session.clean)
   for (const v of variables) log(`  ✔ ${v.name}`)
   log(`Set ${variables.length} variables on ${app}. Restart the app (or deploy) to apply them.`)
+  return created
+}
+
+// --- app creation ---------------------------------------------------------------------
+
+export interface CreateAppOptions {
+  app: string
+  region: string
+  log: Log
+  /** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
+  env?: NodeJS.ProcessEnv
+}
+
+export interface CreateAppResult {
+  method: 'api' | 'cli'
+  app: string
+  region: string
+  /** False when the app already existed in this region and the account can use it. */
+  created: boolean
+  gitUrl: string
+}
+
+/** The command that creates the app by hand. */
+export const createAppCommand = (app: string, region: string): string => `scalingo --region ${region} create ${app}`
+
+const gitUrlOf = (app: string, region: string) => `git@ssh.${region}.scalingo.com:${app}.git`
+
+/**
+ * Creates the app in its region: through the API with SCALINGO_API_TOKEN, else through the
+ * `scalingo` CLI, else fails (exit 1) with the command to run. An app of that name the
+ * account already has in that region counts as done; one in another region, one taken by
+ * another account, and a refused token each fail with their own message.
+ */
+export async function createApp(options: CreateAppOptions): Promise<CreateAppResult> {
+  const {app, region, log, env = process.env} = options
+  if (env.SCALINGO_API_TOKEN) {
+    log(`Creating app ${app} in ${region} through the Scalingo API…`)
+    const session = await openSession(env, env.SCALINGO_API_TOKEN, log)
+    return {method: 'api', ...(await createThroughApi(session, app, region, env, log))}
+  }
+  const cli = await findOnPath('scalingo', env.PATH ?? '')
+  if (cli) return {method: 'cli', ...(await createThroughCli(cli, app, region, log))}
+  throw new CliError([
+    `Neither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available: app ${app} was not created. Create it with`,
+    '',
+    `  ${createAppCommand(app, region)}`,
+    '',
+    `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
+  ].join('\n'))
+}
+
+/**
+ * Makes sure the app exists before a push, when the API can tell (SCALINGO_API_TOKEN set):
+ * 'exists', 'created', or 'unchecked' without a token.
+ */
+export async function ensureApp(options: CreateAppOptions & {create: CreateDecision}): Promise<'exists' | 'created' | 'unchecked'> {
+  const {app, region, log, env = process.env} = options
+  if (!env.SCALINGO_API_TOKEN) return 'unchecked'
+  const session = await openSession(env, env.SCALINGO_API_TOKEN, log)
+  const answer = await session.call(region, 'GET', `/apps/${encodeURIComponent(app)}`)
+  if (answer.ok) return 'exists'
+  if (answer.status === 401) throw bearerRefused(region, env, app)
+  if (answer.status !== 404) throw unexpected(`looking up app ${app}`, answer, session.clean)
+  if (!(await decide(options.create, app, region))) throw missingApp(app, region, env)
+  return (await createThroughApi(session, app, region, env, log)).created ? 'created' : 'exists'
+}
+
+const taken = (body: string): boolean => /taken|already exists|already in use/i.test(body)
+
+async function createThroughApi(session: ApiSession, app: string, region: string, env: NodeJS.ProcessEnv, log: Log): Promise<Omit<CreateAppResult, 'method'>> {
+  const done = (created: boolean) => ({app, region, created, gitUrl: gitUrlOf(app, region)})
+  const answer = await session.call(region, 'POST', '/apps', {app: {name: app}})
+  if (answer.ok) {
+    log(`  ✔ Created app ${app} in ${region} (git remote ${gitUrlOf(app, region)})`)
+    return done(true)
+  }
+  if (answer.status === 401) throw bearerRefused(region, env, app)
+  if (answer.status === 409 || (answer.status === 422 && taken(answer.body))) {
+    await whoHasIt(app, region, (r) => session.call(r, 'GET', `/apps/${encodeURIComponent(app)}`).then((a) => a.ok))
+    log(`  ✔ App ${app} already exists in ${region}: using it`)
+    return done(false)
+  }
+  if (answer.status === 422) throw new CliError(`The Scalingo API refused to create app "${app}" (422): ${session.clean(describe422(answer.body))}. Nothing was created: pick a valid name (--app) and run this again.`)
+  throw unexpected(`creating app ${app}`, answer, session.clean)
+}
+
+/** Returns when the account has the app in `region`; otherwise fails saying where it is or that another account has it. */
+async function whoHasIt(app: string, region: string, has: (region: string) => Promise<boolean>): Promise<void> {
+  if (await has(region)) return
+  for (const other of REGIONS.filter((r) => r !== region)) {
+    if (await has(other)) {
+      throw new CliError(`App "${app}" exists in region ${other}, not ${region}: nothing was created. Use --region ${other} (or SCALINGO_REGION=${other}) and run this again, or pick another name with --app.`)
+    }
+  }
+  throw new CliError(`The app name "${app}" is taken by another Scalingo account (names are unique on Scalingo): nothing was created. Pick another name and run this again with --app <new-name>.`)
+}
+
+async function createThroughCli(cli: string, app: string, region: string, log: Log): Promise<Omit<CreateAppResult, 'method'>> {
+  const args = ['--region', region, 'create', app]
+  log(`Creating app ${app} in ${region} with \`scalingo ${args.join(' ')}\`…`)
+  const {code, output} = await run(cli, args, '')
+  if (code === 0) {
+    log(`  ✔ Created app ${app} in ${region} (git remote ${gitUrlOf(app, region)})`)
+    return {app, region, created: true, gitUrl: gitUrlOf(app, region)}
+  }
+  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean).map((line) => `  ${line}`).join('\n')
+  if (/not (logged in|authenticated)|unauthori[sz]ed|scalingo login|\b401\b/i.test(output)) {
+    throw new CliError(`The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`)
+  }
+  if (taken(output)) {
+    await whoHasIt(app, region, async (r) => {
+      const listing = await run(cli, ['--region', r, 'apps'], '')
+      // `scalingo apps` prints a table: | NAME | ROLE | OWNER | STATUS |
+      return listing.code === 0 && listing.output.split('\n').some((line) => line.split('|').map((cell) => cell.trim()).includes(app))
+    })
+    log(`  ✔ App ${app} already exists in ${region}: using it`)
+    return {app, region, created: false, gitUrl: gitUrlOf(app, region)}
+  }
+  throw new CliError(`\`scalingo ${args.join(' ')}\` failed (exit ${code}): nothing was created.\n${lines}`)
 }
 
 interface Answer {

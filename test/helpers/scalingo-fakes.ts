@@ -62,18 +62,32 @@ export interface Recorded {
 
 export interface FakeApi {
   url: string
+  /** SCALINGO_API_URL that tells regions apart: `{region}` becomes a path prefix the fake reads. */
+  regionalUrl: string
   requests: Recorded[]
   /** Status codes to answer the next PUTs with, in order; then 200. */
   putPlan: number[]
   /** Retry-After sent with a 429. */
   retryAfter: string
+  /** The account's apps: name → region. Starts with my-tempo in osc-fr1. */
+  apps: Map<string, string>
+  /** Names other accounts hold: creating them answers 422 "has already been taken". */
+  foreign: Set<string>
+  /** Status to answer the next app creation with (e.g. 409, 402), instead of deciding. */
+  createStatus?: number
   close(): Promise<void>
 }
 
-/** Plays auth.scalingo.com and api.<region>.scalingo.com on 127.0.0.1. */
+/**
+ * Plays auth.scalingo.com and api.<region>.scalingo.com on 127.0.0.1: token exchange, app
+ * creation and lookup, variables. A leading /<region> in the path names the region (see
+ * `regionalUrl`); without it, an app is found in whatever region it is.
+ */
 export async function startFakeApi(): Promise<FakeApi> {
   const requests: Recorded[] = []
-  const api: FakeApi = {url: '', requests, putPlan: [], retryAfter: '1', close: async () => {}}
+  const api: FakeApi = {
+    url: '', regionalUrl: '', requests, putPlan: [], retryAfter: '1', apps: new Map([['my-tempo', 'osc-fr1']]), foreign: new Set(), close: async () => {},
+  }
   const server = createServer((req, res) => {
     let body = ''
     req.on('data', (d) => (body += d))
@@ -87,10 +101,25 @@ export async function startFakeApi(): Promise<FakeApi> {
         const ok = req.headers.authorization === `Basic ${Buffer.from(`:${API_TOKEN}`).toString('base64')}`
         return ok ? json(200, {token: BEARER}) : json(401, {error: 'invalid token'})
       }
-      const m = /^\/v1\/apps\/([^/]+)\/variables$/.exec(req.url ?? '')
+      const [, region, route = ''] = /^(?:\/(osc-[a-z0-9-]+))?(\/.*)$/.exec(req.url ?? '') ?? []
+      const visible = (name: string) => api.apps.has(name) && (region === undefined || api.apps.get(name) === region)
+      if (route.startsWith('/v1/apps') && req.headers.authorization !== `Bearer ${BEARER}`) return json(401, {error: 'not authenticated'})
+      if (req.method === 'POST' && route === '/v1/apps') {
+        const name = String(JSON.parse(body || '{}').app?.name ?? '')
+        const status = api.createStatus
+        api.createStatus = undefined
+        if (status === 409) return json(409, {error: 'an app with this name already exists'})
+        if (status) return json(status, {error: 'refused'})
+        if (!/^[a-z0-9](?:-?[a-z0-9])+$/.test(name) || name.length < 6) return json(422, {errors: {name: ['is invalid']}})
+        if (api.apps.has(name) || api.foreign.has(name)) return json(422, {errors: {name: ['has already been taken']}})
+        api.apps.set(name, region ?? 'osc-fr1')
+        return json(201, {app: {name, git_url: `git@ssh.${region ?? 'osc-fr1'}.scalingo.com:${name}.git`}})
+      }
+      const one = /^\/v1\/apps\/([^/]+)$/.exec(route)
+      if (req.method === 'GET' && one) return visible(one[1]) ? json(200, {app: {name: one[1]}}) : json(404, {resource: 'app', error: 'not found'})
+      const m = /^\/v1\/apps\/([^/]+)\/variables$/.exec(route)
       if (req.method === 'PUT' && m) {
-        if (req.headers.authorization !== `Bearer ${BEARER}`) return json(401, {error: 'not authenticated'})
-        if (m[1] !== 'my-tempo') return json(404, {resource: 'app', error: 'not found'})
+        if (!visible(m[1])) return json(404, {resource: 'app', error: 'not found'})
         const status = api.putPlan.shift() ?? 200
         if (status === 429) return json(429, {error: 'rate limit exceeded'}, {'Retry-After': api.retryAfter})
         if (status === 422) return json(422, {errors: {value: ["can't be blank"]}})
@@ -102,19 +131,44 @@ export async function startFakeApi(): Promise<FakeApi> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  api.regionalUrl = `${api.url}/{region}`
   api.close = () => new Promise((resolve) => server.close(() => resolve()))
   return api
 }
 
 /**
- * A `scalingo` executable recording argv and stdin under `log`, answering like the real
- * CLI ("NAME has been set to 'VALUE'."); exits with $FAKE_SCALINGO_EXIT.
+ * A `scalingo` executable recording argv and stdin under `log` (each call's argv also
+ * appended to `log.calls`, one line each), answering like the real CLI:
+ * - env-set: "NAME has been set to 'VALUE'."; exits with $FAKE_SCALINGO_EXIT;
+ * - create: $FAKE_SCALINGO_CREATE = ok (default), taken or unauthorized;
+ * - apps: a table of the names in $FAKE_SCALINGO_APPS ("region/name ...") for --region.
  */
 export async function fakeScalingoCli(binDir: string): Promise<void> {
   await mkdir(binDir, {recursive: true})
   const script = `#!/bin/sh
 printf '%s\\n' "$@" > "$FAKE_SCALINGO_LOG.argv"
+echo "$*" >> "$FAKE_SCALINGO_LOG.calls"
 cat > "$FAKE_SCALINGO_LOG.stdin"
+region=osc-fr1
+[ "$1" = --region ] && region="$2"
+case " $* " in
+  *" create "*)
+    for name; do :; done
+    case "\${FAKE_SCALINGO_CREATE:-ok}" in
+      taken) printf ' !     An error occurred:\\n  name → has already been taken\\n' >&2; exit 1 ;;
+      unauthorized) echo " !     You are not authenticated, run 'scalingo login' first" >&2; exit 1 ;;
+    esac
+    echo "App '$name' has been created"
+    exit 0 ;;
+  *" apps "*)
+    echo "+------+-------+-------+--------+"
+    echo "| NAME | ROLE  | OWNER | STATUS |"
+    echo "+------+-------+-------+--------+"
+    for entry in \${FAKE_SCALINGO_APPS:-}; do
+      [ "\${entry%%/*}" = "$region" ] && echo "| \${entry#*/} | owner | test  | new    |"
+    done
+    exit 0 ;;
+esac
 if [ "\${FAKE_SCALINGO_EXIT:-0}" != 0 ]; then
   echo "Incorrect Usage: flag provided but not defined: -file" >&2
   exit "$FAKE_SCALINGO_EXIT"

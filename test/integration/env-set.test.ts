@@ -78,12 +78,13 @@ describe('env-set through the Scalingo API', () => {
     assert.equal(api.requests.filter((q) => q.method === 'PUT').length, 0)
   })
 
-  test('404: no such app, with how to create it', async () => {
-    const r = await runCli(['env-set', '--app', 'other-app'], {cwd: app, env: env()})
+  test('404 with --no-create-app: no such app, with how to create it, nothing created', async () => {
+    const r = await runCli(['env-set', '--app', 'other-app', '--no-create-app'], {cwd: app, env: env()})
     assertNoSecret(output(r))
     assert.equal(r.code, 1)
     assert.match(r.stderr, /No app "other-app" in region osc-fr1 \(404/)
-    assert.match(r.stderr, /scalingo create other-app --region osc-fr1/)
+    assert.match(r.stderr, /--create-app, or `scalingo --region osc-fr1 create other-app`/)
+    assert.equal(api.apps.has('other-app'), false)
   })
 
   test('422: the API\'s reason is shown', async () => {
