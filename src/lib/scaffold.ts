@@ -1,18 +1,19 @@
-// The scaffold use case: answers → plan → staged write → git → optional env-set/push.
+// The scaffold use case: directory → answers → plan → staged write → git → the deploy journey.
 import path from 'node:path'
 
 import chalk from 'chalk'
 
 import {CliError, UsageError} from './errors.js'
-import {deployApp, initAndCommit} from './git.js'
-import {REDACTED, redact} from './output.js'
+import {initAndCommit} from './git.js'
 import {cli} from './invocation.js'
+import type {JourneyResult} from './journey.js'
+import {REDACTED, redact} from './output.js'
 import {checkTarget, GENERATED_PATHS, moveIntoPlace, planScaffold, stage} from './plan.js'
 import {canPrompt, createAsk} from './prompts.js'
 import {renderContext} from './render.js'
-import {setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {resolveAnswers} from './resolve.js'
-import {appVariables, publicAnswers, secretValues} from './settings.js'
+import {createAppCommand} from './scalingo.js'
+import {type Answers, appVariables, publicAnswers, secretValues} from './settings.js'
 
 export interface ScaffoldOptions {
   directory: string | undefined
@@ -25,7 +26,7 @@ export interface ScaffoldOptions {
   warn: (line: string) => void
 }
 
-export type StepId = 'cd' | 'env-set' | 'deploy' | 'check'
+export type StepId = 'cd' | 'check-s3' | 'create-app' | 'env-set' | 'deploy' | 'check'
 
 /** One thing left to do, with the command that does it where it is printed. */
 export interface NextStep {
@@ -61,10 +62,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     answers: publicAnswers(answers),
     variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value})),
     git: false,
-    envSet: undefined as SetVariablesResult | undefined,
-    pushed: false,
     warnings,
-    nextSteps: nextSteps(directory),
+    nextSteps: nextSteps(directory, answers),
   }
 
   const targetState = await checkTarget(target, files.map((f) => f.path), Boolean(flags.force))
@@ -101,23 +100,10 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   for (const f of report.files) log(`  ${chalk.green('+')} ${f.path}`)
   log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
 
-  const app = answers.appName
-  const region = answers.region
-  // The app exists from here on: a failure says so and how to resume from inside it.
-  const resume = (command: string) => (error: CliError) => {
-    throw new CliError(`${error.message}\nThe app is ready in ${directory}; once fixed, run \`${cli(command)}\` inside it.`, error.exitCode ?? 1)
-  }
-  if (flags['env-set'] ?? (interactive && (await confirmStep(`Set the app's variables on Scalingo (${app}, ${region}) now?`)))) {
-    log('')
-    report.envSet = await setAppVariables({app, region, variables: variablesFromAnswers(answers), log, env}).catch(resume('env-set'))
-    report.nextSteps = report.nextSteps.filter((step) => step.id !== 'env-set')
-  }
-  if (report.git && (flags.push ?? (interactive && (await confirmStep(`Push it to Scalingo (${app}, ${region}) now?`))))) {
-    log('')
-    await deployApp({dir: target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
-    report.pushed = true
-    report.nextSteps = report.nextSteps.filter((step) => step.id !== 'deploy')
-  }
+  const {runJourney} = await import('./journey.js')
+  const journey = await runJourney({target, directory, answers, flags, env, interactive, committed: report.git, log})
+  Object.assign(report, journey)
+  report.nextSteps = nextSteps(directory, answers, journey)
 
   log('\nNext:\n')
   const width = Math.max(...report.nextSteps.map((step) => step.command.length))
@@ -126,18 +112,15 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   return report
 }
 
-async function confirmStep(message: string): Promise<boolean> {
-  const {default: confirm} = await import('@inquirer/confirm')
-  return confirm({message, default: false})
-}
-
-function nextSteps(directory: string): NextStep[] {
-  return [
-    {id: 'cd', command: `cd ${directory}`, why: 'the commands below run inside the app'},
-    {id: 'env-set', command: cli('env-set'), why: 'put the variables on Scalingo'},
-    {id: 'deploy', command: cli('deploy'), why: 'git push to Scalingo'},
-    {id: 'check', command: cli('check'), why: 'prove ingest and query work end to end'},
-  ]
+/** What is left to do after the scaffold and whatever of the journey ran. */
+function nextSteps(directory: string, answers: Answers, done: JourneyResult = {}): NextStep[] {
+  const steps: NextStep[] = [{id: 'cd', command: `cd ${directory}`, why: 'the commands below run inside the app'}]
+  if (answers.storage === 's3' && !done.bucket) steps.push({id: 'check-s3', command: cli('check --s3'), why: 'the bucket answers to the keys (write, read, delete)'})
+  if (!done.app && !done.envSet && !done.pushed) steps.push({id: 'create-app', command: createAppCommand(answers.appName, answers.region), why: 'once: the app on Scalingo (env-set does it with SCALINGO_API_TOKEN)'})
+  if (!done.envSet) steps.push({id: 'env-set', command: cli('env-set'), why: 'put the variables on Scalingo'})
+  if (!done.pushed) steps.push({id: 'deploy', command: cli('deploy'), why: 'git push to Scalingo'})
+  steps.push({id: 'check', command: cli('check'), why: 'prove ingest and query work end to end'})
+  return steps
 }
 
 async function askDirectory(): Promise<string> {

@@ -60,8 +60,10 @@ describe('printed commands work where printed', () => {
     const dir = await tempDir()
     const r = await runCli(['my-tempo', '--yes', '--no-git', '--json'], {cwd: dir, env: S3_ENV})
     const doc = JSON.parse(r.stdout)
-    assert.deepEqual(doc.nextSteps.map((s: {id: string}) => s.id), ['cd', 'env-set', 'deploy', 'check'])
-    assert.equal(doc.nextSteps[2].command, `${CLONE} deploy`)
+    const steps = doc.nextSteps as {id: string; command: string}[]
+    assert.deepEqual(steps.map((s) => s.id), ['cd', 'check-s3', 'create-app', 'env-set', 'deploy', 'check'])
+    assert.equal(steps.find((s) => s.id === 'deploy')!.command, `${CLONE} deploy`)
+    assert.equal(steps.find((s) => s.id === 'create-app')!.command, 'scalingo --region osc-fr1 create my-tempo')
   })
 })
 

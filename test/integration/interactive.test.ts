@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
 import {cleanEnv, ROOT, RUN, tempDir} from '../helpers/cli.js'
+import {S3_KEYS, startS3} from '../helpers/s3-server.js'
+import {API_TOKEN, startFakeApi} from '../helpers/scalingo-fakes.js'
 
 const ENTER = '\r'
 const DOWN = '\u001B[B'
 const BACKSPACE = '\u007F'
 
-function drive(steps: [RegExp, string][], args: string[], cwd: string): Promise<{code: number | null; screen: string}> {
+function drive(steps: [RegExp, string][], args: string[], cwd: string, env: Record<string, string> = {}): Promise<{code: number | null; screen: string}> {
   const json = JSON.stringify(steps.map(([pattern, keys]) => [pattern.source, keys]))
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [path.join(ROOT, 'test/helpers/terminal.py'), json, process.execPath, RUN, ...args], {cwd, env: cleanEnv({TERM: 'xterm'})})
+    const child = spawn('python3', [path.join(ROOT, 'test/helpers/terminal.py'), json, process.execPath, RUN, ...args], {cwd, env: cleanEnv({TERM: 'xterm', ...env})})
     let screen = ''
     child.stdout.on('data', (d) => (screen += d))
     child.stderr.on('data', (d) => (screen += d))
@@ -40,7 +42,7 @@ describe('create (interactive, on a terminal)', () => {
       [/retention/, ENTER],
       [/Configuration style/, ENTER],
       [/Generate the credentials/, ENTER],
-      [/variables on Scalingo/, ENTER],
+      [/Check bucket/, `n${ENTER}`],
     ], ['--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.ok(!screen.includes('interactive-secret-0123456789'), 'the secret is masked')
@@ -78,7 +80,7 @@ describe('create (interactive, on a terminal)', () => {
       [/retention/, ENTER],
       [/Configuration style/, ENTER],
       [/Generate the credentials/, ENTER],
-      [/variables on Scalingo/, ENTER],
+      [/Check bucket/, `n${ENTER}`],
     ], ['my-tempo', '--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.match(screen, /Tempo 2\.99\.0 is not one of the tested versions/)
@@ -124,10 +126,58 @@ describe('create (interactive, on a terminal)', () => {
       [/retention/, ENTER],
       [/Configuration style/, `${DOWN}${ENTER}`],
       [/Generate the credentials/, ENTER],
-      [/variables on Scalingo/, ENTER],
     ], ['my-tempo', '--no-git'], dir)
     assert.equal(code, 0, screen)
     assert.match(screen, /lost at each restart/)
+    assert.doesNotMatch(screen, /Check bucket|Scalingo app .* now/, 'no bucket to check; nothing can reach Scalingo from here')
     assert.ok(!(await readdir(path.join(dir, 'my-tempo'))).includes('tempo.yaml'), 'env mode writes no tempo.yaml')
+  })
+
+  describe('after the answers, on a terminal', () => {
+    const settled = ['--app', 'pty-journey', '--region', 'osc-fr1', '--container-size', 'M', '--storage', 's3', '--s3-provider', 'custom', '--s3-region', 'fr-par',
+      '--bucket', 'pty-traces', '--tempo-version', '2.10.8', '--retention', '336h', '--config-mode', 'file', '--generate-credentials']
+    async function journey(steps: [RegExp, string][]) {
+      const [s3, api] = await Promise.all([startS3({buckets: ['pty-traces']}), startFakeApi()])
+      try {
+        const dir = await tempDir()
+        const remote = path.join(dir, 'remote.git')
+        execFileSync('git', ['init', '--quiet', '--bare', remote])
+        const result = await drive(steps, ['pty-journey', ...settled, '--endpoint', `http://${s3.endpoint}`, '--force-path-style'], dir, {
+          TEMPO_STORAGE_S3_ACCESS_KEY_ID: S3_KEYS.readWrite.accessKeyId, TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: S3_KEYS.readWrite.secretAccessKey,
+          SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: api.url, SCALINGO_API_URL: api.regionalUrl, SCALINGO_GIT_URL: remote,
+        })
+        const heads = execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {encoding: 'utf8'}).trim()
+        return {...result, heads, apps: api.apps, puts: api.requests.filter((q) => q.method === 'PUT').length}
+      } finally {
+        await Promise.all([s3.close(), api.close()])
+      }
+    }
+
+    it('probes the bucket, creates the app, sets its variables, then offers the push', async () => {
+      const r = await journey([
+        [/Check bucket pty-traces/, ENTER],
+        [/Create the Scalingo app pty-journey in osc-fr1 now/, ENTER],
+        [/Set the app's variables on Scalingo/, ENTER],
+        [/Push it to Scalingo \(pty-journey, osc-fr1\) now/, `y${ENTER}`],
+      ])
+      assert.equal(r.code, 0, r.screen)
+      assert.match(r.screen, /✔ delete/)
+      assert.equal(r.apps.get('pty-journey'), 'osc-fr1')
+      assert.equal(r.puts, 1)
+      assert.equal(r.heads, 'master')
+    })
+
+    it('without the variables set, the push is asked only if they are already set, and declined means no push', async () => {
+      const r = await journey([
+        [/Check bucket/, `n${ENTER}`],
+        [/Create the Scalingo app/, `n${ENTER}`],
+        [/Set the variables of the existing app pty-journey/, `n${ENTER}`],
+        [/Only if its variables are already set/, ENTER],
+      ])
+      assert.equal(r.code, 0, r.screen)
+      assert.equal(r.heads, '')
+      assert.equal(r.puts, 0)
+      assert.match(r.screen, /check --s3 .*# the bucket answers/)
+    })
   })
 })

@@ -183,7 +183,7 @@ describe('README and .env of a new app', () => {
     const journey = /## From here to a first trace[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1].split('\n').filter(Boolean).map((line) => line.replace(/\s+#.*$/, ''))
     assert.deepEqual(journey, [
       'pnpm dlx create-tempo-scalingo check --s3',
-      'scalingo create my-tempo --region osc-fr1',
+      'scalingo --region osc-fr1 create my-tempo',
       'pnpm dlx create-tempo-scalingo env-set',
       'pnpm dlx create-tempo-scalingo deploy',
       'pnpm dlx create-tempo-scalingo check',
