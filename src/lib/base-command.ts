@@ -28,8 +28,8 @@ export abstract class BaseCommand extends Command {
       }
       return this.exit(error.exitCode)
     }
-    // oclif's parse errors (unknown flag, extra argument): a usage error, without the whole help page.
-    if ('parse' in error) {
+    // oclif's parse errors (unknown flag, extra argument, a flag given twice): a usage error, without the whole help page.
+    if ('parse' in error || /^Flag --\S+ can only be specified once$/.test(error.message)) {
       const {cli} = await import('./invocation.js')
       const first = error.message.split('\n')[0]
       process.stderr.write(`${chalk.red('✘ ')}${first}${await this.flagSuggestion(first)}\nSee \`${cli(`${this.id ?? ''} --help`)}\`.\n`)

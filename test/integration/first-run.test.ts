@@ -32,6 +32,9 @@ describe('mistakes get help', () => {
     assert.match(r.stderr, /Nonexistent flag: --buckt: did you mean --bucket\?/)
     const check = await runCli(['check', '--timout', '3'], {cwd: await tempDir()})
     assert.match(check.stderr, /did you mean --timeout\?/)
+    const twice = await runCli(['my-tempo', '--bucket', 'a-1', '--bucket', 'b-2'], {cwd: await tempDir()})
+    assert.equal(twice.code, 2)
+    assert.match(twice.stderr, /^✘ Flag --bucket can only be specified once\nSee `/)
   })
 
   it('-v and --version print the version', async () => {
