@@ -89,8 +89,8 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
       })
       result.bucket = JSON.parse(redact(JSON.stringify({...probe, bucket: answers.bucket}), secrets))
       if (probe.failure) {
-        const hint = probe.failure.code === 'NoSuchBucket' ? ' Create it with --create-bucket, or in your provider\'s console.' : ''
-        resume('check --s3')(new CliError(`The bucket check failed at ${probe.failure.step}: ${probe.failure.message}.${hint} Nothing was created on Scalingo; the keys are in .env, the other S3 settings in .tempo-scalingo.json (\`${cli('update --help')}\`).`))
+        const again = probe.failure.code === 'NoSuchBucket' ? 'check --s3 --create-bucket' : 'check --s3'
+        resume(again)(new CliError(`The bucket check failed at ${probe.failure.step}: ${probe.failure.message}. Nothing was created on Scalingo; the keys are in .env, the other S3 settings in .tempo-scalingo.json (\`${cli('update --endpoint … --bucket …')}\` changes them).`))
       }
     }
   }

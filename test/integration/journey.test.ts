@@ -114,7 +114,8 @@ describe('the first deploy, end to end', () => {
   it('a missing bucket: exit 1 naming --create-bucket; with it, the bucket is created and the journey goes on', async () => {
     const missing = await create(['--env-set'], {}, 'journey-missing')
     assert.equal(missing.run.code, 1, transcript(missing.run))
-    assert.match(missing.run.stderr, /Create it with --create-bucket/)
+    assert.match(missing.run.stderr, /bucket journey-missing does not exist/)
+    assert.match(missing.run.stderr, /once fixed, run `node \S+ check --s3 --create-bucket` inside it/)
     assert.deepEqual(variablesPut(), [])
     const created = await create(['--create-bucket', '--env-set'], {}, 'journey-created')
     assert.equal(created.run.code, 0, transcript(created.run))
