@@ -40,7 +40,7 @@ export default class Check extends BaseCommand {
     config: Flags.string({description: 'Lint this tempo.yaml offline instead of checking a deployment.', helpGroup: 'LINT'}),
     [setting('tempoVersion').flag]: Flags.string({description: 'Tempo version to lint against (default: TEMPO_VERSION, the answers file, else the default version).', helpGroup: 'LINT'}),
     s3: Flags.boolean({description: "Probe the app's S3 bucket instead: endpoint, keys, bucket, write/read/delete of one object.", helpGroup: 'S3'}),
-    'create-bucket': Flags.boolean({description: 'Create the bucket when it does not exist (implies --s3; on a terminal, you are asked).', helpGroup: 'S3'}),
+    'create-bucket': Flags.boolean({description: 'Create the bucket when it does not exist (implies --s3); without it, a terminal asks.', helpGroup: 'S3'}),
   }
 
   async run(): Promise<unknown> {

@@ -6,7 +6,7 @@ import chalk from 'chalk'
 import {readAnswersFile, withDotEnv} from './answers.js'
 import {UsageError} from './errors.js'
 import {redact} from './output.js'
-import {type BucketTarget, type ProbeResult, type ProbeStep, probeBucket} from './s3-probe.js'
+import {type BucketTarget, type ProbeOptions, type ProbeResult, type ProbeStep, probeBucket} from './s3-probe.js'
 import {type Answers, setting} from './settings.js'
 import {stripScheme} from './validate.js'
 
@@ -15,16 +15,35 @@ export interface BucketCheckInput {
   env: NodeJS.ProcessEnv
   cliVersion: string
   /** Create a missing bucket: yes, no, or ask. */
-  createBucket: boolean | ((bucket: string) => Promise<boolean>)
+  createBucket: ProbeOptions['createBucket']
   log(line: string): void
 }
 
-const value = (name: string, answers: Answers, env: Record<string, string | undefined>): string | undefined => {
-  const s = setting(name)
-  return env[s.env] || answers[s.name] || undefined
+/** The bucket as the app will reach it, from complete answers (keys included); exit 2 naming every missing value. */
+export function bucketTargetFromAnswers(answers: Answers): BucketTarget {
+  if (answers.storage === 'local') {
+    throw new UsageError(`this app stores traces on the local disk (${setting('storage').env}=local): there is no bucket to probe`)
+  }
+  const missing = ['endpoint', 'bucket', 'accessKey', 'secretKey'].filter((name) => !answers[name]).map((name) => {
+    const s = setting(name)
+    return s.secret ? `${s.env} (environment or .env)` : `${s.env} (or the answers file)`
+  })
+  if (missing.length > 0) throw new UsageError(`cannot probe the bucket without ${missing.join(', ')}`)
+  return {
+    endpoint: stripScheme(answers.endpoint).replace(/\/+$/, ''),
+    bucket: answers.bucket,
+    region: answers.s3Region ?? '',
+    insecure: /^http:\/\//i.test(answers.endpoint) || answers.insecure === 'true',
+    forcePathStyle: answers.forcePathStyle === 'true',
+    accessKeyId: answers.accessKey,
+    secretAccessKey: answers.secretKey,
+  }
 }
 
-/** The bucket as the app will reach it; exit 2 naming every missing value. */
+/**
+ * The bucket of the app in `dir`: settings from the environment (the buildpack's names),
+ * else its answers file; keys from the environment, else its .env.
+ */
 export async function bucketTargetFromApp(dir: string, env: NodeJS.ProcessEnv, cliVersion: string): Promise<BucketTarget> {
   let answers: Answers = {}
   try {
@@ -32,29 +51,14 @@ export async function bucketTargetFromApp(dir: string, env: NodeJS.ProcessEnv, c
   } catch (error) {
     if (!env[setting('bucket').env]) throw error
   }
-  if (value('storage', answers, env) === 'local') {
-    throw new UsageError(`this app stores traces on the local disk (${setting('storage').env}=local): there is no bucket to probe`)
-  }
-  // Keys: the environment, else the app's .env; settings: the environment, else the answers file.
   const secrets = await withDotEnv(dir, env)
-  const pick = (name: string) => (setting(name).secret ? secrets[setting(name).env] || undefined : value(name, answers, env))
-  const missing = ['endpoint', 'bucket', 'accessKey', 'secretKey'].filter((name) => !pick(name)).map((name) => {
+  const merged: Answers = {...answers}
+  for (const name of ['storage', 'endpoint', 's3Region', 'bucket', 'insecure', 'forcePathStyle', 'accessKey', 'secretKey']) {
     const s = setting(name)
-    return s.secret ? `${s.env} (environment or .env)` : `${s.env} (or the answers file)`
-  })
-  if (missing.length > 0) throw new UsageError(`cannot probe the bucket without ${missing.join(', ')}`)
-
-  const rawEndpoint = pick('endpoint')!
-  const insecure = /^http:\/\//i.test(rawEndpoint) || pick('insecure') === 'true'
-  return {
-    endpoint: stripScheme(rawEndpoint).replace(/\/+$/, ''),
-    bucket: pick('bucket')!,
-    region: pick('s3Region') ?? '',
-    insecure,
-    forcePathStyle: pick('forcePathStyle') === 'true',
-    accessKeyId: pick('accessKey')!,
-    secretAccessKey: pick('secretKey')!,
+    const value = s.secret ? secrets[s.env] : env[s.env]
+    if (value) merged[name] = value
   }
+  return bucketTargetFromAnswers(merged)
 }
 
 const LABEL_WIDTH = 13
@@ -67,18 +71,23 @@ function stepLine(step: ProbeStep): string {
   return `  ${chalk.green('✔')} ${label}${step.detail}${ms}`
 }
 
-export async function checkBucket(input: BucketCheckInput): Promise<{ok: boolean; document: ProbeResult & {bucket: string; region: string}}> {
-  const target = await bucketTargetFromApp(input.cwd, input.env, input.cliVersion)
-  const secrets = [target.accessKeyId, target.secretAccessKey]
-  const print = (line: string) => input.log(redact(line, secrets))
-  const region = target.region || 'us-east-1'
-  print(`Probing bucket ${target.bucket} at ${target.insecure ? 'http' : 'https'}://${target.endpoint} (region ${region})`)
-  const result = await probeBucket(target, {createBucket: input.createBucket, onStep: (step) => print(stepLine(step))})
+/** Runs the probe, printing each step as it ends and a last line; keys never printed. */
+export async function printedProbe(target: BucketTarget, options: {createBucket: ProbeOptions['createBucket']; log(line: string): void}): Promise<ProbeResult> {
+  const print = (line: string) => options.log(redact(line, [target.accessKeyId, target.secretAccessKey]))
+  print(`Probing bucket ${target.bucket} at ${target.insecure ? 'http' : 'https'}://${target.endpoint} (region ${target.region || 'us-east-1'})`)
+  const result = await probeBucket(target, {createBucket: options.createBucket, onStep: (step) => print(stepLine(step))})
   if (result.failure) {
     print(chalk.red('✘ ') + `Bucket check failed at ${result.failure.step}: ${result.failure.message}`)
   } else {
     print(chalk.green('✔ ') + `Tempo can use bucket ${target.bucket}: listed, wrote, read back and deleted an object.`)
   }
-  const document = {...result, bucket: target.bucket, region}
-  return {ok: result.ok, document: JSON.parse(redact(JSON.stringify(document), secrets))}
+  return result
+}
+
+/** `check --s3`: the probe of the bucket of the app in `cwd`, and its JSON document (no key in it). */
+export async function checkBucket(input: BucketCheckInput): Promise<{ok: boolean; document: ProbeResult & {bucket: string; region: string}}> {
+  const target = await bucketTargetFromApp(input.cwd, input.env, input.cliVersion)
+  const result = await printedProbe(target, input)
+  const document = {...result, bucket: target.bucket, region: target.region || 'us-east-1'}
+  return {ok: result.ok, document: JSON.parse(redact(JSON.stringify(document), [target.accessKeyId, target.secretAccessKey]))}
 }

@@ -32,7 +32,7 @@ export interface ProbeStep {
 
 export interface ProbeFailure {
   step: ProbeStepName
-  /** The provider's error code (NoSuchBucket, AccessDenied, …) or one of: dns, refused, timeout, tls, network, wrong-region, path-style, mismatch, http-<status>. */
+  /** The provider's error code (NoSuchBucket, AccessDenied, …) or one of: dns, refused, timeout, tls, network, not-s3, wrong-region, path-style, mismatch, http-<status>. */
   code: string
   message: string
   /** The bucket's actual region, when the provider named it. */
@@ -158,6 +158,12 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     fail('endpoint', e.code, e.message)
     return result()
   }
+  // Anything but an S3 answer (a web page, a proxy's error) means the endpoint is not an S3 API.
+  const s3Like = first.code !== undefined || (first.status < 300 && first.body.includes('<ListBucketResult')) || [301, 307, 401, 403].includes(first.status)
+  if (!s3Like) {
+    fail('endpoint', 'not-s3', `${scheme}://${host} answered HTTP ${first.status} without an S3 document: it does not look like an S3 API (check the endpoint)`, first.ms)
+    return result()
+  }
   record('endpoint', 'ok', `${scheme}://${host} answered (HTTP ${first.status})`, first.ms)
 
   // credentials and bucket, from the same answer: S3 checks the signature before the bucket.
@@ -178,7 +184,7 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   }
   record('credentials', 'ok', 'the key was accepted')
 
-  if (first.code === 'NoSuchBucket' || (first.status === 404 && !first.code)) {
+  if (first.code === 'NoSuchBucket') {
     const create = typeof options.createBucket === 'function' ? await options.createBucket(target.bucket) : options.createBucket === true
     if (!create) {
       fail('bucket', 'NoSuchBucket', `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``)
@@ -272,14 +278,16 @@ function credentialMessage(answer: S3Answer, now: Date): string | undefined {
   if (answer.status === 401) return `the provider refused the credentials (HTTP 401${answer.code ? ` ${answer.code}` : ''})`
 }
 
+const REGION_CODES = new Set(['AuthorizationHeaderMalformed', 'PermanentRedirect', 'IllegalLocationConstraintException', 'InvalidRegion'])
+
 /** The bucket's region, when the answer names one (header, error document or message). */
 function regionOf(answer: S3Answer): string | undefined {
   const fromHeader = answer.headers.get('x-amz-bucket-region')
   if (fromHeader) return fromHeader
   if (answer.status < 300) return undefined
-  const fromBody = xmlValue(answer.body, 'Region')
-  if (fromBody && answer.code !== 'NoSuchBucket') return fromBody
-  return /expecting '([a-z0-9-]+)'/.exec(answer.message ?? '')?.[1]
+  // Some servers put <Region> in every error: only errors about the region are read for it.
+  if (!REGION_CODES.has(answer.code ?? '') && answer.status !== 301) return undefined
+  return xmlValue(answer.body, 'Region') ?? /expecting '([a-z0-9-]+)'/.exec(answer.message ?? '')?.[1]
 }
 
 const describe = (answer: S3Answer): string =>

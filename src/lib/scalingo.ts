@@ -215,7 +215,7 @@ export function createDecision(flag: boolean | undefined, interactive: boolean):
   if (!interactive) return true
   return async (app, region) => {
     const {default: confirm} = await import('@inquirer/confirm')
-    return confirm({message: `App ${app} does not exist in ${region} (or this account cannot see it). Create it now?`, default: true})
+    return confirm({message: `No app ${app} in ${region} for this account. Create it now?`, default: true})
   }
 }
 

@@ -142,6 +142,20 @@ describe('probeBucket: what big providers say', () => {
     assert.equal(r.failure?.region, 'eu-central-1')
   })
 
+  test('a server that is not S3 (a 404 web page) fails at endpoint: not-s3, nothing offered for creation', async () => {
+    answer = {status: 404, headers: {'Content-Type': 'text/html'}, body: '<html><body>Not Found</body></html>'}
+    let asked = false
+    const r = await probeBucket({endpoint, bucket: 'traces', insecure: true, ...S3_KEYS.readWrite}, {createBucket: async () => (asked = true)})
+    assert.deepEqual(r.failure && [r.failure.step, r.failure.code], ['endpoint', 'not-s3'])
+    assert.equal(asked, false)
+  })
+
+  test('a <Region> in an error about something else is not read as a wrong region', async () => {
+    answer = {status: 403, body: '<Error><Code>InvalidAccessKeyId</Code><Message>The Access Key Id you provided does not exist in our records.</Message><Region>us-east-1</Region></Error>'}
+    const r = await probeBucket({endpoint, bucket: 'traces', region: 'fr-par', insecure: true, ...S3_KEYS.readWrite})
+    assert.deepEqual(r.failure && [r.failure.step, r.failure.code], ['credentials', 'InvalidAccessKeyId'])
+  })
+
   test('AccessDenied on the listing fails at bucket, credentials accepted', async () => {
     answer = {status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>'}
     const r = await probeBucket({endpoint, bucket: 'traces', insecure: true, ...S3_KEYS.readWrite})
