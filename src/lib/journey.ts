@@ -5,13 +5,11 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import chalk from 'chalk'
-
 import {CliError, EXIT} from './errors.js'
 import {deployApp, type DeployResult} from './git.js'
 import {cli} from './invocation.js'
 import {redact} from './output.js'
-import type {BucketTarget, ProbeResult} from './s3-probe.js'
+import type {ProbeResult} from './s3-probe.js'
 import {createApp, type CreateAppResult, createAppCommand, ensureApp, setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {type Answers, secretValues} from './settings.js'
 
@@ -33,19 +31,6 @@ export interface JourneyResult {
   app?: CreateAppResult
   envSet?: SetVariablesResult
   pushed?: DeployResult
-}
-
-/** The bucket as Tempo will reach it, from the answers. */
-export function bucketTarget(answers: Answers): BucketTarget {
-  return {
-    endpoint: answers.endpoint,
-    bucket: answers.bucket,
-    region: answers.s3Region,
-    insecure: answers.insecure === 'true',
-    forcePathStyle: answers.forcePathStyle === 'true',
-    accessKeyId: answers.accessKey,
-    secretAccessKey: answers.secretKey,
-  }
 }
 
 /** Whether anything can act on Scalingo from here: an API token, or the `scalingo` CLI on PATH. */
@@ -79,14 +64,10 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
     const wanted = flags['create-bucket'] || deploying
       || (interactive && (await confirm(`Check bucket ${answers.bucket} on ${answers.endpoint} with these keys now (writes, reads and deletes one test object)?`, true)))
     if (wanted) {
-      const {probeBucket} = await import('./s3-probe.js')
+      const {bucketTargetFromAnswers, printedProbe} = await import('./s3-check.js')
       log('')
-      log(`Probing bucket ${answers.bucket} at ${answers.insecure === 'true' ? 'http' : 'https'}://${answers.endpoint}…`)
       const createBucket = flags['create-bucket'] ? true : interactive ? (bucket: string) => confirm(`Bucket ${bucket} does not exist. Create it now?`, false) : false
-      const probe = await probeBucket(bucketTarget(answers), {
-        createBucket,
-        onStep: (step) => log(redact(`  ${step.status === 'failed' ? chalk.red('✘') : step.status === 'skipped' ? '-' : chalk.green('✔')} ${step.name}: ${step.detail}`, secrets)),
-      })
+      const probe = await printedProbe(bucketTargetFromAnswers(answers), {createBucket, log})
       result.bucket = JSON.parse(redact(JSON.stringify({...probe, bucket: answers.bucket}), secrets))
       if (probe.failure) {
         const again = probe.failure.code === 'NoSuchBucket' ? 'check --s3 --create-bucket' : 'check --s3'
