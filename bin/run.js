@@ -27,7 +27,18 @@ if (page) {
   }
 }
 
-const passThrough = new Set([...Object.keys(manifest.commands), 'help', '--help', '-h', '--version'])
+if (args[0] === '-v') process.argv[2] = '--version'
+const passThrough = new Set([...Object.keys(manifest.commands), 'help', '--help', '-h', '--version', '-v'])
+if (args[0] !== undefined && !args[0].startsWith('-') && !passThrough.has(args[0])) {
+  // A word close to a command is a typo, not the name of an app to create.
+  const [{closest}, {cli}] = await Promise.all([import('../dist/lib/suggest.js'), import('../dist/lib/invocation.js')])
+  const command = closest(args[0], Object.keys(manifest.commands))
+  if (command) {
+    process.stderr.write(`✘ Unknown command "${args[0]}": did you mean ${command}?\n`
+      + `  To create an app in a directory named ${args[0]}, run \`${cli(`create ${args[0]}`)}\`.\n`)
+    process.exit(2)
+  }
+}
 // oclif reads process.argv again when it reports errors, so the route goes there.
 if (args[0] === undefined || !passThrough.has(args[0])) process.argv.splice(2, 0, 'create')
 

@@ -1,7 +1,6 @@
 import type {Interfaces} from '@oclif/core'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {TEMPO_VERSIONS} from '../lib/contract.js'
@@ -52,7 +51,7 @@ export default class Check extends BaseCommand {
     const json = this.jsonEnabled()
     const io = {
       log: (line: string) => this.log(line),
-      warn: (line: string) => this.logToStderr(chalk.yellow('! ') + line),
+      warn: (line: string) => this.warning(line),
       progress: progress(process.stderr, !json),
     }
     const common = {env: process.env, cwd: process.cwd(), cliVersion: this.config.version, io}

@@ -33,29 +33,37 @@ export default class Update extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Update)
-    const {isDrift, updateApp} = await import('../lib/update.js')
+    const [{isDrift, updateApp}, {cli}, {simpleGit}] = await Promise.all([import('../lib/update.js'), import('../lib/invocation.js'), import('simple-git')])
     const mode = flags.check ? 'check' : flags['dry-run'] ? 'dry-run' : 'write'
+    // Read before writing: only changes that were already there are the user's.
+    const dirtyBefore = mode === 'write' && await simpleGit(flags.dir).status().then((s) => !s.isClean()).catch(() => false)
     const result = await updateApp({
       dir: flags.dir, flags, env: process.env, mode, force: flags.force,
       cliVersion: this.config.version, repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+      onWarning: (warning) => this.warning(warning),
     })
-    const {simpleGit} = await import('simple-git')
-    const dirty = await simpleGit(flags.dir).status().then((s) => !s.isClean()).catch(() => false)
-    if (dirty) result.warnings.push('The git tree has uncommitted changes: review `git diff` after the update.')
+    if (dirtyBefore && result.written) {
+      const warning = 'The git tree had uncommitted changes before this update: `git diff` shows them mixed with the regenerated files.'
+      result.warnings.push(warning)
+      this.warning(warning)
+    }
 
     const drift = result.changes.filter((c) => isDrift(c))
     const conflicts = result.changes.filter((c) => c.action === 'conflict')
-    for (const warning of result.warnings) this.logToStderr(chalk.yellow('! ') + warning)
     for (const change of result.changes) this.log(`${SYMBOL[change.action]} ${change.path}  ${chalk.dim(MEANING[change.action])}`)
     for (const change of mode === 'write' ? conflicts : drift) if (change.diff) this.log('\n' + colorDiff(change.diff))
     for (const backup of result.backups) this.log(`Your version is kept as ${backup}.`)
+    if (result.written && result.changes.some((c) => isDrift(c))) this.log('Review with `git diff`, then commit.')
 
     let exitCode: number = EXIT.ok
     if (mode === 'check') {
-      this.log(drift.length === 0 ? 'Up to date: regeneration changes nothing.' : `${drift.length} file(s) differ from what this CLI generates: run \`create-tempo-scalingo update\`.`)
+      this.log(drift.length === 0 ? 'Up to date: regeneration changes nothing.'
+        : conflicts.length === 0 ? `${drift.length} file(s) differ from what this CLI generates: run \`${cli('update')}\` to regenerate them.`
+          : `${drift.length} file(s) differ from what this CLI generates, and ${conflicts.map((c) => c.path).join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} edited by you: `
+            + `see the diff with \`${cli('update --dry-run')}\`, then merge it by hand or run \`${cli('update --force')}\` (your version is kept as <file>.orig).`)
       exitCode = drift.length === 0 ? EXIT.ok : EXIT.failure
     } else if (mode === 'write' && !result.written) {
-      this.logToStderr(chalk.red('✘ ') + `Nothing written: ${conflicts.map((c) => c.path).join(', ')} edited by you. Merge the diff by hand, or run with --force (your version is kept as .orig).`)
+      process.stderr.write(chalk.red('✘ ') + `Nothing written: ${conflicts.map((c) => c.path).join(', ')} edited by you. Merge the diff by hand, or run \`${cli('update --force')}\` (your version is kept as .orig).\n`)
       exitCode = EXIT.failure
     }
     const doc = {mode, written: result.written, changes: result.changes.map(({path, action, diff}) => ({path, action, diff})), backups: result.backups, warnings: result.warnings, exitCode}

@@ -28,11 +28,29 @@ export abstract class BaseCommand extends Command {
       }
       return this.exit(error.exitCode)
     }
-    // oclif's parse errors (unknown flag, extra argument): a usage error, without the whole help page.
-    if ('parse' in error) {
-      this.logToStderr(`${chalk.red('✘ ')}${error.message.split('\n')[0]}\nSee \`${this.config.bin} ${this.id ?? ''} --help\`.`)
+    // oclif's parse errors (unknown flag, extra argument, a flag given twice): a usage error, without the whole help page.
+    if ('parse' in error || /^Flag --\S+ can only be specified once$/.test(error.message)) {
+      const {cli} = await import('./invocation.js')
+      const first = error.message.split('\n')[0]
+      process.stderr.write(`${chalk.red('✘ ')}${first}${await this.flagSuggestion(first)}\nSee \`${cli(`${this.id ?? ''} --help`)}\`.\n`)
       return this.exit(EXIT.usage)
     }
     return super.catch(error)
+  }
+
+  /** Shown on stderr whatever the output mode: --json keeps stdout for its document, never swallows a warning. */
+  protected warning(line: string): void {
+    process.stderr.write(`${chalk.yellow('! ')}${line}\n`)
+  }
+
+  private async flagSuggestion(message: string): Promise<string> {
+    const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(message)?.[1]
+    if (!unknown) return ''
+    const {closest} = await import('./suggest.js')
+    const ctor = this.constructor as typeof BaseCommand
+    const names = Object.entries({...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? {json: {}} : {})})
+      .flatMap(([name, flag]) => [name, ...((flag as {allowNo?: boolean}).allowNo ? [`no-${name}`] : [])])
+    const match = closest(unknown.replace(/^--?/, ''), names)
+    return match ? `: did you mean --${match}?` : ''
   }
 }

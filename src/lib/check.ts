@@ -112,13 +112,14 @@ export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'c
   return parseBaseUrl(`https://${answers.appName}.${answers.region || 'osc-fr1'}.scalingo.io`)
 }
 
-/** Each credential: flag > env > the app's .env > the setting's default; all missing ones named at once. */
-export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'>): Promise<Record<string, string>> {
+/** Each credential: flag > env > the app's .env (secrets) or answers file (the user) > the setting's default; all missing ones named at once. */
+export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'> & {cliVersion?: string}): Promise<Record<string, string>> {
   const env = await withDotEnv(input.cwd, input.env)
+  const saved = input.cliVersion && (await exists(path.join(input.cwd, ANSWERS_FILE))) ? (await readAnswersFile(input.cwd, input.cliVersion)).answers : {}
   const out: Record<string, string> = {}
   const missing: string[] = []
   for (const s of CREDENTIAL_SETTINGS) {
-    const value = input.flags[s.flag] || env[s.env] || s.default?.({}, {directoryName: ''})
+    const value = input.flags[s.flag] || env[s.env] || saved[s.name] || s.default?.({}, {directoryName: ''})
     if (value) out[s.name] = value
     else missing.push(`--${s.flag} (or ${s.env})`)
   }

@@ -101,10 +101,20 @@ function push(dir: string, stream: (chunk: string) => void): Promise<void> {
     child.stdout.on('data', collect)
     child.stderr.on('data', collect)
     child.on('error', (error) => reject(new CliError(`Cannot run git: ${error.message}`)))
-    child.on('close', (code) => {
-      if (code === 0) return resolve()
-      const lines = output.split(/\r?\n|\r/).filter((line) => /^(remote:|error:|fatal:|\s*!|hint:)/.test(line.trim())).map((line) => `  ${line.trim()}`)
-      reject(new CliError(`git push to ${REMOTE} was rejected (exit ${code}):\n${(lines.length > 0 ? lines : [`  ${output.trim()}`]).join('\n')}`))
-    })
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new CliError(pushFailure(code, output)))))
   })
+}
+
+/** A failed push named by its cause: only a refusal by the remote is a rejection. */
+export function pushFailure(code: number | null, output: string): string {
+  const lines = output.split(/\r?\n|\r/).map((line) => line.trim()).filter((line) => /^(remote:|error:|fatal:|!|hint:|ssh:)/.test(line))
+  const shown = (lines.length > 0 ? lines : [output.trim()]).map((line) => `  ${line}`).join('\n')
+  const host = /Could not resolve hostname ([^\s:]+)/.exec(output)?.[1]
+  let cause: string
+  if (host) cause = `cannot resolve ${host} (DNS): no network from here, or a wrong region`
+  else if (/Permission denied \(publickey/.test(output)) cause = 'the SSH key was refused: add your public key to your Scalingo account (`scalingo keys-add`, or the dashboard)'
+  else if (/Connection (refused|timed out)|Network is unreachable|Operation timed out/.test(output)) cause = 'cannot connect to the git server (network or firewall)'
+  else if (/\[(remote )?rejected\]|hook declined/.test(output)) cause = 'the remote rejected it'
+  else cause = `git failed (exit ${code})`
+  return `git push to ${REMOTE} failed: ${cause}.\n${shown}`
 }

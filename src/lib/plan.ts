@@ -16,7 +16,7 @@ export function planScaffold(answers: Answers, context: RenderContext): Rendered
 
 export function answersFile(answers: Answers, context: RenderContext, files: RenderedFile[]): RenderedFile {
   const hashes = Object.fromEntries(files.map((f) => [f.path, hash(f.content)]))
-  return {path: ANSWERS_FILE, content: answersFileContent(answers, context.cliVersion, hashes, context.buildpackUrlOverride)}
+  return {path: ANSWERS_FILE, content: answersFileContent(answers, context.cliVersion, hashes, context.buildpackUrlOverride, context.cli)}
 }
 
 async function entries(dir: string): Promise<string[] | undefined> {
@@ -29,12 +29,15 @@ async function entries(dir: string): Promise<string[] | undefined> {
   }
 }
 
+/** Every path a scaffold may write, whatever the answers: what an existing directory is checked against before any question. */
+export const GENERATED_PATHS = ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml', ANSWERS_FILE, '.env']
+
 /** Refuses a non-empty target unless forced, naming the files that would be overwritten. */
-export async function checkTarget(target: string, files: RenderedFile[], force: boolean): Promise<{exists: boolean; empty: boolean}> {
+export async function checkTarget(target: string, files: readonly string[], force: boolean): Promise<{exists: boolean; empty: boolean}> {
   const existing = await entries(target)
   if (existing === undefined) return {exists: false, empty: true}
   if (existing.length === 0 || force) return {exists: true, empty: existing.length === 0}
-  const conflicts = files.map((f) => f.path).filter((p) => existing.includes(p.split('/')[0]))
+  const conflicts = files.filter((p) => existing.includes(p.split('/')[0]))
   const detail = conflicts.length > 0 ? `files that would be overwritten: ${conflicts.join(', ')}` : `${existing.length} unrelated entries, none would be overwritten`
   throw new UsageError(`${target} is not empty (${detail}). Pick an empty or new directory, or pass --force to write into it (other files are kept).`)
 }

@@ -4,8 +4,10 @@ import {fileURLToPath} from 'node:url'
 
 import ejs from 'ejs'
 
+import {ANSWERS_FILE} from './answers.js'
 import {CONTRACT} from './contract.js'
 import {variablesTable} from './docs.js'
+import {cli} from './invocation.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from './settings.js'
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
@@ -15,6 +17,8 @@ export interface RenderContext {
   buildpackUrl: string
   /** The URL given with --buildpack-url, kept in the answers file so that update keeps it. */
   buildpackUrlOverride?: string
+  /** How the README runs this CLI (`npx create-tempo-scalingo`, `node …/bin/run.js`), kept in the answers file. */
+  cli: string
 }
 
 export interface RenderedFile {
@@ -50,8 +54,8 @@ export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): strin
 }
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
-export function renderContext(cliVersion: string, repositoryUrl: string, override?: string): RenderContext {
-  return {cliVersion, buildpackUrl: override ?? `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`, buildpackUrlOverride: override}
+export function renderContext(cliVersion: string, repositoryUrl: string, override?: string, command = cli()): RenderContext {
+  return {cliVersion, buildpackUrl: override ?? `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`, buildpackUrlOverride: override, cli: command}
 }
 
 /** The app's generated files, except the answers file (which hashes these). */
@@ -73,11 +77,14 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
   return files
 }
 
-/** .env with the app's variables, secrets included: kept locally, 0600 and git-ignored. */
+/**
+ * .env with the app's secrets only, kept locally, 0600 and git-ignored. Settings live in the
+ * answers file: a loaded .env must not override them behind `update`'s back.
+ */
 export function renderDotEnv(answers: Answers): RenderedFile {
   const lines = appVariables(answers)
-    .filter((variable) => variable.value !== undefined)
+    .filter((variable) => variable.secret && variable.value !== undefined)
     .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
-  const content = `# Secrets of this app: never commit this file. Load with \`set -a; . ./.env; set +a\`.\n${lines.join('\n')}\n`
+  const content = `# Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
   return {path: '.env', content, mode: 0o600}
 }

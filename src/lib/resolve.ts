@@ -1,6 +1,7 @@
 // Resolution of every answer: flag > environment variable > answers file > prompt (TTY only) > default.
+import {TEMPO_VERSIONS} from './contract.js'
 import {UsageError} from './errors.js'
-import {type Answers, applies, type Context, SETTINGS, type Setting} from './settings.js'
+import {type Answers, applies, choiceWarning, type Context, SETTINGS, type Setting} from './settings.js'
 import {stripScheme} from './validate.js'
 
 export type Origin = 'flag' | 'env' | 'answers file' | 'prompt' | 'default' | 'generated'
@@ -12,6 +13,8 @@ export interface Sources {
   context: Context
   /** Secrets are only needed when something will receive them (scaffold, env-set). */
   needSecrets: boolean
+  /** Told of each warning as it arises (on a terminal, next to its question). */
+  onWarning?: (warning: string) => void
 }
 
 /** Asks one question on a TTY; receives the suggested default. */
@@ -25,18 +28,25 @@ export interface Resolution {
 
 export const flagAndEnv = (s: Setting): string => `--${s.flag} (${s.env})`
 
+export const untestedVersion = (version: string): string =>
+  `Tempo ${version} is not one of the tested versions (${TEMPO_VERSIONS.join(', ')}): it is untested here; the build downloads it, verifies its checksum and runs \`tempo -config.verify\` on the config.`
+
 /** Normalizes a value and validates it; the same message serves prompts and flags. */
-export function check(s: Setting, raw: string): {value: string; error?: string; warning?: string} {
+export function check(s: Setting, raw: string): {value: string; error?: string; warning?: string; scheme?: string} {
   let value = raw.trim()
   let warning: string | undefined
+  let scheme: string | undefined
   if (s.name === 'endpoint' && stripScheme(value) !== value) {
-    warning = `${flagAndEnv(s)}: the scheme was removed from "${value}" (Tempo takes host[:port]; use --insecure for plain HTTP).`
+    scheme = value.slice(0, value.indexOf(':')).toLowerCase()
+    const consequence = scheme === 'http' ? 'http:// means plain HTTP to S3, so --insecure defaults to true' : 'Tempo takes host[:port] and uses HTTPS unless --insecure'
+    warning = `${flagAndEnv(s)}: the scheme was removed from "${value}" (${consequence}).`
     value = stripScheme(value).replace(/\/$/, '')
   }
   if (s.name === 'tempoVersion') value = value.replace(/^v/, '')
   if (s.kind === 'boolean') value = value.toLowerCase()
   const error = s.validate?.(value)
-  return {value, error, warning}
+  if (!error && s.name === 'tempoVersion' && !TEMPO_VERSIONS.includes(value)) warning = untestedVersion(value)
+  return {value, error, warning, scheme}
 }
 
 function given(s: Setting, sources: Sources): {raw: string; origin: Origin} | undefined {
@@ -49,9 +59,15 @@ function given(s: Setting, sources: Sources): {raw: string; origin: Origin} | un
 }
 
 export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resolution> {
+  const context: Context = {...sources.context}
   const answers: Answers = {}
   const origins: Record<string, Origin> = {}
   const warnings: string[] = []
+  const warn = (warning: string | undefined) => {
+    if (!warning) return
+    warnings.push(warning)
+    sources.onWarning?.(warning)
+  }
   const invalid: string[] = []
   const missing: Setting[] = []
 
@@ -59,21 +75,32 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
     if (!applies(s, answers) || (s.secret && !sources.needSecrets)) continue
     const found = given(s, sources)
     if (found) {
-      const {value, error, warning} = check(s, found.raw)
-      if (warning) warnings.push(warning)
+      const {value, error, warning, scheme} = check(s, found.raw)
+      warn(warning)
+      context.endpointScheme ??= scheme
       if (error) {
         const shown = s.secret ? '' : ` "${found.raw}"`
         invalid.push(`${found.origin === 'answers file' ? `${s.name} in the answers file` : flagAndEnv(s)}:${shown} ${error}.`)
         continue
       }
+      const saved = sources.saved?.[s.name]
+      if (found.origin === 'env' && saved !== undefined && saved !== value) {
+        warn(`${s.env}=${value} in the environment (a loaded .env?) overrides ${s.name} "${saved}" of the answers file: unset it to keep the saved value.`)
+      }
       answers[s.name] = value
       origins[s.name] = found.origin
+      warn(choiceWarning(s.name, value))
       continue
     }
-    const suggested = s.default?.(answers, sources.context)
+    const suggested = s.default?.(answers, context)
     if (ask && s.prompt && (s.askWhen ?? (() => true))(answers)) {
-      answers[s.name] = await ask(s, answers, suggested)
+      // The prompt validated the value; normalizing it here keeps the scheme and its warning.
+      const {value, warning, scheme} = check(s, await ask(s, answers, suggested))
+      warn(warning)
+      context.endpointScheme ??= scheme
+      answers[s.name] = value
       origins[s.name] = 'prompt'
+      warn(choiceWarning(s.name, value))
     } else if (suggested !== undefined && (suggested !== '' || !s.required)) {
       // Defaults derived from elsewhere (the directory name) can be invalid too.
       const error = s.validate?.(suggested)

@@ -1,17 +1,19 @@
-// The scaffold use case: answers → plan → staged write → git → optional env-set/push.
+// The scaffold use case: directory → answers → plan → staged write → git → the deploy journey.
 import path from 'node:path'
 
 import chalk from 'chalk'
 
 import {CliError, UsageError} from './errors.js'
-import {deployApp, initAndCommit} from './git.js'
+import {initAndCommit} from './git.js'
+import {cli} from './invocation.js'
+import type {JourneyResult} from './journey.js'
 import {REDACTED, redact} from './output.js'
-import {checkTarget, moveIntoPlace, planScaffold, stage} from './plan.js'
+import {checkTarget, GENERATED_PATHS, moveIntoPlace, planScaffold, stage} from './plan.js'
 import {canPrompt, createAsk} from './prompts.js'
 import {renderContext} from './render.js'
-import {setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
 import {resolveAnswers} from './resolve.js'
-import {appVariables, choiceWarning, publicAnswers, secretValues} from './settings.js'
+import {createAppCommand} from './scalingo.js'
+import {type Answers, appVariables, publicAnswers, secretValues} from './settings.js'
 
 export interface ScaffoldOptions {
   directory: string | undefined
@@ -20,22 +22,35 @@ export interface ScaffoldOptions {
   cliVersion: string
   repositoryUrl: string
   log: (line: string) => void
+  /** Shows a warning (stderr); the scaffold also keeps it for --json. */
   warn: (line: string) => void
 }
 
+export type StepId = 'cd' | 'check-s3' | 'create-app' | 'env-set' | 'deploy' | 'check'
+
+/** One thing left to do, with the command that does it where it is printed. */
+export interface NextStep {
+  id: StepId
+  command: string
+  why: string
+}
+
 export async function scaffold(options: ScaffoldOptions): Promise<Record<string, unknown>> {
-  const {flags, env, log, warn} = options
+  const {flags, env, log} = options
+  const warnings: string[] = []
+  const warn = (warning: string) => {
+    warnings.push(warning)
+    options.warn(warning)
+  }
   const interactive = canPrompt(Boolean(flags.yes), env)
-  if (flags.push && !flags.git) throw new UsageError('--push needs the first commit that --no-git skips: drop --no-git, or push later with `create-tempo-scalingo deploy`.')
-  const ask = interactive ? createAsk(warn) : undefined
+  if (flags.push && !flags.git) throw new UsageError(`--push needs the first commit that --no-git skips: drop --no-git, or push later with \`${cli('deploy')}\`.`)
+  const ask = interactive ? createAsk() : undefined
   const directory = options.directory ?? (await askDirectory())
   const target = path.resolve(directory)
+  // Before any question: a refused directory must not cost the user their answers.
+  await checkTarget(target, GENERATED_PATHS, Boolean(flags.force))
 
-  const {answers, warnings} = await resolveAnswers({flags, env, context: {directoryName: path.basename(target)}, needSecrets: true}, ask)
-  for (const warning of warnings) warn(warning)
-  // On a terminal the prompt already warned.
-  const storageWarning = choiceWarning('storage', answers.storage)
-  if (storageWarning && !interactive) warn(storageWarning)
+  const {answers} = await resolveAnswers({flags, env, context: {directoryName: path.basename(target)}, needSecrets: true, onWarning: warn}, ask)
 
   const context = renderContext(options.cliVersion, options.repositoryUrl, flags['buildpack-url'] as string | undefined)
   const files = planScaffold(answers, context)
@@ -47,13 +62,11 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     answers: publicAnswers(answers),
     variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value})),
     git: false,
-    envSet: undefined as SetVariablesResult | undefined,
-    pushed: false,
     warnings,
-    nextSteps: nextSteps(directory),
+    nextSteps: nextSteps(directory, answers),
   }
 
-  const targetState = await checkTarget(target, files, Boolean(flags.force))
+  const targetState = await checkTarget(target, files.map((f) => f.path), Boolean(flags.force))
   if (flags['dry-run']) {
     log(`Would create ${target}:`)
     for (const f of report.files) log(`  ${f.path}  ${f.bytes} B${f.mode ? `  (mode ${f.mode})` : ''}`)
@@ -87,42 +100,27 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   for (const f of report.files) log(`  ${chalk.green('+')} ${f.path}`)
   log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
 
-  const app = answers.appName
-  const region = answers.region
-  // The app exists from here on: a failure says so and how to resume from inside it.
-  const resume = (command: string) => (error: CliError) => {
-    throw new CliError(`${error.message}\nThe app is ready in ${directory}; once fixed, run \`create-tempo-scalingo ${command}\` inside it.`, error.exitCode ?? 1)
-  }
-  if (flags['env-set'] ?? (interactive && (await confirmStep(`Set the app's variables on Scalingo (${app}, ${region}) now?`)))) {
-    log('')
-    report.envSet = await setAppVariables({app, region, variables: variablesFromAnswers(answers), log, env}).catch(resume('env-set'))
-    report.nextSteps = report.nextSteps.filter((step) => !step.includes(' env-set '))
-  }
-  if (report.git && (flags.push ?? (interactive && (await confirmStep(`Push it to Scalingo (${app}, ${region}) now?`))))) {
-    log('')
-    await deployApp({dir: target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
-    report.pushed = true
-    report.nextSteps = report.nextSteps.filter((step) => !step.includes(' deploy '))
-  }
+  const {runJourney} = await import('./journey.js')
+  const journey = await runJourney({target, directory, answers, flags, env, interactive, committed: report.git, log})
+  Object.assign(report, journey)
+  report.nextSteps = nextSteps(directory, answers, journey)
 
   log('\nNext:\n')
-  for (const step of report.nextSteps) log(`  ${step}`)
+  const width = Math.max(...report.nextSteps.map((step) => step.command.length))
+  for (const step of report.nextSteps) log(`  ${step.command.padEnd(width)}   # ${step.why}`)
   log('')
   return report
 }
 
-async function confirmStep(message: string): Promise<boolean> {
-  const {default: confirm} = await import('@inquirer/confirm')
-  return confirm({message, default: false})
-}
-
-function nextSteps(directory: string): string[] {
-  return [
-    `cd ${directory}`,
-    'npx create-tempo-scalingo env-set   # put the variables on Scalingo',
-    'npx create-tempo-scalingo deploy    # git push to Scalingo',
-    'npx create-tempo-scalingo check     # prove ingest and query work end to end',
-  ]
+/** What is left to do after the scaffold and whatever of the journey ran. */
+function nextSteps(directory: string, answers: Answers, done: JourneyResult = {}): NextStep[] {
+  const steps: NextStep[] = [{id: 'cd', command: `cd ${directory}`, why: 'the commands below run inside the app'}]
+  if (answers.storage === 's3' && !done.bucket) steps.push({id: 'check-s3', command: cli('check --s3'), why: 'the bucket answers to the keys (write, read, delete)'})
+  if (!done.app && !done.envSet && !done.pushed) steps.push({id: 'create-app', command: createAppCommand(answers.appName, answers.region), why: 'once: the app on Scalingo (env-set does it with SCALINGO_API_TOKEN)'})
+  if (!done.envSet) steps.push({id: 'env-set', command: cli('env-set'), why: 'put the variables on Scalingo'})
+  if (!done.pushed) steps.push({id: 'deploy', command: cli('deploy'), why: 'git push to Scalingo'})
+  steps.push({id: 'check', command: cli('check'), why: 'prove ingest and query work end to end'})
+  return steps
 }
 
 async function askDirectory(): Promise<string> {

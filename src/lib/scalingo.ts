@@ -132,7 +132,7 @@ export function instructions(app: string, region: string, variables: readonly Va
     `scalingo --region ${region} --app ${app} env-set \\`,
     lines.join(' \\\n'),
     '',
-    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` reads the values from the .env instead.)`,
+    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` sets the secrets from the .env; it holds no other variable.)`,
   ].join('\n')
 }
 

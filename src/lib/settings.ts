@@ -12,10 +12,14 @@ export type Answers = Record<string, string>
 /** What defaults may depend on beyond the answers. */
 export interface Context {
   directoryName: string
+  /** The scheme the endpoint was given with, if any: http:// means plain HTTP to S3. */
+  endpointScheme?: string
 }
 
 export const REGIONS = ['osc-fr1', 'osc-secnum-fr1'] as const
 export const CONTAINER_SIZES = ['S', 'M', 'L', 'XL', '2XL'] as const
+/** Memory of each Scalingo container size. */
+export const CONTAINER_MEMORY: Record<(typeof CONTAINER_SIZES)[number], string> = {S: '256 MB', M: '512 MB', L: '1 GB', XL: '2 GB', '2XL': '4 GB'}
 
 export interface S3Provider {
   id: string
@@ -56,6 +60,8 @@ export interface Setting {
   generate?: () => string
   /** Whether the setting applies at all, given the answers so far. */
   when?: (answers: Answers) => boolean
+  /** A secret shown while typed (an access key id is an identifier, not a password). */
+  visible?: boolean
   /** Asked on a TTY only when this holds (defaults to `when`). */
   askWhen?: (answers: Answers) => boolean
   /** A value is needed: its absence in non-interactive mode is an error. */
@@ -66,6 +72,8 @@ export interface Setting {
 
 const isS3 = (a: Answers) => a.storage === 's3'
 const provider = (a: Answers) => S3_PROVIDERS.find((p) => p.id === a.s3Provider)
+// A preset fills the endpoint and region; only "Other S3" asks for them.
+const customS3 = (a: Answers) => isS3(a) && provider(a)?.endpoint === undefined
 const credential = () => randomBytes(32).toString('base64url')
 
 export const SETTINGS: readonly Setting[] = [
@@ -80,6 +88,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'region', flag: 'region', env: 'SCALINGO_REGION', kind: 'choice',
     description: 'Scalingo region',
+    prompt: 'Scalingo region',
     choices: REGIONS.map((r) => ({value: r, label: r})),
     default: () => 'osc-fr1',
     validate: v.oneOf(REGIONS),
@@ -87,19 +96,10 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'containerSize', flag: 'container-size', env: 'SCALINGO_CONTAINER_SIZE', kind: 'choice',
     description: 'Size of the web container (Tempo needs at least M)',
-    choices: CONTAINER_SIZES.map((s) => ({value: s, label: s})),
+    prompt: 'Container size',
+    choices: CONTAINER_SIZES.map((s) => ({value: s, label: `${s} — ${CONTAINER_MEMORY[s]}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`})),
     default: () => 'M',
     validate: v.oneOf(CONTAINER_SIZES),
-  },
-  {
-    name: 'tempoVersion', flag: 'tempo-version', env: 'TEMPO_VERSION', kind: 'choice',
-    description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
-    prompt: 'Tempo version',
-    choices: CONTRACT.tempo.versions.map((t) => ({value: t.version, label: t.note ? `${t.version} (${t.note})` : t.version})),
-    openChoice: true,
-    default: () => DEFAULT_TEMPO_VERSION,
-    validate: v.semver,
-    appEnv: 'always',
   },
   {
     name: 'storage', flag: 'storage', env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND', kind: 'choice',
@@ -129,14 +129,27 @@ export const SETTINGS: readonly Setting[] = [
     default: (a) => provider(a)?.endpoint,
     validate: v.endpoint,
     when: isS3,
+    askWhen: customS3,
     required: true,
     appEnv: 'env-mode',
   },
   {
     name: 's3Region', flag: 's3-region', env: 'TEMPO_STORAGE_S3_REGION', kind: 'string',
     description: 'S3 region (optional for most providers)',
+    prompt: 'S3 region (empty if the provider has none)',
     default: (a) => provider(a)?.region ?? '',
     when: isS3,
+    askWhen: customS3,
+    appEnv: 'env-mode',
+  },
+  {
+    name: 'forcePathStyle', flag: 'force-path-style', env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE', kind: 'boolean',
+    description: 'Use path-style S3 URLs (MinIO and some providers)',
+    prompt: 'Path-style URLs (endpoint/bucket, as MinIO needs)?',
+    default: () => 'false',
+    validate: v.boolean,
+    when: isS3,
+    askWhen: customS3,
     appEnv: 'env-mode',
   },
   {
@@ -154,6 +167,7 @@ export const SETTINGS: readonly Setting[] = [
     prompt: 'S3 access key id',
     validate: (value) => (value.trim() === '' ? 'the access key cannot be empty' : undefined),
     secret: true,
+    visible: true,
     when: isS3,
     required: true,
     appEnv: 'always',
@@ -169,18 +183,19 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'insecure', flag: 'insecure', env: 'TEMPO_STORAGE_S3_INSECURE', kind: 'boolean',
-    description: 'Talk to S3 over plain HTTP instead of HTTPS',
-    prompt: 'Use plain HTTP to reach S3 (insecure)?',
-    default: () => 'false',
-    validate: v.boolean,
-    when: isS3,
-    appEnv: 'env-mode',
+    name: 'tempoVersion', flag: 'tempo-version', env: 'TEMPO_VERSION', kind: 'choice',
+    description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
+    prompt: 'Tempo version',
+    choices: CONTRACT.tempo.versions.map((t) => ({value: t.version, label: t.note ? `${t.version} (${t.note})` : t.version})),
+    openChoice: true,
+    default: () => DEFAULT_TEMPO_VERSION,
+    validate: v.semver,
+    appEnv: 'always',
   },
   {
-    name: 'forcePathStyle', flag: 'force-path-style', env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE', kind: 'boolean',
-    description: 'Use path-style S3 URLs (MinIO and some providers)',
-    default: () => 'false',
+    name: 'insecure', flag: 'insecure', env: 'TEMPO_STORAGE_S3_INSECURE', kind: 'boolean',
+    description: 'Talk to S3 over plain HTTP instead of HTTPS (default: true when the endpoint is given as http://)',
+    default: (_, context) => String(context.endpointScheme === 'http'),
     validate: v.boolean,
     when: isS3,
     appEnv: 'env-mode',
@@ -188,7 +203,6 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'grpcPort', flag: 'grpc-port', env: 'TEMPO_GRPC_LISTEN_PORT', kind: 'string',
     description: "Tempo's internal gRPC port (the public HTTP port is Scalingo's $PORT)",
-    prompt: "Tempo's internal gRPC port (HTTP is served on Scalingo's $PORT by the proxy)",
     default: () => port('grpc').default,
     validate: grpcPort,
     appEnv: 'env-mode',

@@ -6,6 +6,7 @@ import path from 'node:path'
 
 import {ANSWERS_FILE, hash, readAnswersFile} from './answers.js'
 import {unifiedDiff} from './diff.js'
+import {cli} from './invocation.js'
 import {answersFile} from './plan.js'
 import {type RenderedFile, renderApp, renderContext} from './render.js'
 import {resolveAnswers} from './resolve.js'
@@ -57,6 +58,8 @@ export interface UpdateOptions {
   repositoryUrl: string
   mode: 'write' | 'check' | 'dry-run'
   force: boolean
+  /** Told of each warning before anything is written. */
+  onWarning?: (warning: string) => void
 }
 
 export interface UpdateResult {
@@ -72,23 +75,29 @@ export interface UpdateResult {
 export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const {dir} = options
   const saved = await readAnswersFile(dir, options.cliVersion)
-  const {answers, warnings} = await resolveAnswers({
+  const warnings: string[] = []
+  const warn = (warning: string) => {
+    warnings.push(warning)
+    options.onWarning?.(warning)
+  }
+  const {answers} = await resolveAnswers({
     flags: options.flags,
     env: options.env,
     saved: saved.answers,
     context: {directoryName: path.basename(path.resolve(dir))},
     needSecrets: false,
+    onWarning: warn,
   })
   const oldMajor = saved.answers.tempoVersion ? tempoMajor(saved.answers.tempoVersion) : undefined
   const newMajor = tempoMajor(answers.tempoVersion)
   if (oldMajor && oldMajor !== newMajor) {
-    warnings.push(`Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`)
+    warn(`Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`)
   }
   if (saved.answers.storage === 'local' && answers.storage === 's3') {
-    warnings.push('Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (`create-tempo-scalingo env-set`).')
+    warn(`Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (\`${cli('env-set')}\`).`)
   }
 
-  const context = renderContext(options.cliVersion, options.repositoryUrl, (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl)
+  const context = renderContext(options.cliVersion, options.repositoryUrl, (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl, saved.cli)
   const rendered = renderApp(answers, context)
   const paths = new Set([...rendered.map((f) => f.path), ...Object.keys(saved.files)])
   const onDisk: Record<string, string | undefined> = {}

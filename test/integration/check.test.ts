@@ -181,11 +181,13 @@ describe('check failures', () => {
     const r = await check([tempo.url, '--timeout', '2'])
     assert.equal(r.code, 1)
     assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
-    assert.match(r.stdout, /Tempo was not ready after 2 s \(\d+ attempts\): last answer 503/)
+    // The wait printed is the one measured: the whole --timeout, not more, not less.
+    const waited = Number(/Tempo was not ready after (\d+\.\d) s \(\d+ attempts\): last answer 503/.exec(r.stdout)?.[1])
+    assert.ok(waited >= 2 && waited < 3, r.stdout)
     assert.match(r.stdout, /answer: 503 Ingester not ready: waiting for 15s/)
     assert.match(r.stdout, /likely cause: .*S3 bucket, endpoint or credentials/)
     assert.match(r.stdout, /- 2\/4 .*skipped[\s\S]*- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
-    assert.match(r.stdout, /Check failed at step 1\/4: Tempo was not ready after 2 s/)
+    assert.match(r.stdout, /Check failed at step 1\/4: Tempo was not ready after 2\.\d s/)
     assert.ok(!tempo.requests.some((q) => q.startsWith('POST')), 'nothing pushed to an unready Tempo')
   })
 
@@ -232,7 +234,7 @@ describe('check failures', () => {
     const read = doc.steps[3]
     assert.equal(read.id, 'read')
     assert.equal(read.status, 'failed')
-    assert.match(read.error ?? '', new RegExp(`the span did not come back within 2 s \\(trace ${doc.traceId}\\): last answer of GET /api/v2/traces/<id> was 200 without the span`))
+    assert.match(read.error ?? '', new RegExp(`the span did not come back after 2\\.\\d s \\(trace ${doc.traceId}\\): last answer of GET /api/v2/traces/<id> was 200 without the span`))
     assert.deepEqual(read.response, {status: 200, body: '{"trace":{},"metrics":{}}'})
     assert.ok(tempo.requests.filter((q) => q.startsWith('GET /api/v2/traces/')).length >= 2, 'polled')
   })
@@ -259,6 +261,34 @@ describe('check failures', () => {
     assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
     assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running \(its proxy opens the port only once Tempo is ready/)
+  })
+})
+
+describe('check never trusts what is not the proxy', () => {
+  it('a port the client refuses fails at once with that cause', async () => {
+    const started = Date.now()
+    const r = await check(['https://127.0.0.1:1', '--timeout', '60'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.ok(Date.now() - started < 10_000, 'no retrying for a whole minute')
+    assert.match(r.stdout, /refuses to connect to port 1 of 127\.0\.0\.1/)
+    assert.match(r.stdout, /likely cause: wrong port in the URL/)
+  })
+
+  it('a server that does not answer 401 without credentials never receives one', async () => {
+    const seen: string[] = []
+    // Like `python3 -m http.server` with a /ready file: 200 there, 501 for a POST.
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`)
+      res.writeHead(req.method === 'GET' && req.url === '/ready' ? 200 : 501).end('Unsupported method')
+    })
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const r = await check([`http://127.0.0.1:${(server.address() as AddressInfo).port}`])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /POST \/v1\/traces without credentials answered 501, expected 401/)
+    assert.match(r.stdout, /no credential was sent to it/)
+    assert.match(r.stdout, /- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
+    assert.ok(seen.every((line) => line.endsWith(' -')), seen.join('\n'))
   })
 })
 

@@ -94,9 +94,25 @@ describe('deploy', () => {
     const r = await runCli(['deploy', '--remote-url', remote], {cwd: app})
     assertNoSecret(output(r))
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /git push to scalingo was rejected/)
+    assert.match(r.stderr, /git push to scalingo failed: the remote rejected it/)
     assert.match(r.stderr, /✘[^]*remote: build refused by the test hook/)
     assert.match(r.stderr, /pre-receive hook declined/)
+  })
+
+  test('a push that never reached Scalingo says why (DNS, SSH key), not "rejected"', async () => {
+    const {root, app} = await committedApp()
+    // ssh stands in: what OpenSSH prints when the name does not resolve, or the key is refused.
+    const ssh = path.join(root, 'fake-ssh')
+    for (const [message, expected] of [
+      ['ssh: Could not resolve hostname ssh.osc-fr1.scalingo.com: Name or service not known', /failed: cannot resolve ssh\.osc-fr1\.scalingo\.com \(DNS\)/],
+      ['git@ssh.osc-fr1.scalingo.com: Permission denied (publickey).', /failed: the SSH key was refused: add your public key .*scalingo keys-add/],
+    ] as const) {
+      await writeFile(ssh, `#!/bin/sh\necho '${message}' >&2\nexit 255\n`, {mode: 0o755})
+      const r = await runCli(['deploy'], {cwd: app, env: {GIT_SSH_COMMAND: ssh}})
+      assert.equal(r.code, 1)
+      assert.match(r.stderr, expected)
+      assert.doesNotMatch(r.stderr, /rejected/)
+    }
   })
 
   test('no repository, or no commit: exit 2 with what to do', async () => {

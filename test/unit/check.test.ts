@@ -39,6 +39,14 @@ describe('check: what to check', () => {
     assert.deepEqual(await resolveCredentials({flags: {'query-user': 'alice'}, env: {}, cwd: dir}), {ingestToken: 'from-dotenv', queryUser: 'alice', queryPassword: 'password-from-dotenv'})
   })
 
+  it('the query user comes from the answers file, since .env holds secrets only', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, '.env'), "TEMPO_INGEST_TOKEN='from-dotenv'\nTEMPO_QUERY_PASSWORD='password-from-dotenv'\n")
+    await writeFile(path.join(dir, '.tempo-scalingo.json'), answersFile({appName: 'my-tempo-app', queryUser: 'ops-team'}))
+    const credentials = await resolveCredentials({flags: {}, env: {}, cwd: dir, cliVersion: '0.1.0'})
+    assert.equal(credentials.queryUser, 'ops-team')
+  })
+
   it('names every missing credential at once', async () => {
     await assert.rejects(resolveCredentials({flags: {}, env: {}, cwd: await tempDir()}), (error: Error & {exitCode?: number}) => {
       assert.equal(error.exitCode, 2)

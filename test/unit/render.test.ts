@@ -15,7 +15,7 @@ import {ROOT} from '../helpers/cli.js'
 const VERSIONS = ['2.4.0', '2.10.8', '3.0.3']
 const unknownKeys = (yaml: string, version: string): string[] => lintConfig(yaml, loadKeyTree(version)).map((finding) => finding.path)
 
-const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3'}
+const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3', cli: 'pnpm dlx create-tempo-scalingo'}
 const S3_ENV = {
   TEMPO_STORAGE_S3_BUCKET: 'my-traces',
   TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'SCWACCESSKEYEXAMPLE01',
@@ -164,5 +164,30 @@ describe('generated app', () => {
     assert.equal(doc.answers.ingestToken, undefined)
     assert.deepEqual(Object.keys(doc.files).sort(), ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml'])
     assert.match(doc.files['tempo.yaml'], /^[0-9a-f]{64}$/)
+  })
+})
+
+describe('README and .env of a new app', () => {
+  it('.env holds the secrets only: loading it cannot override a setting', async () => {
+    const dotEnv = renderDotEnv(await answersFor(S3_ENV)).content
+    const names = [...dotEnv.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]).sort()
+    assert.deepEqual(names, ['TEMPO_INGEST_TOKEN', 'TEMPO_QUERY_PASSWORD', 'TEMPO_STORAGE_S3_ACCESS_KEY_ID', 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY'])
+  })
+
+  it('starts with the prerequisites, then the whole journey with the CLI as it was run', async () => {
+    const readme = renderApp(await answersFor(S3_ENV), context).find((f) => f.path === 'README.md')!.content
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1])
+    assert.deepEqual(headings.slice(0, 2), ['Prerequisites', 'From here to a first trace'])
+    const prerequisites = readme.slice(readme.indexOf('## Prerequisites'), readme.indexOf('## From here'))
+    for (const needed of [/Scalingo account/, /scalingo login/, /SCALINGO_API_TOKEN/, /SSH key/, /bucket `my-traces` on `s3\.fr-par\.scw\.cloud`/]) assert.match(prerequisites, needed)
+    const journey = /## From here to a first trace[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1].split('\n').filter(Boolean).map((line) => line.replace(/\s+#.*$/, ''))
+    assert.deepEqual(journey, [
+      'pnpm dlx create-tempo-scalingo check --s3',
+      'scalingo --region osc-fr1 create my-tempo',
+      'pnpm dlx create-tempo-scalingo env-set',
+      'pnpm dlx create-tempo-scalingo deploy',
+      'pnpm dlx create-tempo-scalingo check',
+    ])
+    assert.ok(!readme.includes('npx '), 'no command of another package manager')
   })
 })

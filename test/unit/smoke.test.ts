@@ -167,4 +167,36 @@ describe('snippets', () => {
     assert.ok(!s.collector.includes('a b/c') && !s.grafana.includes('a b/c'))
     assert.match(s.grafana, /basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
   })
+
+  it('a port the client refuses fails at once, naming the port, without retrying', async () => {
+    const refused = Object.assign(new TypeError('fetch failed'), {cause: new Error('bad port')})
+    const h = harness(() => refused)
+    const report = await runSmoke(h.options({url: parseBaseUrl('https://127.0.0.1:1')}))
+    assert.equal(report.steps[0].status, 'failed')
+    assert.match(report.steps[0].error ?? '', /refuses to connect to port 1 of 127\.0\.0\.1/)
+    assert.deepEqual(h.calls, ['GET /ready'])
+    assert.deepEqual(h.sleeps, [])
+  })
+
+  it('a server that is not the proxy (no 401) gets no credential: push and read are skipped', async () => {
+    const seen: string[] = []
+    const h = harness((method, path) => (path === '/ready' ? {status: 200} : {status: 501, body: 'Unsupported method'}))
+    const spy = h.options()
+    const inner = spy.fetch!
+    spy.fetch = (async (input: URL, init: RequestInit) => {
+      seen.push(new Headers(init.headers).get('authorization') ?? '')
+      return inner(input, init)
+    }) as typeof fetch
+    const report = await runSmoke(spy)
+    assert.match(report.steps[1].error ?? '', /answered 501, expected 401/)
+    assert.deepEqual(report.steps.slice(2).map((s) => s.status), ['skipped', 'skipped'])
+    assert.deepEqual(seen, ['', '', ''], 'no request carried a credential')
+  })
+
+  it('the time printed in a failure is the time measured', async () => {
+    const h = harness(() => ({status: 503, body: 'not ready'}))
+    const report = await runSmoke(h.options({timeoutMs: 3000}))
+    const waited = Number(/not ready after ([\d.]+) s/.exec(report.steps[0].error ?? '')![1])
+    assert.equal(waited * 1000, report.steps[0].durationMs)
+  })
 })
