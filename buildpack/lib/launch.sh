@@ -56,7 +56,8 @@ wait_until() {
   done
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# PORT [HOST]
+port_in_use() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 # Reads a whole number of seconds from VAR (default DEFAULT).
 seconds_setting() {
@@ -141,10 +142,10 @@ tempo_process() {
     "-server.http-listen-port=$TEMPO_HTTP_PORT"
 }
 
-# HTTP status of a GET on loopback; 000 when nothing answers.
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1" 2>/dev/null; }
+# HTTP status of a GET of PORT/PATH on HOST (loopback); 000 when nothing answers.
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://${2:-127.0.0.1}:$1" 2>/dev/null; }
 
-tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready")" == 200 ]]; }
+tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
 
 # Runs CHECK every INTERVAL until it passes (0), DEADLINE passes (1) or PID exits (2).
 wait_for_child() {
