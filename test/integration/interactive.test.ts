@@ -28,6 +28,7 @@ describe('create (interactive, on a terminal)', () => {
     const {code, screen} = await drive([
       [/Directory to create/, `tempo-trial${ENTER}`],
       [/Scalingo app name/, ENTER],
+      [/Web containers/, ENTER],
       [/Tempo version/, ENTER],
       [/Trace storage/, ENTER],
       [/S3 provider/, `${DOWN}${ENTER}`],
@@ -58,6 +59,7 @@ describe('create (interactive, on a terminal)', () => {
     const dir = await tempDir()
     const {code, screen} = await drive([
       [/Scalingo app name/, ENTER],
+      [/Web containers/, ENTER],
       [/Tempo version/, '\u0003'],
     ], ['my-tempo'], dir)
     assert.equal(code, 130, screen)
@@ -69,6 +71,7 @@ describe('create (interactive, on a terminal)', () => {
     const dir = await tempDir()
     const {code, screen} = await drive([
       [/Scalingo app name/, ENTER],
+      [/Web containers/, ENTER],
       [/Tempo version/, ENTER],
       [/Trace storage/, `${DOWN}${ENTER}`],
       [/gRPC port/, ENTER],
