@@ -135,9 +135,13 @@ cluster_replication_factor() {
 # as measured on Tempo 2.4.0 and 2.10.8: an id of its own and its own address
 # on every ring, fast readiness, a 5 s block-list poll so that blocks flushed
 # by one member are found by all.
+# The querier's worker is given its own query-frontend's address: Tempo's
+# default, 127.0.0.1, is not where gRPC listens in a cluster (and 2.4.0 does not
+# start scalable-single-binary without one).
 cluster_overlay() {
-  local a="$TEMPO_LISTEN_HOST" id="$CLUSTER_ID" port
+  local config="$1" a="$TEMPO_LISTEN_HOST" id="$CLUSTER_ID" port grpc
   port="$(memberlist_port)"
+  grpc="$(config_grpc_port "$config")"
   cat <<EOF
 target	scalable-single-binary
 server.http_listen_address	$a
@@ -171,7 +175,16 @@ memberlist.pull_push_interval	5s
 memberlist.rejoin_interval	10s
 memberlist.left_ingesters_timeout	30s
 storage.trace.blocklist_poll	5s
+querier.frontend_worker.frontend_address	$a:$grpc
 EOF
+}
+
+# server.grpc_listen_port as the config writes it (a number or a ${VAR:-default}
+# that Tempo expands the same way), else Tempo's default.
+config_grpc_port() {
+  local value
+  value="$(sed -nE '/^[[:space:]]+grpc_listen_port:/{s/^[[:space:]]*grpc_listen_port:[[:space:]]*["'\'']?([^"'\''#[:space:]]+).*/\1/p;q;}' "$1")"
+  echo "${value:-9095}"
 }
 
 # Writes the member's config (the app's config with the overlay) into
@@ -180,7 +193,7 @@ EOF
 cluster_render_config() {
   local private_dir="$1" overlay="$1/member-overlay.tsv" member="$1/member.yaml"
   [[ "$CLUSTER_MODE" == on ]] || return 0
-  (umask 077 && cluster_overlay >"$overlay" &&
+  (umask 077 && cluster_overlay "$TEMPO_CONFIG_FILE" >"$overlay" &&
     awk -v overlay="$overlay" -f "$BP_DIR/lib/overlay.awk" <"$TEMPO_CONFIG_FILE" >"$member") ||
     die "Could not write the cluster member's config"
   TEMPO_CONFIG_FILE="$member"

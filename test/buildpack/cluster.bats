@@ -57,6 +57,7 @@ member_addresses() {
       at("distributor.ring.instance_addr"), at("ingester.lifecycler.address"),
       at("compactor.ring.instance_addr"), at("metrics_generator.ring.instance_addr"),
       ...at("memberlist.bind_addr"), at("memberlist.advertise_addr"),
+      host(at("querier.frontend_worker.frontend_address")),
     ]
     process.stdout.write(out.join("\n"))
   ' "$RECORD/config.json"
@@ -87,7 +88,8 @@ wait_member() {
     while read -r address; do
       [ "$address" = "${MEMBER_ADDR[i]}" ] || { echo "member $i announces $address"; false; }
     done < <(member_addresses)
-    [ "$(member_addresses | grep -c '')" -eq 10 ]
+    [ "$(member_addresses | grep -c '')" -eq 11 ]
+    [ "$(stub_config querier.frontend_worker.frontend_address)" = "${MEMBER_ADDR[i]}:9095" ]
     # One id on every ring, derived from the address.
     id="tempo-${MEMBER_ADDR[i]//./-}"
     [ "$(member_ids)" = "$id $id $id $id" ]
@@ -145,6 +147,17 @@ wait_member() {
   query /ingester/ring -u "$QUERY_USER:$QUERY_PASSWORD" -X POST -d forget=tempo-a
   [ "$STATUS" = 404 ]
   lacks "$(events)" "ring method=POST"
+  stop_members
+}
+
+@test "check, run against a member, reports how many members the ring holds" {
+  member_start 1 2.10.8 STUB_TEMPO_RING_PEERS=tempo-10-240-0-6,tempo-10-240-0-7
+  wait_member 1
+  run env -i PATH="$PATH" HOME="$BATS_TEST_TMPDIR" NO_COLOR=1 TEMPO_INGEST_TOKEN="$INGEST_TOKEN" \
+    TEMPO_QUERY_USER="$QUERY_USER" TEMPO_QUERY_PASSWORD="$QUERY_PASSWORD" \
+    node "$REPO_ROOT/bin/run.js" check "http://127.0.0.1:$PORT" --timeout 10
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  contains "$output" "Tempo ring: 3 members (3 ACTIVE)"
   stop_members
 }
 
