@@ -8,13 +8,14 @@
 # Private Network: <n>.<type>.<app-id>.<pn-id>.private-network.internal),
 # TEMPO_CLUSTER (auto, on, off), TEMPO_CLUSTER_ADDRESS (this member's address),
 # TEMPO_CLUSTER_JOIN (comma-separated host:port or dns+name:port),
-# TEMPO_CLUSTER_SIZE (how many web containers run), TEMPO_MEMBERLIST_PORT
-# (7946), TEMPO_OTLP_HTTP_PORT (4318), TEMPO_OTLP_GRPC_PORT (4317), APP.
+# TEMPO_CLUSTER_SIZE (how many web containers run), TEMPO_CLUSTER_FORGET_AFTER
+# (600 s), TEMPO_MEMBERLIST_PORT (7946), TEMPO_OTLP_HTTP_PORT (4318),
+# TEMPO_OTLP_GRPC_PORT (4317), APP.
 
 # Where Tempo listens and the proxy sends requests: loopback for a single
 # container, the member's private address in a cluster.
 TEMPO_LISTEN_HOST=127.0.0.1
-CLUSTER_MODE=off CLUSTER_ID="" CLUSTER_JOIN="" CLUSTER_RF=1
+CLUSTER_MODE=off CLUSTER_ID="" CLUSTER_JOIN="" CLUSTER_RF=1 CLUSTER_TICKS=0 CLUSTER_FORGET_AFTER=600
 
 readonly IPV4_RE='^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 readonly JOIN_RE='^((dns|dnssrv|dnssrvnoa)\+)?[A-Za-z0-9._-]+:[0-9]{1,5}$'
@@ -59,6 +60,9 @@ cluster_setup() {
   CLUSTER_JOIN="$(cluster_join)"
   CLUSTER_ID="tempo-${TEMPO_LISTEN_HOST//./-}"
   CLUSTER_RF="$(cluster_replication_factor)"
+  CLUSTER_FORGET_AFTER="${TEMPO_CLUSTER_FORGET_AFTER:-600}"
+  [[ "$CLUSTER_FORGET_AFTER" =~ ^[1-9][0-9]*$ ]] ||
+    die "TEMPO_CLUSTER_FORGET_AFTER must be a whole number of seconds, not \"$CLUSTER_FORGET_AFTER\""
   CLUSTER_MODE=on
 }
 
@@ -198,4 +202,33 @@ cluster_render_config() {
     die "Could not write the cluster member's config"
   TEMPO_CONFIG_FILE="$member"
   info "Cluster member $CLUSTER_ID on $TEMPO_LISTEN_HOST, joining $CLUSTER_JOIN, replication factor $CLUSTER_RF"
+}
+
+# A member that crashed and came back under another address (another id)
+# leaves its old ring entry behind for good (Tempo 2.x never forgets an
+# ingester), and the ranges it held refuse writes. Once a second from the
+# launcher's supervision loop: every min(30, TEMPO_CLUSTER_FORGET_AFTER) s,
+# entries without a heartbeat for TEMPO_CLUSTER_FORGET_AFTER seconds are
+# forgotten through Tempo's own ring page. Live members heartbeat every second.
+cluster_tick() {
+  [[ "$CLUSTER_MODE" == on ]] || return 0
+  local period=$((CLUSTER_FORGET_AFTER < 30 ? CLUSTER_FORGET_AFTER : 30))
+  ((CLUSTER_TICKS++ % period == 0)) || return 0
+  cluster_forget_dead "$CLUSTER_FORGET_AFTER"
+}
+
+cluster_forget_dead() {
+  local after="$1" url="http://$TEMPO_LISTEN_HOST:$TEMPO_HTTP_PORT/ingester/ring" ring now id stamp beat
+  ring="$(curl -s --max-time 1 -H 'Accept: application/json' "$url" 2>/dev/null)" || return 0
+  now="$(date +%s)"
+  # Go's encoder writes id, state, address, timestamp in this order.
+  while IFS=$'\t' read -r id stamp; do
+    [[ -n "$id" && "$id" != "$CLUSTER_ID" ]] || continue
+    beat="$(date -d "$stamp" +%s 2>/dev/null)" || continue
+    ((now - beat >= after)) || continue
+    if curl -s --max-time 1 -o /dev/null -X POST --data-urlencode "forget=$id" "$url" 2>/dev/null; then
+      warn "Forgot ring member $id: no heartbeat for $((now - beat)) s (a container that stopped without leaving)"
+    fi
+  done < <(grep -oE '"id":"[^"]*","state":"[^"]*","address":"[^"]*","timestamp":"[^"]*"' <<<"$ring" |
+    sed -E 's/^"id":"([^"]*)".*"timestamp":"([^"]*)"$/\1\t\2/')
 }

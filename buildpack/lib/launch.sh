@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Process lifecycle of the web process: Tempo and Caddy as children of the
 # launcher, each in its own session so that a signal sent to the launcher's
-# process group cannot reach them before the drain. Needs log.sh and proxy.sh.
+# process group cannot reach them before the drain. Needs log.sh, proxy.sh and
+# cluster.sh.
 #
 # Globals: RUN_DIR (private scratch dir), BP_DIR,
 # TEMPO_MAJOR, TEMPO_CONFIG_FILE, PORT; the *_PID variables below.
@@ -287,6 +288,7 @@ supervise() {
   while :; do
     alive "$TEMPO_PID" || child_died Tempo "$TEMPO_PID"
     alive "$CADDY_PID" || child_died Caddy "$CADDY_PID"
+    cluster_tick
     pause 1
   done
 }

@@ -253,6 +253,23 @@ YAML
   assert_no_leftovers
 }
 
+@test "a member that crashed and came back under another id: its old ring entry is forgotten, live ones are not" {
+  member_start 1 2.10.8 STUB_TEMPO_RING_PEERS=tempo-dead@900,tempo-alive@0 TEMPO_CLUSTER_FORGET_AFTER=60
+  wait_member 1
+  local n
+  for ((n = 0; n < 100; n++)); do
+    [[ "$(events)" != *"ring forget id=tempo-dead"* ]] || break
+    sleep 0.05
+  done
+  contains "$(events)" "ring forget id=tempo-dead"
+  contains "$(<"$OUT")" "Forgot ring member tempo-dead: no heartbeat for 900 s"
+  query /ingester/ring -u "$QUERY_USER:$QUERY_PASSWORD"
+  [ "$(printf '%s' "$BODY" | node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); process.stdout.write(r.shards.map((s) => s.id).join(","))')" = "tempo-${MEMBER_ADDR[1]//./-},tempo-alive" ]
+  lacks "$(events)" "ring forget id=tempo-alive"
+  lacks "$(events)" "ring forget id=tempo-${MEMBER_ADDR[1]//./-}"
+  stop_members
+}
+
 # --- where no cluster can form ----------------------------------------------
 
 @test "no Private Network: web-2 refuses to start, saying why and what to do; web-1 runs alone" {
@@ -370,6 +387,9 @@ EOF
   run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_SIZE=three
   [ "$status" -eq 1 ]
   contains "$output" 'TEMPO_CLUSTER_SIZE must be the number of web containers (e.g. 3), not "three"'
+  run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_FORGET_AFTER=10m
+  [ "$status" -eq 1 ]
+  contains "$output" 'TEMPO_CLUSTER_FORGET_AFTER must be a whole number of seconds, not "10m"'
   run render_member "$tpl" SCALINGO_PRIVATE_HOSTNAME=web.example.org TEMPO_CLUSTER_ADDRESS=10.240.0.5
   [ "$status" -eq 1 ]
   contains "$output" "SCALINGO_PRIVATE_HOSTNAME=web.example.org is not <n>.<type>.<app-id>.<network-id>.private-network.internal: set TEMPO_CLUSTER_JOIN"
