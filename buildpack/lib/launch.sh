@@ -90,7 +90,8 @@ config_backend() {
 # Warns about what an app's own config gets wrong for this platform.
 check_config_file() {
   local file="$1" duration seconds
-  grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
+  # A cluster member's receiver is set by its overlay (cluster.sh).
+  [[ "$CLUSTER_MODE" == on ]] || grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
     warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT, where the proxy sends traces"
   if ((TEMPO_MAJOR == 2)); then
     grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
@@ -143,7 +144,7 @@ tempo_process() {
     "-server.http-listen-port=$TEMPO_HTTP_PORT"
 }
 
-# HTTP status of a GET of PORT/PATH on HOST (loopback); 000 when nothing answers.
+# HTTP status of a GET of PORT/PATH on HOST (default loopback); 000 when nothing answers.
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://${2:-127.0.0.1}:$1" 2>/dev/null; }
 
 tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
