@@ -6,7 +6,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {contractShell} from '../dist/lib/contract-shell.js'
 import {CONTRACT, newestOfMajor} from '../dist/lib/contract.js'
 import {renderTempoConfig} from '../dist/lib/render.js'
-import {variablesTable} from '../dist/lib/docs.js'
+import {runtimeVariables, variablesTable} from '../dist/lib/docs.js'
 
 const file = (path) => new URL(`../${path}`, import.meta.url)
 
@@ -18,7 +18,7 @@ writeFileSync(file('buildpack/lib/contract.sh'), contractShell(CONTRACT))
 // The README keeps hand-written text around generated blocks: <!-- contract:NAME --> … <!-- /contract -->.
 const blocks = {
   'build-variables': variablesTable(CONTRACT.buildVariables),
-  'runtime-variables': variablesTable([...CONTRACT.runtimeVariables, ...CONTRACT.ports.map((p) => ({name: p.variable, default: p.default, description: p.description}))]),
+  'runtime-variables': variablesTable(runtimeVariables()),
 }
 const readme = readFileSync(file('README.md'), 'utf8').replace(
   /(<!-- contract:([a-z-]+) -->\n)[\s\S]*?(<!-- \/contract -->)/g,

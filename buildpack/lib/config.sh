@@ -38,6 +38,9 @@ resolve_tempo_config() {
   fi
 }
 
+# Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
+port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }
+
 # Prints the names of the required S3 variables that are unset or empty.
 missing_s3_vars() {
   local name

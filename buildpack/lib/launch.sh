@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Process lifecycle of the web process: Tempo and Caddy as children of the
 # launcher, each in its own session so that a signal sent to the launcher's
-# process group cannot reach them before the drain. Needs contract.sh, log.sh, proxy.sh.
+# process group cannot reach them before the drain. Needs contract.sh, log.sh,
+# proxy.sh and cluster.sh.
 #
 # Globals: RUN_DIR (private scratch dir), BP_DIR,
 # TEMPO_MAJOR, TEMPO_CONFIG_FILE, PORT; the *_PID variables below.
@@ -56,7 +57,8 @@ wait_until() {
   done
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# PORT [HOST]
+port_in_use() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 # Reads a whole number of seconds from VAR (default: the contract's).
 seconds_setting() {
@@ -88,7 +90,8 @@ config_backend() {
 # Warns about what an app's own config gets wrong for this platform.
 check_config_file() {
   local file="$1" duration seconds
-  grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
+  # A cluster member's receiver is set by its overlay (cluster.sh).
+  [[ "$CLUSTER_MODE" == on ]] || grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
     warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT, where the proxy sends traces"
   if ((TEMPO_MAJOR == 2)); then
     grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
@@ -141,10 +144,10 @@ tempo_process() {
     "-server.http-listen-port=$TEMPO_HTTP_PORT"
 }
 
-# HTTP status of a GET on loopback; 000 when nothing answers.
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1" 2>/dev/null; }
+# HTTP status of a GET of PORT/PATH on HOST (default loopback); 000 when nothing answers.
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://${2:-127.0.0.1}:$1" 2>/dev/null; }
 
-tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready")" == 200 ]]; }
+tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
 
 # Runs CHECK every INTERVAL until it passes (0), DEADLINE passes (1) or PID exits (2).
 wait_for_child() {
@@ -286,6 +289,7 @@ supervise() {
   while :; do
     alive "$TEMPO_PID" || child_died Tempo "$TEMPO_PID"
     alive "$CADDY_PID" || child_died Caddy "$CADDY_PID"
+    cluster_tick
     pause 1
   done
 }

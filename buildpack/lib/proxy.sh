@@ -71,8 +71,8 @@ prepare_proxy_env() {
   local caddy="$1" run_dir="$2" release
   export TEMPO_PROXY_AUTH
   export TEMPO_PROXY_RUN_DIR="$run_dir"
-  export TEMPO_PROXY_API_UPSTREAM="127.0.0.1:$TEMPO_HTTP_PORT"
-  export TEMPO_PROXY_OTLP_UPSTREAM="127.0.0.1:$TEMPO_OTLP_HTTP_PORT"
+  export TEMPO_PROXY_API_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_HTTP_PORT"
+  export TEMPO_PROXY_OTLP_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_OTLP_HTTP_PORT"
   release="$(caddy_release "$caddy")" || die "Could not run $caddy version"
   if ((release >= 208)); then
     export TEMPO_PROXY_BASIC_AUTH=basic_auth

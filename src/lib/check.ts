@@ -11,6 +11,7 @@ import {UsageError} from './errors.js'
 import {knownVersions, lintConfig, loadKeyTree, nearestVersion} from './lint.js'
 import {redact} from './output.js'
 import {type Progress} from './progress.js'
+import {describeRing, readRing} from './ring.js'
 import {DEFAULT_TEMPO_VERSION, setting} from './settings.js'
 import {parseBaseUrl, runSmoke, type StepResult} from './smoke.js'
 import {snippets} from './snippets.js'
@@ -184,6 +185,13 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
     for (const line of indent(pasteable.grafana)) print(line)
   }
 
-  const document = {...report, ...(pasteable ? {snippets: pasteable} : {})}
+  // After a passing check only: the query credential then goes to a proxy that proved to be ours.
+  const ring = report.ok ? await readRing(url, {queryUser: credentials.queryUser, queryPassword: credentials.queryPassword}, input.timeoutSeconds * 1000) : undefined
+  if (ring) {
+    print('')
+    print(describeRing(ring))
+  }
+
+  const document = {...report, ...(pasteable ? {snippets: pasteable} : {}), ...(ring ? {ring} : {})}
   return {ok: report.ok, document: JSON.parse(redact(JSON.stringify(document), secrets))}
 }

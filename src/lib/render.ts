@@ -5,8 +5,8 @@ import {fileURLToPath} from 'node:url'
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
-import {CONTRACT} from './contract.js'
-import {variablesTable} from './docs.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION} from './contract.js'
+import {runtimeVariables, variablesTable} from './docs.js'
 import {cli} from './invocation.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from './settings.js'
 
@@ -64,7 +64,8 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
   const data = {
     answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context,
     ports: PORTS,
-    runtimeTable: variablesTable(CONTRACT.runtimeVariables),
+    runtimeTable: variablesTable(runtimeVariables()),
+    defaultTempoVersion: DEFAULT_TEMPO_VERSION,
     buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
   }
   const files: RenderedFile[] = [

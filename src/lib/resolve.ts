@@ -118,6 +118,10 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
     }
   }
 
+  for (const s of SETTINGS) {
+    const conflict = answers[s.name] === undefined ? undefined : s.conflicts?.(answers[s.name], answers)
+    if (conflict) invalid.push(`${flagAndEnv(s)} "${answers[s.name]}": ${conflict}.`)
+  }
   const problems = [...invalid]
   if (missing.length > 0) {
     problems.push(`Missing required values (no terminal to ask them, or --yes/CI set): ${missing.map((s) => flagAndEnv(s)).join(', ')}.`)

@@ -66,8 +66,10 @@ export interface Setting {
   askWhen?: (answers: Answers) => boolean
   /** A value is needed: its absence in non-interactive mode is an error. */
   required?: boolean
-  /** Read by the buildpack: goes to the app's environment. */
-  appEnv?: 'always' | 'env-mode'
+  /** Read by the buildpack: goes to the app's environment (always, in env mode, or when this holds). */
+  appEnv?: 'always' | 'env-mode' | ((answers: Answers) => boolean)
+  /** A problem with this value given the other answers (checked once all are known). */
+  conflicts?: (value: string, answers: Answers) => string | undefined
 }
 
 const isS3 = (a: Answers) => a.storage === 's3'
@@ -100,6 +102,18 @@ export const SETTINGS: readonly Setting[] = [
     choices: CONTAINER_SIZES.map((s) => ({value: s, label: `${s} — ${CONTAINER_MEMORY[s]}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`})),
     default: () => 'M',
     validate: v.oneOf(CONTAINER_SIZES),
+  },
+  {
+    name: 'containers', flag: 'containers', env: 'TEMPO_CLUSTER_SIZE', kind: 'string',
+    description: 'Number of web containers; more than 1 runs them as one Tempo 2.x cluster over a Scalingo Private Network',
+    prompt: 'Web containers (more than 1: one Tempo cluster, needs Tempo 2.x and a Private Network)',
+    default: () => '1',
+    validate: containerCount,
+    conflicts: (value, a) => (value !== '1' && tempoMajor(a.tempoVersion ?? DEFAULT_TEMPO_VERSION) === '3'
+      ? `Tempo ${a.tempoVersion} (--tempo-version) cannot run as ${value} containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version ${DEFAULT_TEMPO_VERSION}`
+      : undefined),
+    // The launcher's replication factor follows it; one container needs nothing.
+    appEnv: (a) => a.containers !== undefined && a.containers !== '1',
   },
   {
     name: 'storage', flag: 'storage', env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND', kind: 'choice',
@@ -272,6 +286,11 @@ export const SETTINGS: readonly Setting[] = [
 ]
 
 // Tempo's other listeners: its internal HTTP API, the OTLP receivers and memberlist.
+function containerCount(value: string): string | undefined {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 50) return 'the number of web containers is a whole number from 1 to 50'
+}
+
 function grpcPort(value: string): string | undefined {
   const taken = CONTRACT.ports.find((p) => p.name !== 'grpc' && p.default === value)
   return v.port(value) ?? (taken ? `port ${value} is taken by ${taken.label} (${taken.variable}); pick another (default ${port('grpc').default})` : undefined)
@@ -312,7 +331,8 @@ export interface AppVariable {
 
 /** The variables the app needs on Scalingo, for this config mode. */
 export function appVariables(answers: Answers): AppVariable[] {
-  return SETTINGS.filter((s) => s.appEnv && applies(s, answers) && (s.appEnv === 'always' || answers.configMode === 'env')).map((s) => ({
+  const wanted = (s: Setting) => (typeof s.appEnv === 'function' ? s.appEnv(answers) : s.appEnv === 'always' || answers.configMode === 'env')
+  return SETTINGS.filter((s) => s.appEnv && applies(s, answers) && wanted(s)).map((s) => ({
     name: s.env,
     value: answers[s.name],
     description: s.description,

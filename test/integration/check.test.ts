@@ -23,6 +23,8 @@ interface FakeTempo {
   noV2?: boolean
   /** Serve a stored span only after this many lookups. */
   lookupsBeforeFound?: number
+  /** Members of the ring behind GET /ingester/ring (the proxy's route, query credential). */
+  ring?: string[]
 }
 
 /** Tempo behind the buildpack's proxy, as seen from outside. */
@@ -47,6 +49,10 @@ async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; serve
       const doc = JSON.parse(body) as {resourceSpans: {scopeSpans: {spans: {traceId: string}[]}[]}[]}
       for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) if (!behaviour.loseSpans) spans.set(span.traceId, rs)
       return send(res, 200, '{}')
+    }
+    if (behaviour.ring && req.method === 'GET' && url.pathname === '/ingester/ring') {
+      if (req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
+      return send(res, 200, JSON.stringify({shards: behaviour.ring.map((id) => ({id, state: 'ACTIVE'})), now: new Date().toISOString()}))
     }
     if (url.pathname.startsWith('/api/')) {
       if (!behaviour.authOff && req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
@@ -125,6 +131,18 @@ describe('check against a deployment', () => {
     assert.equal(doc.snippets?.otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20${TEMPO_INGEST_TOKEN}')
     assert.match(doc.snippets?.grafana ?? '', /basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
     noSecret(r.stdout + r.stderr)
+  })
+
+  it('reports how many members the ring of a cluster holds, read with the query credential', async () => {
+    const cluster = await start({ring: ['tempo-10-240-0-5', 'tempo-10-240-0-6', 'tempo-10-240-0-7']})
+    const r = await check([cluster.url])
+    assert.equal(r.code, 0, r.stderr + r.stdout)
+    assert.match(r.stdout, /Tempo ring: 3 members \(3 ACTIVE\)/)
+    assert.ok(cluster.requests.includes('GET /ingester/ring auth'))
+    const json = await check([cluster.url, '--json'])
+    assert.deepEqual((JSON.parse(json.stdout) as {ring?: unknown}).ring, {members: 3, states: {ACTIVE: 3}})
+    // A proxy without the route (an older buildpack) gets no ring line.
+    assert.doesNotMatch((await check([ok.url])).stdout, /Tempo ring/)
   })
 
   it('prints the token only with --show-secrets', async () => {

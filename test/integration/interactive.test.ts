@@ -32,6 +32,7 @@ describe('create (interactive, on a terminal)', () => {
       [/Scalingo app name/, ENTER],
       [/Scalingo region/, `${DOWN}${ENTER}`],
       [/Container size[\s\S]*M — 512 MB/, `${DOWN}${ENTER}`],
+      [/Web containers/, ENTER],
       [/Trace storage/, ENTER],
       [/S3 provider/, `${DOWN}${ENTER}`],
       [/S3 bucket/, `Bad_Bucket${ENTER}`],
@@ -67,6 +68,7 @@ describe('create (interactive, on a terminal)', () => {
       [/Scalingo app name/, ENTER],
       [/Scalingo region/, ENTER],
       [/Container size/, ENTER],
+      [/Web containers/, ENTER],
       [/Trace storage/, ENTER],
       [/S3 provider/, `${'\u001B[A'}${ENTER}`],
       [/S3 endpoint/, `http://minio.internal:9000${ENTER}`],
@@ -121,6 +123,7 @@ describe('create (interactive, on a terminal)', () => {
       [/Scalingo app name/, ENTER],
       [/Scalingo region/, ENTER],
       [/Container size/, ENTER],
+      [/Web containers/, ENTER],
       [/Trace storage/, `${DOWN}${ENTER}`],
       [/Tempo version/, ENTER],
       [/retention/, ENTER],
@@ -134,7 +137,7 @@ describe('create (interactive, on a terminal)', () => {
   })
 
   describe('after the answers, on a terminal', () => {
-    const settled = ['--app', 'pty-journey', '--region', 'osc-fr1', '--container-size', 'M', '--storage', 's3', '--s3-provider', 'custom', '--s3-region', 'fr-par',
+    const settled = ['--app', 'pty-journey', '--region', 'osc-fr1', '--container-size', 'M', '--containers', '1', '--storage', 's3', '--s3-provider', 'custom', '--s3-region', 'fr-par',
       '--bucket', 'pty-traces', '--tempo-version', '2.10.8', '--retention', '336h', '--config-mode', 'file', '--generate-credentials']
     async function journey(steps: [RegExp, string][]) {
       const [s3, api] = await Promise.all([startS3({buckets: ['pty-traces']}), startFakeApi()])

@@ -24,7 +24,7 @@ describe('wizard questions', () => {
     const q = script({bucket: 'my-traces', accessKey: 'AKIA0001', secretKey: 'secret-0123456789'})
     await resolveAnswers(base(), q.ask)
     const names = q.names()
-    assert.deepEqual(names.slice(0, 9), ['appName', 'region', 'containerSize', 'storage', 's3Provider', 'bucket', 'accessKey', 'secretKey', 'tempoVersion'])
+    assert.deepEqual(names.slice(0, 10), ['appName', 'region', 'containerSize', 'containers', 'storage', 's3Provider', 'bucket', 'accessKey', 'secretKey', 'tempoVersion'])
     for (const internal of ['grpcPort', 'walPath', 'insecure']) assert.ok(!names.includes(internal), `${internal} is a flag only`)
     // A preset fills the endpoint and the S3 region: they are not asked.
     for (const preset of ['endpoint', 's3Region', 'forcePathStyle']) assert.ok(!names.includes(preset), preset)
@@ -40,7 +40,7 @@ describe('wizard questions', () => {
   it('"Other S3" asks endpoint, S3 region and path-style; an http:// endpoint turns insecure on', async () => {
     const q = script({s3Provider: 'custom', endpoint: 'http://minio.internal:9000', s3Region: 'us-east-1', forcePathStyle: 'true', bucket: 'my-traces', accessKey: 'AKIA0001', secretKey: 'secret-0123456789'})
     const {answers, warnings} = await resolveAnswers(base(), q.ask)
-    assert.deepEqual(q.names().slice(4, 9), ['s3Provider', 'endpoint', 's3Region', 'forcePathStyle', 'bucket'])
+    assert.deepEqual(q.names().slice(5, 10), ['s3Provider', 'endpoint', 's3Region', 'forcePathStyle', 'bucket'])
     assert.equal(answers.endpoint, 'minio.internal:9000')
     assert.equal(answers.s3Region, 'us-east-1')
     assert.equal(answers.forcePathStyle, 'true')

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Several web containers of one app as one Tempo 2.x cluster
+# (target scalable-single-binary, memberlist ring) over a Scalingo Private
+# Network, and the refusal to run a second, independent Tempo where they cannot
+# form one. Needs contract.sh, log.sh, config.sh.
+#
+# Reads: CONTAINER (web-1, web-2...), SCALINGO_PRIVATE_HOSTNAME (set in a
+# Private Network: <n>.<type>.<app-id>.<pn-id>.private-network.internal),
+# TEMPO_CLUSTER (auto, on, off), TEMPO_CLUSTER_ADDRESS (this member's address),
+# TEMPO_CLUSTER_JOIN (comma-separated host:port or dns+name:port),
+# TEMPO_CLUSTER_SIZE (how many web containers run), TEMPO_CLUSTER_FORGET_AFTER,
+# the internal ports (contract.sh), APP.
+
+# Where Tempo listens and the proxy sends requests: loopback for a single
+# container, the member's private address in a cluster.
+TEMPO_LISTEN_HOST=127.0.0.1
+CLUSTER_MODE=off CLUSTER_ID="" CLUSTER_JOIN="" CLUSTER_RF=1 CLUSTER_TICKS=0 CLUSTER_FORGET_AFTER="${RUNTIME_DEFAULTS[TEMPO_CLUSTER_FORGET_AFTER]}"
+
+readonly IPV4_RE='^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
+readonly JOIN_RE='^((dns|dnssrv|dnssrvnoa)\+)?[A-Za-z0-9._-]+:[0-9]{1,5}$'
+readonly PRIVATE_HOSTNAME_RE='^[0-9]+\.[a-z0-9-]+\.([a-z0-9-]+\.[a-z0-9-]+\.private-network\.internal)\.?$'
+
+memberlist_port() { port_setting TEMPO_MEMBERLIST_PORT; }
+
+# Decides whether this container runs as a cluster member (CLUSTER_MODE=on,
+# with TEMPO_LISTEN_HOST, CLUSTER_ID, CLUSTER_JOIN and CLUSTER_RF set), alone,
+# or not at all: any container but the first refuses to start where the
+# containers cannot form one cluster.
+cluster_setup() {
+  local major="$1" mode="${TEMPO_CLUSTER:-auto}" explicit=""
+  [[ -z "${TEMPO_CLUSTER_ADDRESS:-}${TEMPO_CLUSTER_JOIN:-}" ]] || explicit=yes
+  case "${mode,,}" in
+    auto | "") mode=auto ;;
+    on | true | 1 | yes) mode=on ;;
+    off | false | 0 | no) mode=off ;;
+    *) die "TEMPO_CLUSTER must be auto (the default), on or off, not \"$mode\"" ;;
+  esac
+
+  if [[ "$mode" == off ]]; then
+    refuse_second_container "TEMPO_CLUSTER=off" "or remove TEMPO_CLUSTER to let the containers form one cluster"
+    return 0
+  fi
+  if ((major >= 3)); then
+    local why="Tempo $major.x runs as several processes only with a Kafka-compatible queue between them, which this buildpack does not provide"
+    [[ "$mode" != on && -z "$explicit" ]] ||
+      die "Cannot run a Tempo cluster: $why. Unset TEMPO_CLUSTER, TEMPO_CLUSTER_ADDRESS and TEMPO_CLUSTER_JOIN, or use Tempo 2.x (TEMPO_VERSION=$DEFAULT_TEMPO_VERSION) and deploy again."
+    refuse_second_container "$why" "or use Tempo 2.x (TEMPO_VERSION=$DEFAULT_TEMPO_VERSION, then deploy again) to run several containers as one cluster"
+    return 0
+  fi
+  if [[ -z "$explicit" && -z "${SCALINGO_PRIVATE_HOSTNAME:-}" ]]; then
+    [[ "$mode" != on ]] ||
+      die "TEMPO_CLUSTER=on, but this container is not in a Private Network (SCALINGO_PRIVATE_HOSTNAME is not set): move the app into a project with a Private Network, or set TEMPO_CLUSTER_ADDRESS and TEMPO_CLUSTER_JOIN."
+    refuse_second_container "this container is not in a Scalingo Private Network (SCALINGO_PRIVATE_HOSTNAME is not set), so it cannot reach the others" \
+      "or move the app into a project with a Private Network, where the web containers form one cluster"
+    return 0
+  fi
+
+  TEMPO_LISTEN_HOST="$(cluster_address)"
+  CLUSTER_JOIN="$(cluster_join)"
+  CLUSTER_ID="tempo-${TEMPO_LISTEN_HOST//./-}"
+  CLUSTER_RF="$(cluster_replication_factor)"
+  CLUSTER_FORGET_AFTER="${TEMPO_CLUSTER_FORGET_AFTER:-${RUNTIME_DEFAULTS[TEMPO_CLUSTER_FORGET_AFTER]}}"
+  [[ "$CLUSTER_FORGET_AFTER" =~ ^[1-9][0-9]*$ ]] ||
+    die "TEMPO_CLUSTER_FORGET_AFTER must be a whole number of seconds, not \"$CLUSTER_FORGET_AFTER\""
+  CLUSTER_MODE=on
+}
+
+# Stops every container but the first with the reason and what to do.
+refuse_second_container() {
+  local why="$1" alternative="$2" container="${CONTAINER:-}"
+  [[ -n "$container" && "$container" != web-1 ]] || return 0
+  warn "Refusing to start $container: $why."
+  warn "Only web-1 may run here: a second container would be a second, independent Tempo on the same"
+  warn "bucket (queries miss the traces the other one holds, both compact the same blocks)."
+  die "Scale back to one container (scalingo --app ${APP:-<app>} scale web:1), $alternative."
+}
+
+# This member's address: TEMPO_CLUSTER_ADDRESS, else what the container's
+# private name resolves to.
+cluster_address() {
+  local address="${TEMPO_CLUSTER_ADDRESS:-}" name="${SCALINGO_PRIVATE_HOSTNAME:-}"
+  if [[ -n "$address" ]]; then
+    [[ "$address" =~ $IPV4_RE ]] ||
+      die "TEMPO_CLUSTER_ADDRESS must be this container's IPv4 address (e.g. 10.240.0.5), not \"$address\""
+    echo "$address"
+    return 0
+  fi
+  [[ -n "$name" ]] || die "TEMPO_CLUSTER_JOIN is set but this member's address is not: set TEMPO_CLUSTER_ADDRESS too"
+  address="$(getent ahostsv4 "$name" 2>/dev/null | awk 'NR == 1 { print $1 }')" || true
+  [[ "$address" =~ $IPV4_RE ]] ||
+    die "Could not resolve this container's private name $name to an IPv4 address: set TEMPO_CLUSTER_ADDRESS"
+  echo "$address"
+}
+
+# The memberlist join list as a YAML flow sequence: TEMPO_CLUSTER_JOIN, else
+# the DNS name of every web container of the app, resolved by Tempo.
+cluster_join() {
+  local entries=() entry out=() name="${SCALINGO_PRIVATE_HOSTNAME:-}"
+  if [[ -n "${TEMPO_CLUSTER_JOIN:-}" ]]; then
+    IFS=, read -ra entries <<<"$TEMPO_CLUSTER_JOIN"
+    for entry in "${entries[@]}"; do
+      entry="${entry//[[:space:]]/}"
+      [[ -n "$entry" ]] || continue
+      [[ "$entry" =~ $JOIN_RE ]] ||
+        die "TEMPO_CLUSTER_JOIN: \"$entry\" is not host:port or dns+name:port (entries are separated by commas)"
+      out+=("\"$entry\"")
+    done
+    ((${#out[@]} > 0)) || die "TEMPO_CLUSTER_JOIN is empty: list the members as host:port or dns+name:port"
+  else
+    [[ -n "$name" ]] ||
+      die "TEMPO_CLUSTER_ADDRESS is set but nothing says where the other members are: set TEMPO_CLUSTER_JOIN"
+    [[ "$name" =~ $PRIVATE_HOSTNAME_RE ]] ||
+      die "SCALINGO_PRIVATE_HOSTNAME=$name is not <n>.<type>.<app-id>.<network-id>.private-network.internal: set TEMPO_CLUSTER_JOIN"
+    out=("\"dns+web.${BASH_REMATCH[1]}:$(memberlist_port)\"")
+  fi
+  local IFS=,
+  echo "[${out[*]}]"
+}
+
+# 3 copies of every trace from 3 members on: a rolling restart loses no write
+# and no read. Fewer members keep 1 (with 2, RF 3 would need both alive).
+cluster_replication_factor() {
+  local size="${TEMPO_CLUSTER_SIZE:-}" index="${CONTAINER:-}"
+  index="${index#web-}"
+  if [[ -z "$size" ]]; then
+    echo 1
+    return 0
+  fi
+  [[ "$size" =~ ^[1-9][0-9]*$ ]] ||
+    die "TEMPO_CLUSTER_SIZE must be the number of web containers (e.g. 3), not \"$size\""
+  if [[ "$index" =~ ^[0-9]+$ ]] && ((index > size)); then
+    warn "This is $CONTAINER but TEMPO_CLUSTER_SIZE=$size: set it to the number of web containers"
+  fi
+  if ((size >= 3)); then echo 3; else echo 1; fi
+}
+
+# The keys that make the config a member's (path, tab, value; see overlay.awk),
+# as measured on Tempo 2.x: an id of its own and its own address
+# on every ring, fast readiness, a 5 s block-list poll so that blocks flushed
+# by one member are found by all.
+# The querier's worker is given its own query-frontend's address: Tempo's
+# default, 127.0.0.1, is not where gRPC listens in a cluster (and older 2.x do not
+# start scalable-single-binary without one).
+cluster_overlay() {
+  local config="$1" a="$TEMPO_LISTEN_HOST" id="$CLUSTER_ID" port grpc
+  port="$(memberlist_port)"
+  grpc="$(config_grpc_port "$config")"
+  cat <<EOF
+target	scalable-single-binary
+server.http_listen_address	$a
+server.grpc_listen_address	$a
+distributor.receivers.otlp.protocols.http.endpoint	$a:$(port_setting TEMPO_OTLP_HTTP_PORT)
+distributor.receivers.otlp.protocols.grpc.endpoint	$a:$(port_setting TEMPO_OTLP_GRPC_PORT)
+distributor.ring.instance_id	$id
+distributor.ring.instance_addr	$a
+ingester.lifecycler.id	$id
+ingester.lifecycler.address	$a
+ingester.lifecycler.ring.replication_factor	$CLUSTER_RF
+ingester.lifecycler.heartbeat_period	1s
+ingester.lifecycler.join_after	0s
+ingester.lifecycler.observe_period	0s
+ingester.lifecycler.final_sleep	0s
+ingester.lifecycler.min_ready_duration	0s
+ingester.lifecycler.readiness_check_ring_health	false
+ingester.flush_all_on_shutdown	true
+compactor.ring.instance_id	$id
+compactor.ring.instance_addr	$a
+compactor.ring.wait_stability_min_duration	0s
+metrics_generator.ring.instance_id	$id
+metrics_generator.ring.instance_addr	$a
+memberlist.bind_addr	[$a]
+memberlist.bind_port	$port
+memberlist.advertise_addr	$a
+memberlist.advertise_port	$port
+memberlist.join_members	$CLUSTER_JOIN
+memberlist.gossip_interval	200ms
+memberlist.pull_push_interval	5s
+memberlist.rejoin_interval	10s
+memberlist.left_ingesters_timeout	30s
+storage.trace.blocklist_poll	5s
+querier.frontend_worker.frontend_address	$a:$grpc
+EOF
+}
+
+# server.grpc_listen_port as the config writes it (a number or a ${VAR:-default}
+# that Tempo expands the same way), else Tempo's default.
+config_grpc_port() {
+  local value
+  value="$(sed -nE '/^[[:space:]]+grpc_listen_port:/{s/^[[:space:]]*grpc_listen_port:[[:space:]]*["'\'']?([^"'\''#[:space:]]+).*/\1/p;q;}' "$1")"
+  echo "${value:-${PORT_DEFAULTS[TEMPO_GRPC_LISTEN_PORT]}}"
+}
+
+# Writes the member's config (the app's config with the overlay) into
+# PRIVATE_DIR and points TEMPO_CONFIG_FILE at it. Nothing for a single container.
+# shellcheck disable=SC2034 # TEMPO_CONFIG_FILE is read by the launcher
+cluster_render_config() {
+  local private_dir="$1" overlay="$1/member-overlay.tsv" member="$1/member.yaml"
+  [[ "$CLUSTER_MODE" == on ]] || return 0
+  (umask 077 && cluster_overlay "$TEMPO_CONFIG_FILE" >"$overlay" &&
+    awk -v overlay="$overlay" -f "$BP_DIR/lib/overlay.awk" <"$TEMPO_CONFIG_FILE" >"$member") ||
+    die "Could not write the cluster member's config"
+  TEMPO_CONFIG_FILE="$member"
+  info "Cluster member $CLUSTER_ID on $TEMPO_LISTEN_HOST, joining $CLUSTER_JOIN, replication factor $CLUSTER_RF"
+}
+
+# A member that crashed and came back under another address (another id)
+# leaves its old ring entry behind for good (Tempo 2.x never forgets an
+# ingester), and the ranges it held refuse writes. Once a second from the
+# launcher's supervision loop: every min(30, TEMPO_CLUSTER_FORGET_AFTER) s,
+# entries without a heartbeat for TEMPO_CLUSTER_FORGET_AFTER seconds are
+# forgotten through Tempo's own ring page. Live members heartbeat every second.
+cluster_tick() {
+  [[ "$CLUSTER_MODE" == on ]] || return 0
+  local period=$((CLUSTER_FORGET_AFTER < 30 ? CLUSTER_FORGET_AFTER : 30))
+  ((CLUSTER_TICKS++ % period == 0)) || return 0
+  cluster_forget_dead "$CLUSTER_FORGET_AFTER"
+}
+
+cluster_forget_dead() {
+  local after="$1" url="http://$TEMPO_LISTEN_HOST:$TEMPO_HTTP_PORT/ingester/ring" ring now id stamp beat
+  ring="$(curl -s --max-time 1 -H 'Accept: application/json' "$url" 2>/dev/null)" || return 0
+  now="$(date +%s)"
+  # Go's encoder writes id, state, address, timestamp in this order.
+  while IFS=$'\t' read -r id stamp; do
+    [[ -n "$id" && "$id" != "$CLUSTER_ID" ]] || continue
+    beat="$(date -d "$stamp" +%s 2>/dev/null)" || continue
+    ((now - beat >= after)) || continue
+    if curl -s --max-time 1 -o /dev/null -X POST --data-urlencode "forget=$id" "$url" 2>/dev/null; then
+      warn "Forgot ring member $id: no heartbeat for $((now - beat)) s (a container that stopped without leaving)"
+    fi
+  done < <(grep -oE '"id":"[^"]*","state":"[^"]*","address":"[^"]*","timestamp":"[^"]*"' <<<"$ring" |
+    sed -E 's/^"id":"([^"]*)".*"timestamp":"([^"]*)"$/\1\t\2/')
+}
