@@ -41,6 +41,7 @@ scaffold() {
 # The app's variables as Scalingo would hold them: the values of its manifest
 # (scalingo.json), then its secrets from .env, as env-set would send them.
 app_variables() {
+  # shellcheck disable=SC2016 # a JavaScript template literal
   node -e 'for (const [name, v] of Object.entries(require(process.argv[1]).env)) if (v.value !== undefined) console.log(`${name}=${v.value}`)' "$APP/scalingo.json"
   # shellcheck disable=SC1091 # the app's .env, written by the scaffold
   (set -a && . "$APP/.env" && env | grep -E '^(TEMPO|SCALINGO)_' | sort)
