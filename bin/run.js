@@ -31,7 +31,7 @@ if (args[0] === '-v') process.argv[2] = '--version'
 const passThrough = new Set([...Object.keys(manifest.commands), 'help', '--help', '-h', '--version', '-v'])
 if (args[0] !== undefined && !args[0].startsWith('-') && !passThrough.has(args[0])) {
   // A word close to a command is a typo, not the name of an app to create.
-  const [{closest}, {cli}] = await Promise.all([import('../dist/lib/suggest.js'), import('../dist/lib/invocation.js')])
+  const [{closest}, {cli}] = await Promise.all([import('../dist/lib/core/suggest.js'), import('../dist/lib/core/invocation.js')])
   const command = closest(args[0], Object.keys(manifest.commands))
   if (command) {
     process.stderr.write(`✘ Unknown command "${args[0]}": did you mean ${command}?\n`

@@ -2,10 +2,10 @@ import type {Interfaces} from '@oclif/core'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {TEMPO_VERSIONS} from '../lib/contract.js'
-import {UsageError} from '../lib/errors.js'
-import {setting} from '../lib/settings.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {TEMPO_VERSIONS} from '../lib/core/contract.js'
+import {UsageError} from '../lib/core/errors.js'
+import {setting} from '../lib/settings/settings.js'
 
 const credential = (name: string) => {
   const s = setting(name)
@@ -46,8 +46,8 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(Check)
-    const {CREDENTIAL_SETTINGS, checkDeployment, lintFile} = await import('../lib/check.js')
-    const {progress} = await import('../lib/progress.js')
+    const {CREDENTIAL_SETTINGS, checkDeployment, lintFile} = await import('../lib/flows/check.js')
+    const {progress} = await import('../lib/core/progress.js')
     const json = this.jsonEnabled()
     const io = {
       log: (line: string) => this.log(line),
@@ -60,7 +60,7 @@ export default class Check extends BaseCommand {
     let outcome
     if (flags.s3 || flags['create-bucket']) {
       if (args.url || flags.config !== undefined) throw new UsageError('--s3 probes the bucket of the app in this directory: pass no URL and no --config with it')
-      const [{checkBucket}, {canPrompt}] = await Promise.all([import('../lib/s3-check.js'), import('../lib/prompts.js')])
+      const [{checkBucket}, {canPrompt}] = await Promise.all([import('../lib/flows/s3-check.js'), import('../lib/settings/prompts.js')])
       const ask = async (bucket: string) => {
         const {default: confirm} = await import('@inquirer/confirm')
         return confirm({message: `Bucket ${bucket} does not exist. Create it now?`, default: false})

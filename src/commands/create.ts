@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {BaseCommand} from '../lib/base-command.js'
-import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
 
 export default class Create extends BaseCommand {
   static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
@@ -32,7 +32,7 @@ export default class Create extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(Create)
-    const {scaffold} = await import('../lib/scaffold.js')
+    const {scaffold} = await import('../lib/flows/scaffold.js')
     const directory = args.directory ?? (flags.yes || !process.stdin.isTTY ? 'my-tempo' : undefined)
     return scaffold({
       directory,

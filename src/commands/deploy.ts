@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {targetFlags} from '../lib/target-flags.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {targetFlags} from '../lib/cli/target-flags.js'
 
 export default class Deploy extends BaseCommand {
   static override summary = 'Push the app to Scalingo (HEAD to the `scalingo` remote\'s master), streaming the build.'
@@ -21,7 +21,7 @@ export default class Deploy extends BaseCommand {
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Deploy)
     const [{appTarget, createDecision, ensureApp}, {deployApp}, {canPrompt}] = await Promise.all([
-      import('../lib/scalingo.js'), import('../lib/git.js'), import('../lib/prompts.js'),
+      import('../lib/platform/scalingo.js'), import('../lib/platform/git.js'), import('../lib/settings/prompts.js'),
     ])
     const dir = process.cwd()
     const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, false)

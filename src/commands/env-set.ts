@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {targetFlags} from '../lib/target-flags.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {targetFlags} from '../lib/cli/target-flags.js'
 
 export default class EnvSet extends BaseCommand {
   static override summary = "Set the app's variables on Scalingo, without ever showing a secret."
@@ -24,7 +24,7 @@ export default class EnvSet extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EnvSet)
-    const [{appTarget, createDecision, setAppVariables, variablesFor}, {canPrompt}] = await Promise.all([import('../lib/scalingo.js'), import('../lib/prompts.js')])
+    const [{appTarget, createDecision, setAppVariables, variablesFor}, {canPrompt}] = await Promise.all([import('../lib/platform/scalingo.js'), import('../lib/settings/prompts.js')])
     const dir = process.cwd()
     const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, true)
     const variables = await variablesFor(dir, target.answers ?? {})

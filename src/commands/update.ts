@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {DEFAULT_TEMPO_VERSION} from '../lib/contract.js'
-import {EXIT} from '../lib/errors.js'
-import {buildpackUrlFlag, settingFlags} from '../lib/flags.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {DEFAULT_TEMPO_VERSION} from '../lib/core/contract.js'
+import {EXIT} from '../lib/core/errors.js'
+import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
 
 const SYMBOL: Record<string, string> = {
   unchanged: ' ', rewrite: chalk.green('~'), create: chalk.green('+'), conflict: chalk.red('!'), deleted: chalk.yellow('-'), remove: chalk.yellow('x'),
@@ -33,7 +33,7 @@ export default class Update extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Update)
-    const [{isDrift, updateApp}, {cli}, {simpleGit}] = await Promise.all([import('../lib/update.js'), import('../lib/invocation.js'), import('simple-git')])
+    const [{isDrift, updateApp}, {cli}, {simpleGit}] = await Promise.all([import('../lib/app/update.js'), import('../lib/core/invocation.js'), import('simple-git')])
     const mode = flags.check ? 'check' : flags['dry-run'] ? 'dry-run' : 'write'
     // Read before writing: only changes that were already there are the user's.
     const dirtyBefore = mode === 'write' && await simpleGit(flags.dir).status().then((s) => !s.isClean()).catch(() => false)

@@ -7,8 +7,8 @@ import {createServer, type IncomingMessage} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 
-import {answersFileContent} from '../../src/lib/answers.js'
-import type {Answers} from '../../src/lib/settings.js'
+import {answersFileContent} from '../../src/lib/app/answers.js'
+import type {Answers} from '../../src/lib/settings/settings.js'
 
 export const API_TOKEN = 'tk-us-TESTapiTOKENaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 export const BEARER = 'eyJhbGciOiJIUzI1NiJ9.TESTbearer.signature'

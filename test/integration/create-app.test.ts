@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
-import {initAndCommit} from '../../src/lib/git.js'
+import {initAndCommit} from '../../src/lib/platform/git.js'
 import {type CliResult, runCli, tempDir} from '../helpers/cli.js'
 import {ANSWERS, API_TOKEN, assertNoSecret, bareRepo, BEARER, type FakeApi, git, makeApp, pathWithoutScalingo, startFakeApi} from '../helpers/scalingo-fakes.js'
 

@@ -4,7 +4,7 @@ import {rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
-import {initAndCommit} from '../../src/lib/git.js'
+import {initAndCommit} from '../../src/lib/platform/git.js'
 import {type CliResult, runCli, tempDir} from '../helpers/cli.js'
 import {assertNoSecret, bareRepo, git, makeApp} from '../helpers/scalingo-fakes.js'
 

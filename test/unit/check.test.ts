@@ -3,7 +3,7 @@ import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
-import {resolveCredentials, resolveUrl} from '../../src/lib/check.ts'
+import {resolveCredentials, resolveUrl} from '../../src/lib/flows/check.ts'
 import {tempDir} from '../helpers/cli.ts'
 
 const answersFile = (answers: Record<string, string>) => JSON.stringify({format: 1, cliVersion: '0.1.0', answers, files: {}})

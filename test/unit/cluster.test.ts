@@ -7,12 +7,12 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
-import {UsageError} from '../../src/lib/errors.js'
-import {lintConfig, loadKeyTree} from '../../src/lib/lint.js'
-import {renderApp, renderTempoConfig} from '../../src/lib/render.js'
-import {resolveAnswers} from '../../src/lib/resolve.js'
-import {describeRing, parseRing, readRing} from '../../src/lib/ring.js'
-import {appVariables} from '../../src/lib/settings.js'
+import {UsageError} from '../../src/lib/core/errors.js'
+import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
+import {renderApp, renderTempoConfig} from '../../src/lib/app/render.js'
+import {resolveAnswers} from '../../src/lib/settings/resolve.js'
+import {describeRing, parseRing, readRing} from '../../src/lib/platform/ring.js'
+import {appVariables} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
 
 const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3', cli: 'npx create-tempo-scalingo'}

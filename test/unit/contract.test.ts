@@ -4,9 +4,9 @@ import {readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
-import {contractShell, shellWord} from '../../src/lib/contract-shell.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION, newestOfMajor, tempoMajor} from '../../src/lib/contract.js'
-import {variablesTable} from '../../src/lib/docs.js'
+import {contractShell, shellWord} from '../../src/lib/core/contract-shell.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, newestOfMajor, tempoMajor} from '../../src/lib/core/contract.js'
+import {variablesTable} from '../../src/lib/core/docs.js'
 import {ROOT} from '../helpers/cli.js'
 
 const CONTRACT_SH = path.join(ROOT, 'buildpack/lib/contract.sh')

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, afterEach, before, describe, test} from 'node:test'
 
-import {CliError} from '../../src/lib/errors.js'
-import {createApp, ensureApp} from '../../src/lib/scalingo.js'
+import {CliError} from '../../src/lib/core/errors.js'
+import {createApp, ensureApp} from '../../src/lib/platform/scalingo.js'
 import {tempDir} from '../helpers/cli.js'
 import {API_TOKEN, assertNoSecret, BEARER, fakeScalingoCli, type FakeApi, pathWithoutScalingo, readIfAny, startFakeApi} from '../helpers/scalingo-fakes.js'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {invocation} from '../../src/lib/invocation.js'
-import {closest} from '../../src/lib/suggest.js'
+import {invocation} from '../../src/lib/core/invocation.js'
+import {closest} from '../../src/lib/core/suggest.js'
 
 describe('printed commands', () => {
   const installed = '/home/me/.npm/_npx/1a2b/node_modules/create-tempo-scalingo'

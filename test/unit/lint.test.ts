@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {describe, it} from 'node:test'
 
-import {editDistance, keyTree, knownVersions, lintConfig, loadKeyTree, nearestVersion} from '../../src/lib/lint.ts'
-import {renderTempoConfig} from '../../src/lib/render.ts'
+import {editDistance, keyTree, knownVersions, lintConfig, loadKeyTree, nearestVersion} from '../../src/lib/app/lint.ts'
+import {renderTempoConfig} from '../../src/lib/app/render.ts'
 
 const VERSIONS = ['2.4.0', '2.10.8', '3.0.3']
 const legacy = readFileSync(new URL('../fixtures/sample-legacy-keys.yaml', import.meta.url), 'utf8')

@@ -5,11 +5,11 @@ import {describe, it} from 'node:test'
 
 import {parse} from 'yaml'
 
-import {lintConfig, loadKeyTree} from '../../src/lib/lint.js'
-import {planScaffold} from '../../src/lib/plan.js'
-import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/render.js'
-import {resolveAnswers} from '../../src/lib/resolve.js'
-import {secretValues} from '../../src/lib/settings.js'
+import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
+import {planScaffold} from '../../src/lib/app/plan.js'
+import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
+import {resolveAnswers} from '../../src/lib/settings/resolve.js'
+import {secretValues} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
 
 const VERSIONS = ['2.4.0', '2.10.8', '3.0.3']

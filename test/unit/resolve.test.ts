@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {UsageError} from '../../src/lib/errors.js'
-import {redact} from '../../src/lib/output.js'
-import {resolveAnswers, type Sources} from '../../src/lib/resolve.js'
-import {publicAnswers, SETTINGS, setting} from '../../src/lib/settings.js'
-import * as v from '../../src/lib/validate.js'
+import {UsageError} from '../../src/lib/core/errors.js'
+import {redact} from '../../src/lib/core/output.js'
+import {resolveAnswers, type Sources} from '../../src/lib/settings/resolve.js'
+import {publicAnswers, SETTINGS, setting} from '../../src/lib/settings/settings.js'
+import * as v from '../../src/lib/core/validate.js'
 
 const base = (over: Partial<Sources> = {}): Sources => ({flags: {}, env: {}, context: {directoryName: 'my-tempo'}, needSecrets: true, ...over})
 const LOCAL = {TEMPO_STORAGE_TRACE_BY_ID_BACKEND: 'local'}

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {CliError} from '../../src/lib/errors.js'
-import {bucketTargetFromAnswers} from '../../src/lib/s3-check.js'
+import {CliError} from '../../src/lib/core/errors.js'
+import {bucketTargetFromAnswers} from '../../src/lib/flows/s3-check.js'
 
 const KEYS = {accessKey: 'AK-test-0001', secretKey: 'sk-test-0001'}
 

@@ -5,7 +5,7 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {after, before, describe, test} from 'node:test'
 
-import {addressingFor, type BucketTarget, probeBucket, PROBE_PREFIX, type ProbeResult} from '../../src/lib/s3-probe.js'
+import {addressingFor, type BucketTarget, probeBucket, PROBE_PREFIX, type ProbeResult} from '../../src/lib/platform/s3-probe.js'
 import {S3_KEYS, type S3Server, startS3} from '../helpers/s3-server.js'
 
 const statuses = (r: ProbeResult) => Object.fromEntries(r.steps.map((s) => [s.name, s.status]))

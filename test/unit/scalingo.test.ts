@@ -3,9 +3,9 @@ import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
-import {CliError} from '../../src/lib/errors.js'
-import {scalingoGitUrl} from '../../src/lib/git.js'
-import {appTarget, describe422, dotEnvDocument, instructions, retryAfter, setAppVariables, type Variable, variablesFor} from '../../src/lib/scalingo.js'
+import {CliError} from '../../src/lib/core/errors.js'
+import {scalingoGitUrl} from '../../src/lib/platform/git.js'
+import {appTarget, describe422, dotEnvDocument, instructions, retryAfter, setAppVariables, type Variable, variablesFor} from '../../src/lib/platform/scalingo.js'
 import {tempDir} from '../helpers/cli.js'
 import {ANSWERS, API_TOKEN, assertNoSecret, type FakeApi, makeApp, SECRETS, startFakeApi} from '../helpers/scalingo-fakes.js'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {describeNetworkError, excerpt, otlpJsonSpan, parseBaseUrl, runSmoke, SERVICE_NAME, type SmokeOptions, SPAN_NAME} from '../../src/lib/smoke.ts'
-import {snippets} from '../../src/lib/snippets.ts'
+import {describeNetworkError, excerpt, otlpJsonSpan, parseBaseUrl, runSmoke, SERVICE_NAME, type SmokeOptions, SPAN_NAME} from '../../src/lib/platform/smoke.ts'
+import {snippets} from '../../src/lib/core/snippets.ts'
 
 const credentials = {ingestToken: 'token-0123456789abcdef', queryUser: 'grafana', queryPassword: 'password-0123456789'}
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {hash} from '../../src/lib/answers.js'
-import {unifiedDiff} from '../../src/lib/diff.js'
-import {isDrift, planUpdate} from '../../src/lib/update.js'
+import {hash} from '../../src/lib/app/answers.js'
+import {unifiedDiff} from '../../src/lib/core/diff.js'
+import {isDrift, planUpdate} from '../../src/lib/app/update.js'
 
 const file = (path: string, content: string) => ({path, content})
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {planScaffold, GENERATED_PATHS} from '../../src/lib/plan.js'
-import {renderContext} from '../../src/lib/render.js'
-import {resolveAnswers, type Sources} from '../../src/lib/resolve.js'
-import type {Setting} from '../../src/lib/settings.js'
+import {planScaffold, GENERATED_PATHS} from '../../src/lib/app/plan.js'
+import {renderContext} from '../../src/lib/app/render.js'
+import {resolveAnswers, type Sources} from '../../src/lib/settings/resolve.js'
+import type {Setting} from '../../src/lib/settings/settings.js'
 
 const base = (over: Partial<Sources> = {}): Sources => ({flags: {}, env: {}, context: {directoryName: 'my-tempo'}, needSecrets: true, ...over})
 const KEYS = {TEMPO_STORAGE_S3_BUCKET: 'my-traces', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'AKIA0001', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-0123456789'}

@@ -3,17 +3,17 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {CliError, UsageError} from './errors.js'
-import {initAndCommit} from './git.js'
-import {cli} from './invocation.js'
+import {CliError, UsageError} from '../core/errors.js'
+import {initAndCommit} from '../platform/git.js'
+import {cli} from '../core/invocation.js'
 import type {JourneyResult} from './journey.js'
-import {REDACTED, redact} from './output.js'
-import {checkTarget, GENERATED_PATHS, moveIntoPlace, planScaffold, stage} from './plan.js'
-import {canPrompt, createAsk} from './prompts.js'
-import {renderContext} from './render.js'
-import {resolveAnswers} from './resolve.js'
-import {createAppCommand} from './scalingo.js'
-import {type Answers, appVariables, publicAnswers, secretValues} from './settings.js'
+import {REDACTED, redact} from '../core/output.js'
+import {checkTarget, GENERATED_PATHS, moveIntoPlace, planScaffold, stage} from '../app/plan.js'
+import {canPrompt, createAsk} from '../settings/prompts.js'
+import {renderContext} from '../app/render.js'
+import {resolveAnswers} from '../settings/resolve.js'
+import {createAppCommand} from '../platform/scalingo.js'
+import {type Answers, appVariables, publicAnswers, secretValues} from '../settings/settings.js'
 
 export interface ScaffoldOptions {
   directory: string | undefined

@@ -2,7 +2,7 @@
 // table (whose flags for appName and region are these); without them, the answers file decides.
 import * as Flags from '@oclif/core/flags'
 
-import {REGIONS, setting} from './settings.js'
+import {REGIONS, setting} from '../settings/settings.js'
 
 export function targetFlags() {
   const app = setting('appName')

@@ -20,7 +20,7 @@ export function invocation(packageRoot: string, userAgent: string | undefined): 
   return `${runner} ${PACKAGE}`
 }
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /** This process's command prefix, with the arguments appended (`cli('deploy')`). */
 export function cli(args = ''): string {

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {isMap, isScalar, LineCounter, type Node, parse, parseDocument, type YAMLMap} from 'yaml'
 
-import {CONTRACT} from './contract.js'
+import {CONTRACT} from '../core/contract.js'
 
 /** A branch of the key tree: known children, or `free` where any shape is accepted. */
 export type KeyNode = 'leaf' | 'free' | {[key: string]: KeyNode}
@@ -21,7 +21,7 @@ export interface Finding {
   suggestion?: string
 }
 
-const DATA = fileURLToPath(new URL('../../data/tempo/', import.meta.url))
+const DATA = fileURLToPath(new URL('../../../data/tempo/', import.meta.url))
 
 // Receivers are OpenTelemetry Collector config, overrides are per-tenant maps: neither has a fixed key set.
 const FREE_FORM = [['distributor', 'receivers'], ['overrides']]

@@ -3,7 +3,7 @@
 // progress go to callbacks, so the command decides how (and whether) to show them.
 import {randomBytes} from 'node:crypto'
 
-import {UsageError} from './errors.js'
+import {UsageError} from '../core/errors.js'
 
 export const SERVICE_NAME = 'create-tempo-scalingo-check'
 export const SPAN_NAME = 'create-tempo-scalingo check'

@@ -50,7 +50,7 @@ export interface Contract {
 }
 
 // require() of JSON: stable on every supported Node (a JSON import still warns on Node 20).
-export const CONTRACT: Contract = createRequire(import.meta.url)('../../data/contract.json')
+export const CONTRACT: Contract = createRequire(import.meta.url)('../../../data/contract.json')
 
 export const buildVariable = (name: string): Variable => {
   const found = CONTRACT.buildVariables.find((v) => v.name === name)

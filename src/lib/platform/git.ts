@@ -1,7 +1,7 @@
 // Git operations through simple-git (lazy-loaded: it is not needed by --help).
 import {spawn} from 'node:child_process'
 
-import {CliError, EXIT} from './errors.js'
+import {CliError, EXIT} from '../core/errors.js'
 
 export async function initAndCommit(dir: string, message: string): Promise<void> {
   const {simpleGit} = await import('simple-git')

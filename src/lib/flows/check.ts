@@ -6,15 +6,15 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {ANSWERS_FILE, readAnswersFile, withDotEnv} from './answers.js'
-import {UsageError} from './errors.js'
-import {knownVersions, lintConfig, loadKeyTree, nearestVersion} from './lint.js'
-import {redact} from './output.js'
-import {type Progress} from './progress.js'
-import {describeRing, readRing} from './ring.js'
-import {DEFAULT_TEMPO_VERSION, setting} from './settings.js'
-import {parseBaseUrl, runSmoke, type StepResult} from './smoke.js'
-import {snippets} from './snippets.js'
+import {ANSWERS_FILE, readAnswersFile, withDotEnv} from '../app/answers.js'
+import {UsageError} from '../core/errors.js'
+import {knownVersions, lintConfig, loadKeyTree, nearestVersion} from '../app/lint.js'
+import {redact} from '../core/output.js'
+import {type Progress} from '../core/progress.js'
+import {describeRing, readRing} from '../platform/ring.js'
+import {DEFAULT_TEMPO_VERSION, setting} from '../settings/settings.js'
+import {parseBaseUrl, runSmoke, type StepResult} from '../platform/smoke.js'
+import {snippets} from '../core/snippets.js'
 
 export const CREDENTIAL_SETTINGS = ['ingestToken', 'queryUser', 'queryPassword'].map(setting)
 

@@ -5,12 +5,12 @@ import {fileURLToPath} from 'node:url'
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION} from './contract.js'
-import {runtimeVariables, variablesTable} from './docs.js'
-import {cli} from './invocation.js'
-import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from './settings.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
+import {runtimeVariables, variablesTable} from '../core/docs.js'
+import {cli} from '../core/invocation.js'
+import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
-const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url))
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url))
 
 export interface RenderContext {
   cliVersion: string

@@ -4,9 +4,9 @@ import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {CliError, EXIT} from './errors.js'
-import {cli} from './invocation.js'
-import {type Answers, publicAnswers} from './settings.js'
+import {CliError, EXIT} from '../core/errors.js'
+import {cli} from '../core/invocation.js'
+import {type Answers, publicAnswers} from '../settings/settings.js'
 
 export const ANSWERS_FILE = '.tempo-scalingo.json'
 const FORMAT = 1

@@ -3,12 +3,12 @@
 // else the app's .env. Keys never reach the output.
 import chalk from 'chalk'
 
-import {readAnswersFile, withDotEnv} from './answers.js'
-import {UsageError} from './errors.js'
-import {redact} from './output.js'
-import {type BucketTarget, type ProbeOptions, type ProbeResult, type ProbeStep, probeBucket} from './s3-probe.js'
-import {type Answers, setting} from './settings.js'
-import {stripScheme} from './validate.js'
+import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {UsageError} from '../core/errors.js'
+import {redact} from '../core/output.js'
+import {type BucketTarget, type ProbeOptions, type ProbeResult, type ProbeStep, probeBucket} from '../platform/s3-probe.js'
+import {type Answers, setting} from '../settings/settings.js'
+import {stripScheme} from '../core/validate.js'
 
 export interface BucketCheckInput {
   cwd: string

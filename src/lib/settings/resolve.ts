@@ -1,8 +1,8 @@
 // Resolution of every answer: flag > environment variable > answers file > prompt (TTY only) > default.
-import {TEMPO_VERSIONS} from './contract.js'
-import {UsageError} from './errors.js'
+import {TEMPO_VERSIONS} from '../core/contract.js'
+import {UsageError} from '../core/errors.js'
 import {type Answers, applies, choiceWarning, type Context, SETTINGS, type Setting} from './settings.js'
-import {stripScheme} from './validate.js'
+import {stripScheme} from '../core/validate.js'
 
 export type Origin = 'flag' | 'env' | 'answers file' | 'prompt' | 'default' | 'generated'
 

@@ -5,13 +5,13 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import {CliError, EXIT} from './errors.js'
-import {deployApp, type DeployResult} from './git.js'
-import {cli} from './invocation.js'
-import {redact} from './output.js'
-import type {ProbeResult} from './s3-probe.js'
-import {createApp, type CreateAppResult, createAppCommand, ensureApp, setAppVariables, type SetVariablesResult, variablesFromAnswers} from './scalingo.js'
-import {type Answers, secretValues} from './settings.js'
+import {CliError, EXIT} from '../core/errors.js'
+import {deployApp, type DeployResult} from '../platform/git.js'
+import {cli} from '../core/invocation.js'
+import {redact} from '../core/output.js'
+import type {ProbeResult} from '../platform/s3-probe.js'
+import {createApp, type CreateAppResult, createAppCommand, ensureApp, setAppVariables, type SetVariablesResult, variablesFromAnswers} from '../platform/scalingo.js'
+import {type Answers, secretValues} from '../settings/settings.js'
 
 export interface JourneyOptions {
   /** The app directory, and how the user named it (for messages). */

@@ -5,12 +5,12 @@ import {readFile, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {ANSWERS_FILE, hash, readAnswersFile} from './answers.js'
-import {unifiedDiff} from './diff.js'
-import {cli} from './invocation.js'
+import {unifiedDiff} from '../core/diff.js'
+import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
 import {type RenderedFile, renderApp, renderContext} from './render.js'
-import {resolveAnswers} from './resolve.js'
-import {type Answers, tempoMajor} from './settings.js'
+import {resolveAnswers} from '../settings/resolve.js'
+import {type Answers, tempoMajor} from '../settings/settings.js'
 
 export type Action =
   | 'unchanged' // nothing to do

@@ -6,10 +6,10 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import {readAnswersFile, withDotEnv} from './answers.js'
-import {CliError, EXIT, UsageError} from './errors.js'
-import {REDACTED, redact} from './output.js'
-import {type Answers, appVariables, REGIONS, setting, SETTINGS} from './settings.js'
+import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {CliError, EXIT, UsageError} from '../core/errors.js'
+import {REDACTED, redact} from '../core/output.js'
+import {type Answers, appVariables, REGIONS, setting, SETTINGS} from '../settings/settings.js'
 
 export interface Variable {
   name: string

@@ -4,9 +4,9 @@ import {chmod, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from
 import path from 'node:path'
 
 import {ANSWERS_FILE, answersFileContent, hash} from './answers.js'
-import {UsageError} from './errors.js'
+import {UsageError} from '../core/errors.js'
 import {type RenderContext, type RenderedFile, renderApp, renderDotEnv} from './render.js'
-import type {Answers} from './settings.js'
+import type {Answers} from '../settings/settings.js'
 
 /** Every file of a new app: the generated files, the answers file hashing them, and .env. */
 export function planScaffold(answers: Answers, context: RenderContext): RenderedFile[] {

@@ -2,7 +2,7 @@
 import type {Interfaces} from '@oclif/core'
 import * as Flags from '@oclif/core/flags'
 
-import {SETTINGS} from './settings.js'
+import {SETTINGS} from '../settings/settings.js'
 
 type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
 

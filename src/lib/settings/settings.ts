@@ -2,8 +2,8 @@
 // file, scalingo.json, the .env file and the generated README's variable list.
 import {randomBytes} from 'node:crypto'
 
-import {CONTRACT, DEFAULT_TEMPO_VERSION, port, tempoMajor} from './contract.js'
-import * as v from './validate.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, port, tempoMajor} from '../core/contract.js'
+import * as v from '../core/validate.js'
 
 export {DEFAULT_TEMPO_VERSION, tempoMajor}
 

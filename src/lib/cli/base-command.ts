@@ -3,7 +3,7 @@ import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
-import {CliError, EXIT} from './errors.js'
+import {CliError, EXIT} from '../core/errors.js'
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -30,7 +30,7 @@ export abstract class BaseCommand extends Command {
     }
     // oclif's parse errors (unknown flag, extra argument, a flag given twice): a usage error, without the whole help page.
     if ('parse' in error || /^Flag --\S+ can only be specified once$/.test(error.message)) {
-      const {cli} = await import('./invocation.js')
+      const {cli} = await import('../core/invocation.js')
       const first = error.message.split('\n')[0]
       process.stderr.write(`${chalk.red('✘ ')}${first}${await this.flagSuggestion(first)}\nSee \`${cli(`${this.id ?? ''} --help`)}\`.\n`)
       return this.exit(EXIT.usage)
@@ -46,7 +46,7 @@ export abstract class BaseCommand extends Command {
   private async flagSuggestion(message: string): Promise<string> {
     const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(message)?.[1]
     if (!unknown) return ''
-    const {closest} = await import('./suggest.js')
+    const {closest} = await import('../core/suggest.js')
     const ctor = this.constructor as typeof BaseCommand
     const names = Object.entries({...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? {json: {}} : {})})
       .flatMap(([name, flag]) => [name, ...((flag as {allowNo?: boolean}).allowNo ? [`no-${name}`] : [])])
