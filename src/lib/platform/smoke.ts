@@ -151,21 +151,64 @@ export function describeNetworkError(error: unknown, url: URL, timeoutMs: number
   return {message: `request to ${url.host} failed: ${code || err.cause?.message || err.message}`, cause: 'network trouble between here and the app', retry: true}
 }
 
+/** One request to the app; a network failure is returned, not thrown. */
+type Call = (method: string, path: string, headers: Record<string, string>, body?: string, budgetMs?: number) => Promise<Answer | NetworkFailure>
+
+/** What the steps share, set up once per run. */
+interface StepContext {
+  options: SmokeOptions
+  call: Call
+  clock: Clock
+  traceId: string
+  pollIntervalMs: number
+  /** Where to read the app's logs, named in causes. */
+  logs: string
+  progress: (message: string) => void
+}
+
+/** A step fills in its result; a step left 'passed' lets the next one run. */
+type Step = (ctx: StepContext, step: StepResult) => Promise<void>
+
+// Each step needs the previous one to pass: after a failure the rest could only repeat its error.
+const STEPS: {id: StepId; run: Step}[] = [
+  {id: 'ready', run: waitReady},
+  {id: 'auth', run: checkAuthEnforced},
+  {id: 'push', run: pushSpan},
+  {id: 'read', run: readSpanBack},
+]
+
 export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
-  const doFetch = options.fetch ?? fetch
   const clock = options.clock ?? realClock
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
-  const pollIntervalMs = options.pollIntervalMs ?? 1000
   const traceId = options.traceId ?? randomBytes(16).toString('hex')
-  const {credentials, url} = options
-  const progress = options.onProgress ?? (() => {})
-  const logs = logsOf(url)
-  const basic = 'Basic ' + Buffer.from(`${credentials.queryUser}:${credentials.queryPassword}`).toString('base64')
+  const ctx: StepContext = {
+    options,
+    call: requester(options.fetch ?? fetch, options.url, options.requestTimeoutMs ?? 10_000),
+    clock,
+    traceId,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    logs: logsOf(options.url),
+    progress: options.onProgress ?? (() => {}),
+  }
+  const steps: StepResult[] = []
+  const started = clock.now()
+  let failed = false
+  for (const {id, run} of STEPS) {
+    const step: StepResult = {id, title: TITLES[id], status: failed ? 'skipped' : 'passed', durationMs: 0}
+    if (!failed) {
+      const t0 = clock.now()
+      await run(ctx, step)
+      step.durationMs = Math.round(clock.now() - t0)
+      failed = step.status !== 'passed'
+    }
+    steps.push(step)
+    options.onStep?.(step)
+  }
+  return {url: options.url.href.replace(/\/$/, ''), ok: !failed, traceId, durationMs: Math.round(clock.now() - started), steps}
+}
 
+function requester(doFetch: typeof fetch, url: URL, requestTimeoutMs: number): Call {
   const endpoint = (path: string) => new URL(url.pathname.replace(/\/$/, '') + path, url)
-
-  // One request; a network failure is returned, not thrown.
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: string, budgetMs = requestTimeoutMs): Promise<Answer | NetworkFailure> => {
+  return async (method, path, headers, body, budgetMs = requestTimeoutMs) => {
     const timeout = Math.round(Math.max(1000, Math.min(requestTimeoutMs, budgetMs)))
     try {
       // Redirects are reported rather than followed: a POST turned into a GET would hide the real problem.
@@ -175,154 +218,127 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       return describeNetworkError(error, url, timeout)
     }
   }
-  const isAnswer = (r: Answer | NetworkFailure): r is Answer => 'status' in r
+}
 
-  const steps: StepResult[] = []
-  const started = clock.now()
-  const run = async (id: StepId, body: (step: StepResult) => Promise<void>) => {
-    const t0 = clock.now()
-    const step: StepResult = {id, title: TITLES[id], status: 'passed', durationMs: 0}
-    await body(step)
-    step.durationMs = Math.round(clock.now() - t0)
-    steps.push(step)
-    options.onStep?.(step)
-    return step.status === 'passed'
-  }
-  const skip = (id: StepId) => {
-    const step: StepResult = {id, title: TITLES[id], status: 'skipped', durationMs: 0}
-    steps.push(step)
-    options.onStep?.(step)
-  }
-  const fail = (step: StepResult, error: string, cause: string, answer?: Answer) => {
-    step.status = 'failed'
-    step.error = error
-    step.cause = cause
-    if (answer) step.response = {status: answer.status, body: excerpt(answer.body)}
-  }
-  const redirected = (step: StepResult, what: string, answer: Answer) =>
-    fail(step, `${what} was redirected (${answer.status}) to ${answer.location ?? 'another address'}`, 'pass the final URL (often https:// instead of http://)', answer)
+const isAnswer = (r: Answer | NetworkFailure): r is Answer => 'status' in r
 
-  // 1. /ready, with backoff: a fresh deploy, a waking app or Tempo's own warm-up all answer 503 for a while.
-  const ready = await run('ready', async (step) => {
-    const t0 = clock.now()
-    const deadline = t0 + options.timeoutMs
-    let delay = 500
-    for (let attempt = 1; ; attempt++) {
-      const answer = await call('GET', '/ready', {}, undefined, deadline - clock.now())
-      if (isAnswer(answer)) {
-        if (answer.status === 200) {
-          step.detail = attempt === 1 ? '200' : `200 after ${attempt} attempts`
-          return
-        }
-        if (answer.status >= 300 && answer.status < 400) return redirected(step, 'GET /ready', answer)
-        if (answer.status === 404) return fail(step, 'GET /ready answered 404', `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`, answer)
-        if (answer.status === 401 || answer.status === 403) return fail(step, `GET /ready answered ${answer.status}`, '/ready is public behind the buildpack\'s proxy: this URL is served by something else', answer)
-      } else if (!answer.retry) {
-        return fail(step, answer.message, answer.cause)
+function fail(step: StepResult, error: string, cause: string, answer?: Answer): void {
+  step.status = 'failed'
+  step.error = error
+  step.cause = cause
+  if (answer) step.response = {status: answer.status, body: excerpt(answer.body)}
+}
+
+function redirected(step: StepResult, what: string, answer: Answer): void {
+  fail(step, `${what} was redirected (${answer.status}) to ${answer.location ?? 'another address'}`, 'pass the final URL (often https:// instead of http://)', answer)
+}
+
+/** 1. /ready, with backoff: a fresh deploy, a waking app or Tempo's own warm-up all answer 503 for a while. */
+async function waitReady({call, clock, options, logs, progress}: StepContext, step: StepResult): Promise<void> {
+  const t0 = clock.now()
+  const deadline = t0 + options.timeoutMs
+  let delay = 500
+  for (let attempt = 1; ; attempt++) {
+    const answer = await call('GET', '/ready', {}, undefined, deadline - clock.now())
+    if (isAnswer(answer)) {
+      if (answer.status === 200) {
+        step.detail = attempt === 1 ? '200' : `200 after ${attempt} attempts`
+        return
       }
-      // The whole --timeout is used: the last pause is cut to what is left.
-      if (clock.now() >= deadline) {
-        const waited = `Tempo was not ready after ${elapsed(clock.now() - t0)} (${attempt} attempts)`
-        if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, `${answer.cause}; see ${logs}`)
-        return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, logs), answer)
-      }
-      progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
-      await clock.sleep(Math.min(delay, deadline - clock.now()))
-      delay = Math.min(delay * 2, 5000)
+      if (answer.status >= 300 && answer.status < 400) return redirected(step, 'GET /ready', answer)
+      if (answer.status === 404) return fail(step, 'GET /ready answered 404', `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`, answer)
+      if (answer.status === 401 || answer.status === 403) return fail(step, `GET /ready answered ${answer.status}`, '/ready is public behind the buildpack\'s proxy: this URL is served by something else', answer)
+    } else if (!answer.retry) {
+      return fail(step, answer.message, answer.cause)
     }
-  })
-  if (!ready) {
-    for (const id of ['auth', 'push', 'read'] as const) skip(id)
-    return finish()
-  }
-
-  // 2. Both APIs must refuse anonymous requests with the proxy's 401. The ingest probe carries no span,
-  // so an open app stores nothing; anything else is not our proxy, and gets no credential.
-  const guarded = await run('auth', async (step) => {
-    const probes = [
-      {what: 'POST /v1/traces', answer: await call('POST', '/v1/traces', {'content-type': 'application/json'}, '{"resourceSpans":[]}')},
-      {what: 'GET /api/search', answer: await call('GET', '/api/search', {})},
-    ]
-    for (const {what, answer} of probes) {
-      if (!isAnswer(answer)) return fail(step, `${what}: ${answer.message}`, answer.cause)
-      if (answer.status >= 200 && answer.status < 300) {
-        return fail(step, `${what} without credentials answered ${answer.status}: anyone can ${what.startsWith('POST') ? 'push' : 'read'} traces`,
-          'auth is off: the app runs with TEMPO_AUTH=off, or a proxy other than the buildpack\'s serves this URL; set TEMPO_INGEST_TOKEN, TEMPO_QUERY_USER and TEMPO_QUERY_PASSWORD and unset TEMPO_AUTH', answer)
-      }
-      if (answer.status >= 300 && answer.status < 400) return redirected(step, what, answer)
-      if (answer.status !== 401) {
-        return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `this URL is not served by the buildpack's proxy in front of Tempo (no credential was sent to it); check the URL, see ${logs}`, answer)
-      }
+    // The whole --timeout is used: the last pause is cut to what is left.
+    if (clock.now() >= deadline) {
+      const waited = `Tempo was not ready after ${elapsed(clock.now() - t0)} (${attempt} attempts)`
+      if (!isAnswer(answer)) return fail(step, `${waited}: ${answer.message}`, `${answer.cause}; see ${logs}`)
+      return fail(step, `${waited}: last answer ${answer.status}`, notReadyCause(answer, logs), answer)
     }
-    step.detail = 'POST /v1/traces and GET /api/search refused without credentials'
-  })
-  if (!guarded) {
-    for (const id of ['push', 'read'] as const) skip(id)
-    return finish()
+    progress(`waiting for /ready: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+    await clock.sleep(Math.min(delay, deadline - clock.now()))
+    delay = Math.min(delay * 2, 5000)
   }
+}
 
-  // 3. One span over OTLP/HTTP JSON with the ingest token.
+/**
+ * 2. Both APIs must refuse anonymous requests with the proxy's 401. The ingest probe carries no span,
+ * so an open app stores nothing; anything else is not our proxy, and gets no credential.
+ */
+async function checkAuthEnforced({call, logs}: StepContext, step: StepResult): Promise<void> {
+  const probes = [
+    {what: 'POST /v1/traces', answer: await call('POST', '/v1/traces', {'content-type': 'application/json'}, '{"resourceSpans":[]}')},
+    {what: 'GET /api/search', answer: await call('GET', '/api/search', {})},
+  ]
+  for (const {what, answer} of probes) {
+    if (!isAnswer(answer)) return fail(step, `${what}: ${answer.message}`, answer.cause)
+    if (answer.status >= 200 && answer.status < 300) {
+      return fail(step, `${what} without credentials answered ${answer.status}: anyone can ${what.startsWith('POST') ? 'push' : 'read'} traces`,
+        'auth is off: the app runs with TEMPO_AUTH=off, or a proxy other than the buildpack\'s serves this URL; set TEMPO_INGEST_TOKEN, TEMPO_QUERY_USER and TEMPO_QUERY_PASSWORD and unset TEMPO_AUTH', answer)
+    }
+    if (answer.status >= 300 && answer.status < 400) return redirected(step, what, answer)
+    if (answer.status !== 401) {
+      return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `this URL is not served by the buildpack's proxy in front of Tempo (no credential was sent to it); check the URL, see ${logs}`, answer)
+    }
+  }
+  step.detail = 'POST /v1/traces and GET /api/search refused without credentials'
+}
+
+/** 3. One span over OTLP/HTTP JSON with the ingest token. */
+async function pushSpan({call, options, traceId, logs}: StepContext, step: StepResult): Promise<void> {
   const spanId = randomBytes(8).toString('hex')
-  const pushed = await run('push', async (step) => {
-    const answer = await call('POST', '/v1/traces', {'content-type': 'application/json', authorization: `Bearer ${credentials.ingestToken}`}, otlpJsonSpan(traceId, spanId, Date.now()))
-    if (!isAnswer(answer)) return fail(step, answer.message, answer.cause)
-    if (answer.status === 401 || answer.status === 403) {
-      return fail(step, `the ingest token was refused (${answer.status})`, "auth mismatch: the token used here differs from the app's TEMPO_INGEST_TOKEN (`scalingo env`); pass --ingest-token or fix .env", answer)
-    }
-    if (answer.status >= 300 && answer.status < 400) return redirected(step, 'POST /v1/traces', answer)
-    if (answer.status !== 200) {
-      const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed; see ${logs}` : 'Tempo refused the span'
-      return fail(step, `POST /v1/traces answered ${answer.status}`, cause, answer)
-    }
-    const rejected = rejectedSpans(answer.body)
-    if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and ${logs}`, answer)
-    step.detail = `trace ${traceId}`
-  })
-  if (!pushed) {
-    skip('read')
-    return finish()
+  const answer = await call('POST', '/v1/traces', {'content-type': 'application/json', authorization: `Bearer ${options.credentials.ingestToken}`}, otlpJsonSpan(traceId, spanId, Date.now()))
+  if (!isAnswer(answer)) return fail(step, answer.message, answer.cause)
+  if (answer.status === 401 || answer.status === 403) {
+    return fail(step, `the ingest token was refused (${answer.status})`, "auth mismatch: the token used here differs from the app's TEMPO_INGEST_TOKEN (`scalingo env`); pass --ingest-token or fix .env", answer)
   }
+  if (answer.status >= 300 && answer.status < 400) return redirected(step, 'POST /v1/traces', answer)
+  if (answer.status !== 200) {
+    const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed; see ${logs}` : 'Tempo refused the span'
+    return fail(step, `POST /v1/traces answered ${answer.status}`, cause, answer)
+  }
+  const rejected = rejectedSpans(answer.body)
+  if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and ${logs}`, answer)
+  step.detail = `trace ${traceId}`
+}
 
-  // 4. Poll until the span is served. A 200 alone proves nothing: 2.10 and 3.x answer 200 with an empty trace for unknown ids.
-  await run('read', async (step) => {
-    const t0 = clock.now()
-    const deadline = t0 + options.timeoutMs
-    const headers = {authorization: basic, accept: 'application/json'}
-    let path = `/api/v2/traces/${traceId}`
-    let last: Answer | NetworkFailure | undefined
-    for (let attempt = 1; ; attempt++) {
-      const answer = await call('GET', path, headers, undefined, deadline - clock.now())
-      last = answer
-      if (isAnswer(answer)) {
-        if (answer.status === 200 && answer.body.includes(SPAN_NAME) && answer.body.includes(SERVICE_NAME)) {
-          step.detail = `found through GET ${path.replace(traceId, '<id>')}${attempt > 1 ? ` after ${attempt} attempts` : ''}`
-          return
-        }
-        if (answer.status === 401 || answer.status === 403) {
-          return fail(step, `the query credentials were refused (${answer.status})`, "auth mismatch: the user or password used here differs from the app's TEMPO_QUERY_USER / TEMPO_QUERY_PASSWORD (`scalingo env`)", answer)
-        }
-        if (answer.status >= 300 && answer.status < 400) return redirected(step, `GET ${path}`, answer)
-        // Tempo 2.4 has no /api/v2: switch at once to the older endpoint.
-        if (answer.status === 404 && path.startsWith('/api/v2/')) {
-          path = `/api/traces/${traceId}`
-          attempt = 0
-          continue
-        }
+/** 4. Poll until the span is served. A 200 alone proves nothing: 2.10 and 3.x answer 200 with an empty trace for unknown ids. */
+async function readSpanBack({call, clock, options, traceId, pollIntervalMs, logs, progress}: StepContext, step: StepResult): Promise<void> {
+  const t0 = clock.now()
+  const deadline = t0 + options.timeoutMs
+  const {queryUser, queryPassword} = options.credentials
+  const headers = {authorization: 'Basic ' + Buffer.from(`${queryUser}:${queryPassword}`).toString('base64'), accept: 'application/json'}
+  let path = `/api/v2/traces/${traceId}`
+  let last: Answer | NetworkFailure | undefined
+  for (let attempt = 1; ; attempt++) {
+    const answer = await call('GET', path, headers, undefined, deadline - clock.now())
+    last = answer
+    if (isAnswer(answer)) {
+      if (answer.status === 200 && answer.body.includes(SPAN_NAME) && answer.body.includes(SERVICE_NAME)) {
+        step.detail = `found through GET ${path.replace(traceId, '<id>')}${attempt > 1 ? ` after ${attempt} attempts` : ''}`
+        return
       }
-      if (clock.now() >= deadline) break
-      progress(`waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`)
-      await clock.sleep(Math.min(pollIntervalMs, deadline - clock.now()))
+      if (answer.status === 401 || answer.status === 403) {
+        return fail(step, `the query credentials were refused (${answer.status})`, "auth mismatch: the user or password used here differs from the app's TEMPO_QUERY_USER / TEMPO_QUERY_PASSWORD (`scalingo env`)", answer)
+      }
+      if (answer.status >= 300 && answer.status < 400) return redirected(step, `GET ${path}`, answer)
+      // Tempo 2.4 has no /api/v2: switch at once to the older endpoint.
+      if (answer.status === 404 && path.startsWith('/api/v2/')) {
+        path = `/api/traces/${traceId}`
+        attempt = 0
+        continue
+      }
     }
-    const waited = `the span did not come back after ${elapsed(clock.now() - t0)} (trace ${traceId})`
-    if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
-    fail(step, `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
-      `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`, last)
-  })
-  return finish()
-
-  function finish(): SmokeReport {
-    return {url: url.href.replace(/\/$/, ''), ok: steps.every((s) => s.status === 'passed'), traceId, durationMs: Math.round(clock.now() - started), steps}
+    if (clock.now() >= deadline) break
+    progress(`waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+    await clock.sleep(Math.min(pollIntervalMs, deadline - clock.now()))
   }
+  const waited = `the span did not come back after ${elapsed(clock.now() - t0)} (trace ${traceId})`
+  if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
+  fail(step, `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
+    `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`, last)
 }
 
 const elapsed = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
