@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict'
-import {execFileSync, spawn} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
-import {cleanEnv, ROOT, RUN, tempDir} from '../helpers/cli.js'
+import {tempDir} from '../helpers/cli.js'
 import {S3_KEYS, startS3} from '../helpers/s3-server.js'
 import {API_TOKEN, startFakeApi} from '../helpers/scalingo-fakes.js'
-
-const ENTER = '\r'
-const DOWN = '\u001B[B'
-const BACKSPACE = '\u007F'
-
-function drive(steps: [RegExp, string][], args: string[], cwd: string, env: Record<string, string> = {}): Promise<{code: number | null; screen: string}> {
-  const json = JSON.stringify(steps.map(([pattern, keys]) => [pattern.source, keys]))
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [path.join(ROOT, 'test/helpers/terminal.py'), json, process.execPath, RUN, ...args], {cwd, env: cleanEnv({TERM: 'xterm', ...env})})
-    let screen = ''
-    child.stdout.on('data', (d) => (screen += d))
-    child.stderr.on('data', (d) => (screen += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, screen}))
-  })
-}
+import {BACKSPACE, DOWN, drive, ENTER, UP} from '../helpers/terminal.js'
 
 describe('create (interactive, on a terminal)', () => {
   it('asks the directory first, then app, region, size, storage, keys and version; re-asks an invalid bucket with the rule', async () => {
@@ -70,14 +55,14 @@ describe('create (interactive, on a terminal)', () => {
       [/Container size/, ENTER],
       [/Web containers/, ENTER],
       [/Trace storage/, ENTER],
-      [/S3 provider/, `${'\u001B[A'}${ENTER}`],
+      [/S3 provider/, `${UP}${ENTER}`],
       [/S3 endpoint/, `http://minio.internal:9000${ENTER}`],
       [/S3 region/, `us-east-1${ENTER}`],
       [/Path-style/, `y${ENTER}`],
       [/S3 bucket/, `my-traces${ENTER}`],
       [/S3 access key id/, `AKIAINTERACTIVE0002${ENTER}`],
       [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
-      [/Tempo version/, `${'\u001B[A'}${ENTER}`],
+      [/Tempo version/, `${UP}${ENTER}`],
       [/x\.y\.z; untested here, verified at build/, `2.99.0${ENTER}`],
       [/retention/, ENTER],
       [/Configuration style/, ENTER],

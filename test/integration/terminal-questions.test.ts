@@ -1,26 +1,12 @@
 // On a terminal, a missing bucket and a missing Scalingo app are asked about, not created silently.
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
-import {cleanEnv, ROOT, RUN, tempDir} from '../helpers/cli.js'
+import {tempDir} from '../helpers/cli.js'
 import {S3_KEYS, type S3Server, startS3} from '../helpers/s3-server.js'
 import {ANSWERS, API_TOKEN, type FakeApi, makeApp, pathWithoutScalingo, startFakeApi} from '../helpers/scalingo-fakes.js'
-
-const ENTER = '\r'
-
-function drive(steps: [RegExp, string][], args: string[], cwd: string, env: Record<string, string>): Promise<{code: number | null; screen: string}> {
-  const json = JSON.stringify(steps.map(([pattern, keys]) => [pattern.source, keys]))
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [path.join(ROOT, 'test/helpers/terminal.py'), json, process.execPath, RUN, ...args], {cwd, env: cleanEnv({TERM: 'xterm', ...env})})
-    let screen = ''
-    child.stdout.on('data', (d) => (screen += d))
-    child.stderr.on('data', (d) => (screen += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, screen}))
-  })
-}
+import {drive, ENTER} from '../helpers/terminal.js'
 
 describe('questions on a terminal', () => {
   let s3: S3Server
