@@ -2,7 +2,7 @@
 # The install steps of bin/compile. Needs log.sh, env.sh, config.sh, install.sh.
 
 # shellcheck disable=SC2034 # used by bin/compile
-readonly DEFAULT_CADDY_VERSION=2.10.2
+readonly DEFAULT_CADDY_VERSION=2.11.4
 readonly DEFAULT_TEMPO_DOWNLOAD_URL=https://github.com/grafana/tempo/releases/download
 readonly DEFAULT_CADDY_DOWNLOAD_URL=https://github.com/caddyserver/caddy/releases/download
 

@@ -6,6 +6,54 @@
 readonly DEFAULT_TEMPO_VERSION=2.10.8
 readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
 
+# Tempo's internal listeners on loopback, each settable (tests, clashes):
+# variable and default port.
+readonly INTERNAL_PORT_VARS=(TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT TEMPO_MEMBERLIST_PORT TEMPO_GRPC_LISTEN_PORT)
+declare -grA INTERNAL_PORT_DEFAULTS=(
+  [TEMPO_HTTP_LISTEN_PORT]=3200
+  [TEMPO_OTLP_HTTP_PORT]=4318
+  [TEMPO_OTLP_GRPC_PORT]=4317
+  [TEMPO_MEMBERLIST_PORT]=7946
+  [TEMPO_GRPC_LISTEN_PORT]=9095
+)
+
+# shellcheck disable=SC2034 # read by proxy.sh
+# Front proxy: how long Caddy waits for slow clients, and its shutdown grace.
+declare -grA PROXY_DEFAULTS=(
+  [TEMPO_PROXY_GRACE_PERIOD]=2s
+  [TEMPO_PROXY_READ_HEADER_TIMEOUT]=5s
+  [TEMPO_PROXY_READ_BODY_TIMEOUT]=30s
+  [TEMPO_PROXY_IDLE_TIMEOUT]=60s
+)
+# Overload: Tempo holds what it accepts in memory, so what it accepts per second
+# (TEMPO_INGESTION_RATE_LIMIT_BYTES, burst the same) and what the proxy lets
+# through at once (TEMPO_PROXY_MAX_INGEST_REQUESTS) scale with the container's
+# memory: 4 MB/s and 2 requests kept real Tempo at 252 MB in 512 MiB.
+# shellcheck disable=SC2034 # read by proxy.sh
+readonly INGEST_RATE_BYTES_PER_MIB=8000 INGEST_MIB_PER_REQUEST=256 MIN_INGEST_REQUESTS=2
+
+# Prints every internal port variable as NAME=PORT (the app's value or the
+# default). Fails with one message per invalid or duplicate port on stderr.
+internal_ports() {
+  local name value bad=0
+  local -A seen=()
+  for name in "${INTERNAL_PORT_VARS[@]}"; do
+    value="${!name:-${INTERNAL_PORT_DEFAULTS[$name]}}"
+    if ! [[ "$value" =~ ^[1-9][0-9]{0,4}$ ]] || ((value > 65535)); then
+      warn "$name must be a port number (1-65535), not \"$value\""
+      bad=1
+      continue
+    fi
+    if [[ -v "seen[$value]" ]]; then
+      warn "$name and ${seen[$value]} are both $value: each internal port must differ"
+      bad=1
+    fi
+    seen[$value]="$name"
+    echo "$name=$value"
+  done
+  return "$bad"
+}
+
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {
   local version="${1#v}"
