@@ -40,14 +40,13 @@ verify_config() {
     esac
   fi
 
-  check_build_listeners "$TEMPO_CONFIG_FILE"
-
   # The placeholders go through env(1): they are not secrets.
   out="$(run_with_build_env "$build_dir" env "${placeholders[@]}" \
     timeout "$VERIFY_TIMEOUT" "$tempo_bin" -config.verify=true -config.expand-env=true \
     -config.file="$TEMPO_CONFIG_FILE" 2>&1)" || rc=$?
   if ((rc == 0)); then
     info "Tempo accepts the config"
+    check_build_listeners "$TEMPO_CONFIG_FILE"
     return 0
   fi
   ((rc != 124)) || die "tempo -config.verify did not finish in ${VERIFY_TIMEOUT}s"

@@ -55,7 +55,7 @@ YAML
 
 @test "TEMPO_CONFIG_YAML wins over the template, from a private 0600 file" {
   local yaml
-  yaml=$'# from env\nserver: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: "${TEMPO_GRPC_LISTEN_PORT}"}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
+  yaml=$'# from env\nserver: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
   launch "TEMPO_CONFIG_YAML=$yaml"
   wait_listening
   contains "$(<"$OUT")" "Config: TEMPO_CONFIG_YAML"
