@@ -44,12 +44,15 @@ build_apps() {
   stop_mirror
 }
 
+# new_app VERSION: a fresh app in $APP (APP_DIR_NAME, default app, names it
+# inside the test's directory, for a second app in one test).
 new_app() {
-  APP="$BATS_TEST_TMPDIR/app"
+  local name="${APP_DIR_NAME:-app}"
+  APP="$BATS_TEST_TMPDIR/$name"
   rm -rf "$APP"
   cp -a "$BATS_FILE_TMPDIR/app-$1" "$APP"
-  RECORD="$BATS_TEST_TMPDIR/record"
-  OUT="$BATS_TEST_TMPDIR/out.log"
+  RECORD="$BATS_TEST_TMPDIR/record${name#app}"
+  OUT="$BATS_TEST_TMPDIR/out${name#app}.log"
   # Every process of the test has this directory in its argv (app paths,
   # config paths, TMPDIR): the marker to look for leftovers.
   MARKER="$BATS_TEST_TMPDIR/"
