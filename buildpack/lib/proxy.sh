@@ -34,8 +34,8 @@ check_auth() {
   [[ "$TEMPO_INGEST_TOKEN" =~ ^[A-Za-z0-9._~+/-]+=*$ ]] ||
     problems+=("TEMPO_INGEST_TOKEN may only use letters, digits and - . _ ~ + / (then = padding)")
   # A basic-auth user name cannot contain ":".
-  [[ "$TEMPO_QUERY_USER" =~ ^[A-Za-z0-9._-]{1,64}$ ]] ||
-    problems+=("TEMPO_QUERY_USER may only use 1 to 64 letters, digits and - . _")
+  [[ "$TEMPO_QUERY_USER" =~ ^[A-Za-z0-9._@+-]+$ ]] ||
+    problems+=("TEMPO_QUERY_USER may only use letters, digits and - . _ @ +")
   [[ "$TEMPO_QUERY_PASSWORD" != *[[:cntrl:]]* ]] ||
     problems+=("TEMPO_QUERY_PASSWORD must be a single line without control characters")
   ((${#TEMPO_INGEST_TOKEN} >= MIN_CREDENTIAL_LENGTH)) ||

@@ -1,7 +1,7 @@
 // Resolution of every answer: flag > environment variable > answers file > prompt (TTY only) > default.
 import {UsageError} from './errors.js'
 import {type Answers, applies, type Context, SETTINGS, type Setting} from './settings.js'
-import {stripScheme} from './validate.js'
+import {distinctCredentials, stripScheme} from './validate.js'
 
 export type Origin = 'flag' | 'env' | 'answers file' | 'prompt' | 'default' | 'generated'
 
@@ -92,6 +92,8 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
   }
 
   const problems = [...invalid]
+  const shared = distinctCredentials(answers.ingestToken, answers.queryPassword)
+  if (shared) problems.push(`--query-password (TEMPO_QUERY_PASSWORD) and --ingest-token (TEMPO_INGEST_TOKEN): ${shared}.`)
   if (missing.length > 0) {
     problems.push(`Missing required values (no terminal to ask them, or --yes/CI set): ${missing.map((s) => flagAndEnv(s)).join(', ')}.`)
   }

@@ -71,6 +71,11 @@ export function bearerToken(value: string): string | undefined {
   return password(value) ?? (/^[A-Za-z0-9._~+/-]+=*$/.test(value) ? undefined : 'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)')
 }
 
+/** The two credentials must differ: a query password equal to the ingest token lets every exporter read all traces. */
+export function distinctCredentials(ingestToken: string | undefined, queryPassword: string | undefined): string | undefined {
+  if (ingestToken !== undefined && ingestToken === queryPassword) return 'the query password is the same as the ingest token: every exporter could read all traces; use two different secrets'
+}
+
 export function userName(value: string): string | undefined {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) return 'user names are 1 to 64 letters, digits, ".", "_" or "-"'
 }
