@@ -6,7 +6,7 @@
 # legitimate ingest request idle and during the wrong-password flood. Also the
 # web process's start-to-$PORT time (median of START_RUNS).
 #
-#   bench/auth-flood.sh     DURATION=6 CONNECTIONS=4 START_RUNS=5
+#   bench/auth-flood.sh     DURATION=6 CONNECTIONS=4 START_RUNS=5 FLOOD_RATE=(unbounded)
 #                           TEST_CADDY=/usr/bin/caddy (the Caddy under test)
 #                           BUILDPACK_ROOT=<a checkout> (another buildpack, to compare)
 #
@@ -20,6 +20,10 @@ source "$REPO_ROOT/test/buildpack/mirror.bash"
 DURATION="${DURATION:-6}"
 CONNECTIONS="${CONNECTIONS:-4}"
 START_RUNS="${START_RUNS:-5}"
+# Requests/s of the whole flood; unset: as fast as the clients go (on a small
+# machine the load generator then takes the CPUs the proxy needs).
+rate=()
+if [[ -n "${FLOOD_RATE:-}" ]]; then rate=(-R "$FLOOD_RATE"); fi
 BUILDPACK_ROOT="${BUILDPACK_ROOT:-$REPO_ROOT}"
 TOKEN=bench-ingest-token-0123456789abcdef
 CADDY_UNDER_TEST="${TEST_CADDY:-/usr/bin/caddy}"
@@ -65,8 +69,8 @@ for name in PORT_UNDER_TEST TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OT
   pick_port "$name"
 done
 launcher_pid=""
-# Starts the web process like the platform does; prints the milliseconds
-# until $PORT accepts a connection.
+# Starts the web process like the platform does; sets START_MS to the
+# milliseconds until $PORT accepts a connection.
 start_app() {
   local start i
   start="$(date +%s%N)"
@@ -74,7 +78,8 @@ start_app() {
     cd "$app"
     export HOME="$app" PORT="$PORT_UNDER_TEST" TMPDIR="$BENCH_TMP" \
       TEMPO_INGEST_TOKEN="$TOKEN" TEMPO_QUERY_USER=grafana TEMPO_QUERY_PASSWORD=bench-query-password-0123 \
-      TEMPO_SHUTDOWN_TIMEOUT=5 TEMPO_STOP_GRACE=1 STUB_TEMPO_READY_DELAY=0 STUB_TEMPO_EXIT_AFTER_SIGTERM=0.5
+      TEMPO_STORAGE_TRACE_BY_ID_BACKEND=local TEMPO_SHUTDOWN_TIMEOUT=5 TEMPO_STOP_GRACE=1 \
+      STUB_TEMPO_READY_DELAY=0 STUB_TEMPO_EXIT_AFTER_SIGTERM=0.5
     for f in .profile.d/*.sh; do
       # shellcheck source=/dev/null
       source "$f"
@@ -85,7 +90,7 @@ start_app() {
   BENCH_PIDS+=("$launcher_pid")
   for ((i = 0; i < 3000; i++)); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT_UNDER_TEST") 2>/dev/null; then
-      echo $((($(date +%s%N) - start) / 1000000))
+      START_MS=$((($(date +%s%N) - start) / 1000000))
       return 0
     fi
     kill -0 "$launcher_pid" 2>/dev/null || break
@@ -131,44 +136,45 @@ legit_p99() {
   done | sort -n | awk '{ v[NR] = $1 * 1000 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.1f", v[i] }'
 }
 
-# CPU-seconds Caddy spends on a flood of PATH with the wrong password;
-# LEGIT=1 also prints the legit p99 measured during it.
+# Prints the CPU-seconds Caddy spends on a flood of PATH with a wrong
+# password, and the p99 of legitimate ingest requests sent meanwhile.
 flood() {
-  local path="$1" caddy before after p99="" ac
+  local path="$1" caddy before after p99 ac out="$BENCH_TMP/flood-${1//\//_}.json"
   caddy="$(caddy_pid)" || die "no Caddy process found"
   before="$(cpu_ticks "$caddy")"
-  node "$AUTOCANNON" -c "$CONNECTIONS" -d "$DURATION" -m POST -i "$BENCH_TMP/body.json" \
+  node "$AUTOCANNON" -c "$CONNECTIONS" -d "$DURATION" "${rate[@]}" -m POST -i "$BENCH_TMP/body.json" \
     -H content-type=application/json -H "authorization=Basic $(printf 'otlp:wrong-%s' "$RANDOM" | base64 -w0)" \
-    -j "http://127.0.0.1:$PORT_UNDER_TEST$path" >"$BENCH_TMP/flood.json" 2>/dev/null &
+    -j "http://127.0.0.1:$PORT_UNDER_TEST$path" >"$out" 2>/dev/null &
   ac=$!
-  if [[ "${LEGIT:-0}" == 1 ]]; then p99="$(legit_p99 100)"; fi
+  p99="$(legit_p99 100)"
   wait "$ac"
   after="$(cpu_ticks "$caddy")"
+  # shellcheck disable=SC2016 # JavaScript
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); process.stderr.write(`  ${r.requests.total} requests, statuses ${JSON.stringify(r.statusCodeStats ?? {})}\n`)' "$out"
   awk -v t=$((after - before)) -v hz="$CLK_TCK" -v p="$p99" \
     'BEGIN { printf "%.2f %s\n", t / hz, p }'
-  # shellcheck disable=SC2016 # JavaScript
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); process.stderr.write(`  ${r.requests.total} requests, statuses ${JSON.stringify(r.statusCodeStats ?? {})}\n`)' "$BENCH_TMP/flood.json"
 }
 
 note "start-to-\$PORT, $START_RUNS runs"
 starts=()
 for ((run = 0; run < START_RUNS; run++)); do
-  starts+=("$(start_app)")
+  start_app
+  starts+=("$START_MS")
   stop_app
 done
 start_median="$(printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 
-start_app >/dev/null
+start_app
 idle_p99="$(legit_p99 100)"
 note "wrong-password flood of /v1/traces (${DURATION}s × $CONNECTIONS)"
-read -r wrong_cpu flood_p99 < <(LEGIT=1 flood /v1/traces)
+read -r wrong_cpu flood_p99 <<<"$(flood /v1/traces)"
 note "same flood of an unknown path (404)"
-read -r notfound_cpu _ < <(flood /no-such-path)
+read -r notfound_cpu notfound_p99 <<<"$(flood /no-such-path)"
 stop_app
 
 echo "# Auth flood — $(machine_line)"
-echo "# Caddy $("$CADDY_UNDER_TEST" version | cut -d' ' -f1), buildpack at ${BUILDPACK_LABEL:-$(git -C "$BUILDPACK_ROOT" rev-parse --short HEAD)}, autocannon ${DURATION}s × $CONNECTIONS connections, stub Tempo"
-awk -v w="$wrong_cpu" -v n="$notfound_cpu" -v i="$idle_p99" -v f="$flood_p99" -v s="$start_median" 'BEGIN {
+echo "# Caddy $("$CADDY_UNDER_TEST" version | cut -d' ' -f1), buildpack at ${BUILDPACK_LABEL:-$(git -C "$BUILDPACK_ROOT" rev-parse --short HEAD)}, autocannon ${DURATION}s × $CONNECTIONS connections at ${FLOOD_RATE:-unbounded} req/s, stub Tempo"
+awk -v w="$wrong_cpu" -v n="$notfound_cpu" -v i="$idle_p99" -v f="$flood_p99" -v f404="$notfound_p99" -v s="$start_median" 'BEGIN {
   printf "| %-40s | %8s |\n", "figure", "value"
   printf "|%s|%s|\n", "------------------------------------------", "---------:"
   printf "| %-40s | %8.2f |\n", "Caddy CPU-s, wrong-password flood", w
@@ -177,5 +183,6 @@ awk -v w="$wrong_cpu" -v n="$notfound_cpu" -v i="$idle_p99" -v f="$flood_p99" -v
   printf "| %-40s | %8.1f |\n", "legit ingest p99 ms, idle", i
   printf "| %-40s | %8.1f |\n", "legit ingest p99 ms, during the flood", f
   printf "| %-40s | %8.1f |\n", "p99 ratio (target <= 2)", (i > 0 ? f / i : 0)
+  printf "| %-40s | %8.1f |\n", "legit ingest p99 ms, during a 404 flood", f404
   printf "| %-40s | %8d |\n", "start to $PORT, median ms", s
 }'
