@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What unauthenticated requests cost the front proxy: CONNECTIONS clients
-# flooding POST /v1/traces with a wrong basic-auth password for DURATION
+# flooding POST /v1/traces with wrong basic-auth passwords (a new one each
+# request, bench/flood.mjs) for DURATION
 # seconds, against the same flood to an unknown path (404), through the
 # launcher's real Caddy; Caddy's CPU-seconds for each, and the p99 of a
 # legitimate ingest request idle and during the wrong-password flood. Also the
@@ -22,16 +23,12 @@ CONNECTIONS="${CONNECTIONS:-4}"
 START_RUNS="${START_RUNS:-5}"
 # Requests/s of the whole flood; unset: as fast as the clients go (on a small
 # machine the load generator then takes the CPUs the proxy needs).
-rate=()
-if [[ -n "${FLOOD_RATE:-}" ]]; then rate=(-R "$FLOOD_RATE"); fi
+FLOOD_RATE="${FLOOD_RATE:-}"
 BUILDPACK_ROOT="${BUILDPACK_ROOT:-$REPO_ROOT}"
 TOKEN=bench-ingest-token-0123456789abcdef
 CADDY_UNDER_TEST="${TEST_CADDY:-/usr/bin/caddy}"
 export TEST_CADDY="$CADDY_UNDER_TEST"
 
-note "installing autocannon@${AUTOCANNON_VERSION:-latest} into a scratch prefix"
-npm_prefix_install "$BENCH_TMP/ac" "autocannon@${AUTOCANNON_VERSION:-latest}"
-AUTOCANNON="$BENCH_TMP/ac/node_modules/autocannon/autocannon.js"
 
 # pick_port NAME: exports NAME as a free loopback port no other NAME holds.
 TAKEN=" "
@@ -142,15 +139,14 @@ flood() {
   local path="$1" caddy before after p99 ac out="$BENCH_TMP/flood-${1//\//_}.json"
   caddy="$(caddy_pid)" || die "no Caddy process found"
   before="$(cpu_ticks "$caddy")"
-  node "$AUTOCANNON" -c "$CONNECTIONS" -d "$DURATION" "${rate[@]}" -m POST -i "$BENCH_TMP/body.json" \
-    -H content-type=application/json -H "authorization=Basic $(printf 'otlp:wrong-%s' "$RANDOM" | base64 -w0)" \
-    -j "http://127.0.0.1:$PORT_UNDER_TEST$path" >"$out" 2>/dev/null &
+  node "$BENCH_DIR/flood.mjs" "http://127.0.0.1:$PORT_UNDER_TEST$path" "$BENCH_TMP/body.json" \
+    "$CONNECTIONS" "$DURATION" "$FLOOD_RATE" >"$out" &
   ac=$!
   p99="$(legit_p99 100)"
   wait "$ac"
   after="$(cpu_ticks "$caddy")"
   # shellcheck disable=SC2016 # JavaScript
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); process.stderr.write(`  ${r.requests.total} requests, statuses ${JSON.stringify(r.statusCodeStats ?? {})}\n`)' "$out"
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); process.stderr.write(`  ${r.total} requests, statuses ${JSON.stringify(r.statuses)}\n`)' "$out"
   awk -v t=$((after - before)) -v hz="$CLK_TCK" -v p="$p99" \
     'BEGIN { printf "%.2f %s\n", t / hz, p }'
 }
@@ -173,7 +169,7 @@ read -r notfound_cpu notfound_p99 <<<"$(flood /no-such-path)"
 stop_app
 
 echo "# Auth flood — $(machine_line)"
-echo "# Caddy $("$CADDY_UNDER_TEST" version | cut -d' ' -f1), buildpack at ${BUILDPACK_LABEL:-$(git -C "$BUILDPACK_ROOT" rev-parse --short HEAD)}, autocannon ${DURATION}s × $CONNECTIONS connections at ${FLOOD_RATE:-unbounded} req/s, stub Tempo"
+echo "# Caddy $("$CADDY_UNDER_TEST" version | cut -d' ' -f1), buildpack at ${BUILDPACK_LABEL:-$(git -C "$BUILDPACK_ROOT" rev-parse --short HEAD)}, flood ${DURATION}s × $CONNECTIONS connections at ${FLOOD_RATE:-unbounded} req/s, stub Tempo"
 awk -v w="$wrong_cpu" -v n="$notfound_cpu" -v i="$idle_p99" -v f="$flood_p99" -v f404="$notfound_p99" -v s="$start_median" 'BEGIN {
   printf "| %-40s | %8s |\n", "figure", "value"
   printf "|%s|%s|\n", "------------------------------------------", "---------:"
