@@ -324,6 +324,22 @@ YAML
   stop_launcher
 }
 
+@test "row 12: Tempo's 429 (its ingestion rate limit) reaches the exporter with a Retry-After" {
+  launch STUB_TEMPO_RATE_LIMITED=1
+  wait_listening
+  local headers
+  headers="$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$(otlp_json)" "http://127.0.0.1:$PORT/v1/traces")"
+  contains "$headers" "HTTP/1.1 429"
+  contains "$headers" "Retry-After: 1"
+  contains "$(events)" "rate limited"
+  # Other answers get none.
+  query /ready
+  [ "$STATUS" = 200 ]
+  lacks "$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/ready")" "Retry-After"
+  stop_launcher
+}
+
 @test "row 12: ingestion limits are sized from CONTAINER_MEMORY, and the app can set them" {
   launch CONTAINER_MEMORY=268435456
   wait_listening
