@@ -166,6 +166,15 @@ note "wrong-password flood of /v1/traces (${DURATION}s × $CONNECTIONS)"
 read -r wrong_cpu flood_p99 <<<"$(flood /v1/traces)"
 note "same flood of an unknown path (404)"
 read -r notfound_cpu notfound_p99 <<<"$(flood /no-such-path)"
+note "12 queries with 700 KB basic-auth passwords"
+caddy="$(caddy_pid)"
+rss_before="$(awk '/^VmRSS:/ { print $2 }' "/proc/$caddy/status")"
+printf 'Authorization: Basic %s\n' "$(head -c 700000 /dev/zero | tr '\0' p | sed 's/^/grafana:/' | base64 -w0)" \
+  >"$BENCH_TMP/big-header"
+big_statuses="$(for _ in $(seq 12); do
+  curl -s -o /dev/null -w '%{http_code}\n' -H @"$BENCH_TMP/big-header" "http://127.0.0.1:$PORT_UNDER_TEST/api/search"
+done | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')"
+rss_after="$(awk '/^VmRSS:/ { print $2 }' "/proc/$caddy/status")"
 stop_app
 
 echo "# Auth flood — $(machine_line)"
@@ -182,3 +191,4 @@ awk -v w="$wrong_cpu" -v n="$notfound_cpu" -v i="$idle_p99" -v f="$flood_p99" -v
   printf "| %-40s | %8.1f |\n", "legit ingest p99 ms, during a 404 flood", f404
   printf "| %-40s | %8d |\n", "start to $PORT, median ms", s
 }'
+echo "12 queries with 700 KB passwords: answers ${big_statuses}; Caddy RSS $((rss_before / 1024)) → $((rss_after / 1024)) MiB"

@@ -160,7 +160,7 @@ YAML
     cat "$OUT"
     false
   }
-  # Caddy binds right after Tempo's /ready (credentials hashed meanwhile).
+  # Caddy binds right after Tempo's /ready (its config adapted meanwhile).
   (((open_at - ready_at) / 1000000 < 2000))
   stop_launcher
 }
