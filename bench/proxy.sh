@@ -71,7 +71,8 @@ start_app() {
     cd "$app"
     export HOME="$app" PORT="$PORT_UNDER_TEST" TMPDIR="$BENCH_TMP" \
       TEMPO_INGEST_TOKEN="$TOKEN" TEMPO_QUERY_USER=grafana TEMPO_QUERY_PASSWORD=bench-query-password-0123 \
-      TEMPO_SHUTDOWN_TIMEOUT=5 TEMPO_STOP_GRACE=1 STUB_TEMPO_READY_DELAY=0 STUB_TEMPO_EXIT_AFTER_SIGTERM=0.5
+      TEMPO_SHUTDOWN_TIMEOUT=5 TEMPO_STOP_GRACE=1 STUB_TEMPO_READY_DELAY=0 STUB_TEMPO_EXIT_AFTER_SIGTERM=0.5 \
+      TEMPO_PROXY_MAX_INGEST_REQUESTS="$CONNECTIONS"
     for f in .profile.d/*.sh; do
       # shellcheck source=/dev/null
       source "$f"
@@ -100,15 +101,15 @@ stop_app() {
   wait "$launcher_pid" 2>/dev/null || true
 }
 
-# A process of this app by its command line: Caddy names this app's
-# Caddyfile, the stub Tempo this app's config. Other copies may run on the
+# A process of this app by its command line: Caddy names the config the
+# launcher wrote in this bench's scratch space, the stub Tempo this app's config. Other copies may run on the
 # machine (tests), and a network namespace does not hide their pids.
 pid_of() {
   local what="$1" dir cmd
   for dir in /proc/[0-9]*; do
     cmd="$(tr '\0' ' ' 2>/dev/null <"$dir/cmdline")" || continue
     case "$what" in
-      caddy) [[ "$cmd" == *"run --config $app/.tempo/buildpack/Caddyfile"* ]] ;;
+      caddy) [[ "$cmd" == *"run --config $BENCH_TMP/tempo-launch."*"/caddy.json"* ]] ;;
       tempo) [[ "$cmd" == *stub-tempo/main.mjs* && "$cmd" == *"-config.file=$app/"* ]] ;;
     esac && { echo "${dir#/proc/}"; return 0; }
   done

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs test tiers and ends with one line "N passed, N failed"; exits non-zero on any failure.
-#   bash test/run.sh [unit] [cli] [buildpack] [e2e]     (no argument: every tier)
+#   bash test/run.sh [unit] [cli] [buildpack] [e2e] [proxy]   (no argument: the first four)
 #   unit       TypeScript, no build, no child process: seconds
 #   cli        the built CLI as a child process (integration)
 #   buildpack  bin/compile and the web process with real Caddy (bats)
 #   e2e        a scaffolded app compiled and served end to end (bats)
+#   proxy      the web process's suites alone (part of buildpack), to run them
+#              on another Caddy: TEST_CADDY=/path/to/caddy
 # The bats tiers run in a network namespace of their own when this user may
 # make one: their loopback ports cannot meet another run's.
 set -uo pipefail
@@ -17,9 +19,9 @@ needs=(git)
 for tier in "${tiers[@]}"; do
   case "$tier" in
     unit | cli) needs+=(python3) ;;
-    buildpack | e2e) needs+=(caddy shellcheck curl) ;;
+    buildpack | e2e | proxy) needs+=(caddy shellcheck curl) ;;
     *)
-      echo "Unknown test tier \"$tier\": use unit, cli, buildpack or e2e." >&2
+      echo "Unknown test tier \"$tier\": use unit, cli, buildpack, e2e or proxy." >&2
       exit 2
       ;;
   esac
@@ -93,6 +95,7 @@ for tier in "${tiers[@]}"; do
     cli) run_node cli test/integration/*.test.ts ;;
     buildpack) run_bats buildpack test/buildpack/*.bats ;;
     e2e) run_bats e2e test/e2e/*.bats ;;
+    proxy) run_bats proxy test/buildpack/launch.bats test/buildpack/hardening.bats ;;
   esac
 done
 

@@ -217,7 +217,7 @@ cluster_tick() {
 }
 
 cluster_forget_dead() {
-  local after="$1" url="http://$TEMPO_LISTEN_HOST:$TEMPO_HTTP_PORT/ingester/ring" ring now id stamp beat
+  local after="$1" url="http://$TEMPO_LISTEN_HOST:$TEMPO_HTTP_LISTEN_PORT/ingester/ring" ring now id stamp beat
   ring="$(curl -s --max-time 1 -H 'Accept: application/json' "$url" 2>/dev/null)" || return 0
   now="$(date +%s)"
   # Go's encoder writes id, state, address, timestamp in this order.

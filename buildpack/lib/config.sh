@@ -2,7 +2,29 @@
 # Which Tempo config an app runs with, resolved identically at build and at start.
 # Order (documented, never changed): 1) tempo.yaml at the app root,
 # 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
-# Needs contract.sh.
+# Needs contract.sh, log.sh.
+
+# Prints every internal port variable as NAME=PORT (the app's value or the
+# default). Fails with one message per invalid or duplicate port on stderr.
+internal_ports() {
+  local name value bad=0
+  local -A seen=()
+  for name in "${PORT_VARS[@]}"; do
+    value="${!name:-${PORT_DEFAULTS[$name]}}"
+    if ! [[ "$value" =~ ^[1-9][0-9]{0,4}$ ]] || ((value > 65535)); then
+      warn "$name must be a port number (1-65535), not \"$value\""
+      bad=1
+      continue
+    fi
+    if [[ -v "seen[$value]" ]]; then
+      warn "$name and ${seen[$value]} are both $value: each internal port must differ"
+      bad=1
+    fi
+    seen[$value]="$name"
+    echo "$name=$value"
+  done
+  return "$bad"
+}
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {

@@ -8,11 +8,18 @@ declare -grA TEMPO_VERSION_MAJOR=([2.10.8]=2 [2.4.0]=2 [3.0.3]=3)
 declare -grA TEMPO_MAJOR_TEMPLATE=([2]=tempo-2.yaml [3]=tempo-3.yaml)
 
 # Internal ports: variable name → default.
-declare -grA PORT_DEFAULTS=([TEMPO_HTTP_LISTEN_PORT]=3200 [TEMPO_GRPC_LISTEN_PORT]=9095 [TEMPO_OTLP_GRPC_PORT]=4317 [TEMPO_OTLP_HTTP_PORT]=4318 [TEMPO_MEMBERLIST_PORT]=7946)
+declare -grA PORT_DEFAULTS=([TEMPO_HTTP_LISTEN_PORT]=3200 [TEMPO_OTLP_HTTP_PORT]=4318 [TEMPO_OTLP_GRPC_PORT]=4317 [TEMPO_MEMBERLIST_PORT]=7946 [TEMPO_GRPC_LISTEN_PORT]=9095)
 
 # Variables the buildpack reads, with their defaults.
-declare -grA RUNTIME_DEFAULTS=([TEMPO_AUTH]=on [TEMPO_CONFIG_YAML]='' [GOMEMLIMIT]='' [TEMPO_READY_TIMEOUT]=50 [TEMPO_SHUTDOWN_TIMEOUT]=25 [TEMPO_DRAIN_WAIT]=10 [TEMPO_STOP_GRACE]=2 [TEMPO_PROXY_GRACE_PERIOD]=2s [TEMPO_CLUSTER]=auto [TEMPO_CLUSTER_SIZE]='' [TEMPO_CLUSTER_ADDRESS]='' [TEMPO_CLUSTER_JOIN]='' [TEMPO_CLUSTER_FORGET_AFTER]=600)
-declare -grA BUILD_DEFAULTS=([TEMPO_VERSION]=2.10.8 [TEMPO_CHECKSUM]='' [TEMPO_DOWNLOAD_URL]=https://github.com/grafana/tempo/releases/download [CADDY_VERSION]=2.10.2 [CADDY_CHECKSUM]='' [CADDY_DOWNLOAD_URL]=https://github.com/caddyserver/caddy/releases/download)
+declare -grA RUNTIME_DEFAULTS=([TEMPO_AUTH]=on [TEMPO_CONFIG_YAML]='' [GOMEMLIMIT]='' [TEMPO_READY_TIMEOUT]=50 [TEMPO_SHUTDOWN_TIMEOUT]=25 [TEMPO_DRAIN_WAIT]=10 [TEMPO_STOP_GRACE]=2 [TEMPO_PROXY_GRACE_PERIOD]=2s [TEMPO_PROXY_READ_HEADER_TIMEOUT]=5s [TEMPO_PROXY_READ_BODY_TIMEOUT]=30s [TEMPO_PROXY_IDLE_TIMEOUT]=60s [TEMPO_INGESTION_RATE_LIMIT_BYTES]=4096000 [TEMPO_INGESTION_BURST_SIZE_BYTES]=4096000 [TEMPO_PROXY_MAX_INGEST_REQUESTS]=2 [TEMPO_CLUSTER]=auto [TEMPO_CLUSTER_SIZE]='' [TEMPO_CLUSTER_ADDRESS]='' [TEMPO_CLUSTER_JOIN]='' [TEMPO_CLUSTER_FORGET_AFTER]=600)
+declare -grA BUILD_DEFAULTS=([TEMPO_VERSION]=2.10.8 [TEMPO_CHECKSUM]='' [TEMPO_DOWNLOAD_URL]=https://github.com/grafana/tempo/releases/download [CADDY_VERSION]=2.11.4 [CADDY_CHECKSUM]='' [CADDY_DOWNLOAD_URL]=https://github.com/caddyserver/caddy/releases/download)
+readonly PORT_VARS=(TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT TEMPO_MEMBERLIST_PORT TEMPO_GRPC_LISTEN_PORT)
+
+# Ingest limits from the container memory (MiB): bytes/s per MiB, MiB per request in flight.
+readonly INGEST_RATE_BYTES_PER_MIB=8000
+readonly INGEST_MIB_PER_REQUEST=256
+readonly MIN_INGEST_REQUESTS=2
+readonly UNKNOWN_MEMORY_MIB=512
 readonly S3_REQUIRED_VARS=(TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
 readonly AUTH_VARS=(TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD)
 
@@ -23,8 +30,8 @@ readonly INGEST_TOKEN_PATTERN=$'^[A-Za-z0-9._~+/-]+=*$'
 readonly INGEST_TOKEN_RULE=$'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)'
 readonly QUERY_USER_PATTERN=$'^[A-Za-z0-9._@+-]{1,64}$'
 readonly QUERY_USER_RULE=$'user names are 1 to 64 letters, digits, ".", "_", "@", "+" or "-"'
-readonly PASSWORD_PATTERN=$'^[^\r\n]+$'
-readonly PASSWORD_RULE=$'credentials are a single line'
+readonly PASSWORD_PATTERN=$'^[^\x01-\x1f\x7f]+$'
+readonly PASSWORD_RULE=$'credentials are a single line without control characters'
 
 # Old-style Tempo keys → their current place.
 declare -grA LEGACY_PATHS=([storage.trace_by_id]=storage.trace.backend [storage.wal]=storage.trace.wal [storage.s3]=storage.trace.s3)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The app's env vars at build time: one file per variable in ENV_DIR.
 # Values are read as data, never evaluated as shell, and stay in the BUILD_ENV
-# array: they reach only the child processes that need them (config verify).
+# array: never a shell variable of the build, they reach only the one child
+# that needs them (config verify, see run_with_build_env), so a file named like
+# a variable of the build scripts cannot change what the build does.
 
 declare -gA BUILD_ENV=()
 
@@ -35,24 +37,46 @@ build_env() {
   fi
 }
 
-# Exports every BUILD_ENV variable into the current shell; call it in a subshell.
-export_build_env() {
+# run_with_build_env DIR COMMAND ARGS...: runs COMMAND in DIR with the app's
+# variables in its environment. Everything the command needs is in the
+# positional parameters, which no exported name can shadow.
+run_with_build_env() (
+  cd "$1" || exit 1
+  shift
+  local var
+  # A variable named "var" is harmless here: each turn assigns it again.
+  for var in "${!BUILD_ENV[@]}"; do
+    export "$var=${BUILD_ENV[$var]}" 2>/dev/null || true
+  done
+  exec "$@"
+)
+
+# Prints the required S3 variables missing from the app's variables.
+missing_build_s3_vars() {
   local name
-  for name in "${!BUILD_ENV[@]}"; do
-    export "$name=${BUILD_ENV[$name]}"
+  for name in "${S3_REQUIRED_VARS[@]}"; do
+    [[ -n "$(build_env "$name")" ]] || echo "$name"
   done
 }
 
-# Copies stdin to stdout with the values of secret-looking variables masked.
+# Prints NAME's value among the app's variables (a lookup for expand_env_refs).
+build_env_value() { build_env "$1"; }
+
+# Copies stdin to stdout with the values of secret-looking variables masked,
+# and every fragment of them of 4 characters or more: tools echo parts of a
+# value (Tempo's YAML errors show its first characters).
 mask_secrets() {
-  local text name value
+  local text name value length start
   text="$(cat)"
   for name in "${!BUILD_ENV[@]}"; do
     value="${BUILD_ENV[$name]}"
     # Short values would mask ordinary words; they are not worth hiding anyway.
-    if [[ "${name^^}" =~ $SECRET_NAME_RE && ${#value} -ge 4 ]]; then
-      text="${text//"$value"/***}"
-    fi
+    [[ "${name^^}" =~ $SECRET_NAME_RE && ${#value} -ge 4 ]] || continue
+    for ((length = ${#value}; length >= 4; length--)); do
+      for ((start = 0; start + length <= ${#value}; start++)); do
+        text="${text//"${value:start:length}"/***}"
+      done
+    done
   done
   [[ -z "$text" ]] || printf '%s\n' "$text"
 }

@@ -10,12 +10,17 @@ readonly CURL_RETRIES="${CURL_RETRIES:-3}"
 # Downloads URL to OUT. Network errors, timeouts and 408/429/5xx answers are
 # retried; other HTTP errors (404: no such release) fail at once. Hence no
 # --fail: with it, --retry-all-errors would retry a 404 too.
+# The URL reaches curl on stdin (--config -), never in its argv: a mirror URL
+# may hold credentials, and ps shows every argv.
 fetch_url() {
   local url="$1" out="$2" code
-  code="$(curl --silent --show-error --location \
-    --retry "$CURL_RETRIES" --retry-all-errors --retry-delay 1 \
-    --connect-timeout "$CURL_CONNECT_TIMEOUT" --max-time "$CURL_MAX_TIME" \
-    --output "$out" --write-out '%{http_code}' "$url")" || return 1
+  [[ "$url" != *[[:cntrl:]]* ]] || { echo "the download URL contains a control character" >&2; return 1; }
+  url="${url//\\/\\\\}"
+  code="$(printf 'url = "%s"\n' "${url//\"/\\\"}" |
+    curl --silent --show-error --location \
+      --retry "$CURL_RETRIES" --retry-all-errors --retry-delay 1 \
+      --connect-timeout "$CURL_CONNECT_TIMEOUT" --max-time "$CURL_MAX_TIME" \
+      --output "$out" --write-out '%{http_code}' --config -)" || return 1
   [[ "$code" == 2?? ]] && return 0
   rm -f "$out"
   echo "HTTP $code" >&2

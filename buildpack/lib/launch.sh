@@ -7,8 +7,7 @@
 # Globals: RUN_DIR (private scratch dir), BP_DIR,
 # TEMPO_MAJOR, TEMPO_CONFIG_FILE, PORT; the *_PID variables below.
 
-TEMPO_PID="" CADDY_PID="" RELAY_PID="" PAUSE_PID=""
-HASH_PIDS=()
+TEMPO_PID="" CADDY_PID="" RELAY_PID="" PAUSE_PID="" WATCH_FD=""
 TEMPO_GOMEMLIMIT=""
 
 # Milliseconds since the epoch (bash 5).
@@ -87,12 +86,27 @@ config_backend() {
   sed -nE '/^[[:space:]]*backend:/{s/^[[:space:]]*backend:[[:space:]]*["'\'']?([A-Za-z0-9]+).*/\1/p;q;}' "$1"
 }
 
+env_value() { printf '%s' "${!1:-}"; }
+
+# Refuses a config that would put any of Tempo's listeners beyond loopback.
+check_listeners() {
+  local file="$1" problems problem
+  problems="$(exposed_listeners "$file" env_value)"
+  [[ -n "$problems" ]] || return 0
+  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
+  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
+  die "Refusing to start: fix the config so that Tempo listens on loopback only."
+}
+
 # Warns about what an app's own config gets wrong for this platform.
 check_config_file() {
-  local file="$1" duration seconds
+  local file="$1" duration seconds endpoint
+  endpoint="$(awk -f "$BP_DIR/lib/yaml-paths.awk" "$file" |
+    sed -n 's/^distributor\.receivers\.otlp\.protocols\.http\.endpoint\t//p')"
+  endpoint="$(expand_env_refs "$endpoint" env_value)"
   # A cluster member's receiver is set by its overlay (cluster.sh).
-  [[ "$CLUSTER_MODE" == on ]] || grep -q "127\.0\.0\.1:$TEMPO_OTLP_HTTP_PORT" "$file" ||
-    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT, where the proxy sends traces"
+  [[ "$CLUSTER_MODE" == on || "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
+    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT}"
   if ((TEMPO_MAJOR == 2)); then
     grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
       warn "The config does not set ingester.flush_all_on_shutdown: true: traces not yet"
@@ -123,6 +137,42 @@ start_tempo() {
   RELAY_PID=$!
   tempo_process "$tempo" </dev/null >"$fifo" 2>&1 &
   TEMPO_PID=$!
+  watch_child "$TEMPO_PID"
+  watch_child "$RELAY_PID"
+}
+
+# The children get SIGKILL when the launcher dies, whatever kills it
+# (setpriv, where the image has it; the watcher below in any case).
+PDEATHSIG=()
+if command -v setpriv >/dev/null && setpriv --pdeathsig KILL true 2>/dev/null; then
+  PDEATHSIG=(setpriv --pdeathsig KILL)
+fi
+
+# Starts the watcher: it reads the pids of the children from a pipe only the
+# launcher holds. On the launcher's death without its EXIT trap (kill -9) the
+# pipe ends: it kills them and removes RUN_DIR, where secrets may lie.
+start_watcher() {
+  exec {WATCH_FD}> >(watch_launcher "$RUN_DIR")
+}
+
+watch_launcher() {
+  trap '' TERM INT
+  local line pids=() pid
+  while IFS= read -r line; do
+    [[ "$line" != exit ]] || { rm -rf "$1"; exit 0; }
+    pids+=("$line")
+  done
+  for pid in "${pids[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$1"
+}
+
+watch_child() { [[ -z "$WATCH_FD" ]] || echo "$1" >&"$WATCH_FD"; }
+
+# In a child: the watcher's pipe must close when the launcher dies.
+close_watch_fd() {
+  [[ -z "$WATCH_FD" ]] || exec {WATCH_FD}>&-
 }
 
 # Run in the background, as children of the launcher.
@@ -130,7 +180,8 @@ tempo_log_relay() {
   # Ignores SIGTERM/SIGINT: if the relay died first, Tempo's next log line
   # would kill it with SIGPIPE in the middle of its flush.
   trap '' TERM INT
-  exec awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
+  close_watch_fd
+  exec "${PDEATHSIG[@]}" awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
     -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk"
 }
 
@@ -138,16 +189,17 @@ tempo_process() {
   # Tempo needs none of the proxy's credentials.
   unset TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD
   if [[ -n "$TEMPO_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$TEMPO_GOMEMLIMIT"; fi
+  close_watch_fd
   # Flags win over the file: the HTTP API stays on the internal port even
   # when a config says ${PORT}.
-  exec setsid "$1" "-config.file=$TEMPO_CONFIG_FILE" -config.expand-env=true \
-    "-server.http-listen-port=$TEMPO_HTTP_PORT"
+  exec setsid "${PDEATHSIG[@]}" "$1" "-config.file=$TEMPO_CONFIG_FILE" -config.expand-env=true \
+    "-server.http-listen-port=$TEMPO_HTTP_LISTEN_PORT"
 }
 
 # HTTP status of a GET of PORT/PATH on HOST (default loopback); 000 when nothing answers.
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://${2:-127.0.0.1}:$1" 2>/dev/null; }
 
-tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
+tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_LISTEN_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
 
 # Runs CHECK every INTERVAL until it passes (0), DEADLINE passes (1) or PID exits (2).
 wait_for_child() {
@@ -184,15 +236,17 @@ relay_gone() { ! alive "$RELAY_PID"; }
 start_proxy() {
   caddy_process "$1" </dev/null &
   CADDY_PID=$!
+  watch_child "$CADDY_PID"
 }
 
 caddy_process() {
   # Caddy needs none of Tempo's secrets, nor Tempo's memory limit.
   unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
     TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
-  # Caddy saves its running config (with the hashes) there: keep it private.
+  # Whatever Caddy writes stays in the private run dir.
   export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
-  exec setsid "$1" run --config "$BP_DIR/Caddyfile" --adapter caddyfile
+  close_watch_fd
+  exec setsid "${PDEATHSIG[@]}" "$1" run --config "$RUN_DIR/caddy.json"
 }
 
 proxy_listening() { [[ "$(http_status "$PORT/ready")" != 000 ]]; }
@@ -303,9 +357,7 @@ cleanup() {
     signal_group KILL "$pid"
     reap "$pid"
   done
-  for pid in "${HASH_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
   if alive "$RELAY_PID"; then wait_relay; fi
   [[ -z "${RUN_DIR:-}" ]] || rm -rf "$RUN_DIR"
+  if [[ -n "$WATCH_FD" ]]; then { echo exit >&"$WATCH_FD"; } 2>/dev/null || true; fi
 }

@@ -1,16 +1,9 @@
 #!/usr/bin/env bash
-# Credentials and environment of the front proxy (Caddy). Needs contract.sh, log.sh.
-
-# The proxy's upstreams: Tempo's HTTP API (forced with -server.http-listen-port)
-# and the OTLP/HTTP receiver every config must put on loopback.
-readonly TEMPO_HTTP_PORT="${PORT_DEFAULTS[TEMPO_HTTP_LISTEN_PORT]}"
-readonly TEMPO_OTLP_HTTP_PORT="${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}"
-# The hashes only serve a constant-time comparison inside Caddy's memory; a
-# low cost keeps a flood of wrong passwords from eating the CPU.
-readonly PROXY_BCRYPT_COST=10
+# Credentials, limits and environment of the front proxy (Caddy). Needs
+# contract.sh, log.sh and config.sh.
 
 # Sets TEMPO_PROXY_AUTH to "on" or "off". Fails with one message naming every
-# missing or malformed credential.
+# missing, malformed or weak credential.
 check_auth() {
   local mode="${TEMPO_AUTH:-on}" name missing=() problems=()
   case "${mode,,}" in
@@ -35,69 +28,95 @@ check_auth() {
   # RFC 6750 token syntax; it also keeps "*" (a wildcard for Caddy's header
   # matcher) out of the token.
   [[ "$TEMPO_INGEST_TOKEN" =~ $INGEST_TOKEN_PATTERN ]] || problems+=("TEMPO_INGEST_TOKEN: $INGEST_TOKEN_RULE")
-  # A basic-auth user name cannot contain ":" and must stay one Caddyfile token.
+  # A basic-auth user name cannot contain ":".
   [[ "$TEMPO_QUERY_USER" =~ $QUERY_USER_PATTERN ]] || problems+=("TEMPO_QUERY_USER: $QUERY_USER_RULE")
   [[ "$TEMPO_QUERY_PASSWORD" =~ $PASSWORD_PATTERN ]] || problems+=("TEMPO_QUERY_PASSWORD: $PASSWORD_RULE")
+  ((${#TEMPO_INGEST_TOKEN} >= CREDENTIAL_MIN_LENGTH)) ||
+    problems+=("TEMPO_INGEST_TOKEN is shorter than $CREDENTIAL_MIN_LENGTH characters: use a long random token (e.g. openssl rand -hex 32)")
+  ((${#TEMPO_QUERY_PASSWORD} >= CREDENTIAL_MIN_LENGTH)) ||
+    problems+=("TEMPO_QUERY_PASSWORD is shorter than $CREDENTIAL_MIN_LENGTH characters: use a long random password (e.g. openssl rand -hex 32)")
+  [[ "$TEMPO_QUERY_PASSWORD" != "$TEMPO_INGEST_TOKEN" ]] ||
+    problems+=("TEMPO_QUERY_PASSWORD is the same as TEMPO_INGEST_TOKEN: every exporter could read all traces. Use two different secrets")
   if ((${#problems[@]} > 0)); then
     local problem
     for problem in "${problems[@]}"; do warn "$problem"; done
     die "Fix the credentials above and restart."
   fi
-  ((${#TEMPO_INGEST_TOKEN} >= 16)) || warn "TEMPO_INGEST_TOKEN is shorter than 16 characters: use a long random token"
-  ((${#TEMPO_QUERY_PASSWORD} >= 16)) || warn "TEMPO_QUERY_PASSWORD is shorter than 16 characters: use a long random password"
 }
 
-# Prints the major.minor of CADDY as a number such as 210 (2.10), 206 (2.6).
-caddy_release() {
-  local version
-  version="$("$1" version 2>/dev/null)" || return 1
-  [[ "$version" =~ ([0-9]+)\.([0-9]+) ]] || return 1
-  echo $((BASH_REMATCH[1] * 100 + BASH_REMATCH[2]))
+# Reads a Caddy duration setting (e.g. 30s, 500ms, 2m) from VAR (default: the contract's).
+duration_setting() {
+  local name="$1" value="${!1:-${RUNTIME_DEFAULTS[$1]}}"
+  [[ "$value" =~ ^[0-9]{1,6}(ms|s|m)$ ]] ||
+    die "$name must be a duration such as 30s, 500ms or 2m, not \"$value\""
+  echo "$value"
 }
 
-# Prints the bcrypt hash of the secret read on stdin (never argv: ps shows it).
-hash_secret() {
-  local caddy="$1" cost_flag=()
-  # Not a pipe into grep -q: with pipefail, SIGPIPE would hide the match.
-  if [[ "$("$caddy" hash-password --help 2>&1)" == *--bcrypt-cost* ]]; then
-    cost_flag=(--bcrypt-cost "$PROXY_BCRYPT_COST")
+# Reads a whole number from VAR, default DEFAULT, at least MIN.
+count_setting() {
+  local name="$1" value="${!1:-$2}" min="$3"
+  if ! [[ "$value" =~ ^[0-9]{1,12}$ ]] || ((10#$value < min)); then
+    die "$name must be a whole number, at least $min, not \"$value\""
   fi
-  "$caddy" hash-password "${cost_flag[@]}"
+  echo $((10#$value))
 }
 
-# Exports what the Caddyfile reads. The hashes are computed in the background
-# (about a second each on older Caddy); wait_proxy_env collects them.
-prepare_proxy_env() {
-  local caddy="$1" run_dir="$2" release
-  export TEMPO_PROXY_AUTH
-  export TEMPO_PROXY_RUN_DIR="$run_dir"
-  export TEMPO_PROXY_API_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_HTTP_PORT"
-  export TEMPO_PROXY_OTLP_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_OTLP_HTTP_PORT"
-  release="$(caddy_release "$caddy")" || die "Could not run $caddy version"
-  if ((release >= 208)); then
-    export TEMPO_PROXY_BASIC_AUTH=basic_auth
+# The container's memory in MiB, or the M size's when CONTAINER_MEMORY is unset.
+container_mib() {
+  local memory="${CONTAINER_MEMORY:-}"
+  if [[ "$memory" =~ ^[0-9]+$ ]] && ((memory >= 64 * 1048576)); then
+    echo $((memory / 1048576))
   else
-    export TEMPO_PROXY_BASIC_AUTH=basicauth
+    echo "$UNKNOWN_MEMORY_MIB"
   fi
-  HASH_PIDS=()
-  [[ "$TEMPO_PROXY_AUTH" == on ]] || return 0
-  printf '%s\n' "$TEMPO_INGEST_TOKEN" | hash_secret "$caddy" >"$run_dir/ingest.hash" &
-  HASH_PIDS+=($!)
-  printf '%s\n' "$TEMPO_QUERY_PASSWORD" | hash_secret "$caddy" >"$run_dir/query.hash" &
-  HASH_PIDS+=($!)
 }
 
-wait_proxy_env() {
-  local run_dir="$1" pid
-  for pid in "${HASH_PIDS[@]}"; do
-    wait "$pid" || die "caddy hash-password failed"
-  done
+# Sizes what Tempo accepts per second and what the proxy lets through at once
+# from the container's memory (see the README's table), unless the app sets
+# them; exports the ingestion limits for the default templates.
+size_ingest_limits() {
+  local mib
+  mib="$(container_mib)"
+  TEMPO_INGESTION_RATE_LIMIT_BYTES="$(count_setting TEMPO_INGESTION_RATE_LIMIT_BYTES \
+    $((mib * INGEST_RATE_BYTES_PER_MIB)) 1)"
+  TEMPO_INGESTION_BURST_SIZE_BYTES="$(count_setting TEMPO_INGESTION_BURST_SIZE_BYTES \
+    "$TEMPO_INGESTION_RATE_LIMIT_BYTES" 1)"
+  local inflight=$((mib / INGEST_MIB_PER_REQUEST))
+  ((inflight >= MIN_INGEST_REQUESTS)) || inflight="$MIN_INGEST_REQUESTS"
+  TEMPO_PROXY_MAX_INGEST_REQUESTS="$(count_setting TEMPO_PROXY_MAX_INGEST_REQUESTS "$inflight" 1)"
+  export TEMPO_INGESTION_RATE_LIMIT_BYTES TEMPO_INGESTION_BURST_SIZE_BYTES
+  info "Ingest limits: $TEMPO_INGESTION_RATE_LIMIT_BYTES bytes/s (burst $TEMPO_INGESTION_BURST_SIZE_BYTES), $TEMPO_PROXY_MAX_INGEST_REQUESTS requests in flight (${mib}MiB container)"
+}
+
+# Exports what the Caddyfile reads: every {$...} value is validated here,
+# since Caddy substitutes them before parsing.
+prepare_proxy_env() {
+  export TEMPO_PROXY_AUTH TEMPO_PROXY_MAX_INGEST_REQUESTS
+  export TEMPO_PROXY_RUN_DIR="$RUN_DIR"
+  export TEMPO_PROXY_API_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_HTTP_LISTEN_PORT"
+  export TEMPO_PROXY_OTLP_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_OTLP_HTTP_PORT"
+  TEMPO_PROXY_GRACE_PERIOD="$(duration_setting TEMPO_PROXY_GRACE_PERIOD)"
+  TEMPO_PROXY_READ_HEADER_TIMEOUT="$(duration_setting TEMPO_PROXY_READ_HEADER_TIMEOUT)"
+  TEMPO_PROXY_READ_BODY_TIMEOUT="$(duration_setting TEMPO_PROXY_READ_BODY_TIMEOUT)"
+  TEMPO_PROXY_IDLE_TIMEOUT="$(duration_setting TEMPO_PROXY_IDLE_TIMEOUT)"
+  export TEMPO_PROXY_GRACE_PERIOD TEMPO_PROXY_READ_HEADER_TIMEOUT TEMPO_PROXY_READ_BODY_TIMEOUT TEMPO_PROXY_IDLE_TIMEOUT
   [[ "$TEMPO_PROXY_AUTH" == on ]] || return 0
-  TEMPO_PROXY_INGEST_HASH="$(<"$run_dir/ingest.hash")"
-  TEMPO_PROXY_QUERY_HASH="$(<"$run_dir/query.hash")"
-  rm -f "$run_dir/ingest.hash" "$run_dir/query.hash"
-  # bcrypt, raw ($2a$...) or base64 depending on Caddy's version: one token.
-  [[ "$TEMPO_PROXY_INGEST_HASH" =~ ^[A-Za-z0-9./\$+=]+$ && "$TEMPO_PROXY_QUERY_HASH" =~ ^[A-Za-z0-9./\$+=]+$ ]] ||
-    die "caddy hash-password did not print a bcrypt hash"
-  export TEMPO_PROXY_INGEST_HASH TEMPO_PROXY_QUERY_HASH
+  # The exact Authorization headers to expect (printf and base64 read no argv
+  # secret: printf is a builtin).
+  TEMPO_PROXY_INGEST_BASIC="$(printf '%s:%s' "$INGEST_BASIC_USER" "$TEMPO_INGEST_TOKEN" | base64 -w0)"
+  TEMPO_PROXY_QUERY_BASIC="$(printf '%s:%s' "$TEMPO_QUERY_USER" "$TEMPO_QUERY_PASSWORD" | base64 -w0)"
+  export TEMPO_PROXY_INGEST_BASIC TEMPO_PROXY_QUERY_BASIC
+}
+
+# Turns the Caddyfile into RUN_DIR/caddy.json with config persistence off
+# (Caddy would save its running config to disk; Caddy 2.6's Caddyfile cannot
+# say otherwise).
+adapt_proxy_config() {
+  local caddy="$1" json
+  json="$("$caddy" adapt --config "$BP_DIR/Caddyfile" --adapter caddyfile 2>"$RUN_DIR/adapt.log")" ||
+    die "Caddy rejects the proxy config: $(<"$RUN_DIR/adapt.log")"
+  [[ "$json" == '{"admin":{"disabled":true}'* ]] ||
+    die "Unexpected output of caddy adapt: ${json:0:80}"
+  printf '%s\n' '{"admin":{"disabled":true,"config":{"persist":false}}'"${json#'{"admin":{"disabled":true}'}" \
+    >"$RUN_DIR/caddy.json"
 }

@@ -28,7 +28,7 @@ verify_config() {
         ;;
       s3)
         local missing
-        missing="$(export_build_env && missing_s3_vars)"
+        missing="$(missing_build_s3_vars)"
         if [[ -n "$missing" ]]; then
           warn "S3 storage is not configured yet: ${missing//$'\n'/ } not set."
           warn "Set them before the first start: the app refuses to start without them."
@@ -39,15 +39,13 @@ verify_config() {
     esac
   fi
 
-  out="$(
-    cd "$build_dir" &&
-      export_build_env &&
-      for name in "${placeholders[@]}"; do export "${name?}"; done &&
-      timeout "$VERIFY_TIMEOUT" "$tempo_bin" -config.verify=true -config.expand-env=true \
-        -config.file="$TEMPO_CONFIG_FILE" 2>&1
-  )" || rc=$?
+  # The placeholders go through env(1): they are not secrets.
+  out="$(run_with_build_env "$build_dir" env "${placeholders[@]}" \
+    timeout "$VERIFY_TIMEOUT" "$tempo_bin" -config.verify=true -config.expand-env=true \
+    -config.file="$TEMPO_CONFIG_FILE" 2>&1)" || rc=$?
   if ((rc == 0)); then
     info "Tempo accepts the config"
+    check_build_listeners "$TEMPO_CONFIG_FILE"
     return 0
   fi
   ((rc != 124)) || die "tempo -config.verify did not finish in ${VERIFY_TIMEOUT}s"
@@ -57,6 +55,22 @@ verify_config() {
   out="${out//"$TEMPO_CONFIG_FILE"/$(config_display_name)}"
   mask_secrets <<<"$out" | indent
   config_hints "$out" "$TEMPO_CONFIG_FILE" "$major"
+  die "Fix the Tempo config and deploy again."
+}
+
+# Fails the build when the config would put a Tempo listener beyond loopback.
+check_build_listeners() {
+  local problems problem
+  problems="$(exposed_listeners "$1" build_env_value)"
+  [[ -n "$problems" ]] || return 0
+  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
+  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
+  info "Tempo must listen on loopback only; the proxy is the way in. For example:"
+  indent <<'YAML'
+  server:
+    http_listen_address: 127.0.0.1
+    grpc_listen_address: 127.0.0.1
+YAML
   die "Fix the Tempo config and deploy again."
 }
 

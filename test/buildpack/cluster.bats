@@ -183,6 +183,7 @@ wait_member() {
 # app file
 server:
   http_listen_address: 127.0.0.1
+  grpc_listen_address: 127.0.0.1
   log_level: warn
 distributor:
   receivers:
@@ -287,7 +288,7 @@ YAML
   launch CONTAINER=web-1 APP=my-tempo
   wait_listening
   lacks "$(<"$OUT")" "Cluster member"
-  contains "$(events)" "http=127.0.0.1:3200"
+  contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   stop_launcher
 }
 
@@ -328,7 +329,7 @@ YAML
   wait_listening
   [ "$(<"$RECORD/config.yaml")" == "$(<"$APP/.tempo/buildpack/config/tempo-2.yaml")" ]
   lacks "$(<"$RECORD/argv.json")" "target"
-  contains "$(events)" "http=127.0.0.1:3200"
+  contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   lacks "$(<"$OUT")" "Cluster member"
   stop_launcher
 }

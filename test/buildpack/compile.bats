@@ -68,6 +68,7 @@ valid_config() {
   cat <<'YAML'
 server:
   http_listen_address: 127.0.0.1
+  grpc_listen_address: 127.0.0.1
 storage:
   trace:
     backend: local
@@ -290,7 +291,7 @@ YAML
 
 @test "ENV_DIR variables reach Tempo's config verification" {
   set_env STORAGE_KEY backend
-  printf 'storage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nstorage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   contains "$output" "Tempo accepts the config"
@@ -409,4 +410,75 @@ YAML
   compile
   [ "$status" -ne 0 ]
   contains "$output" "Downloading https://github.com/caddyserver/caddy/releases/download/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz"
+}
+
+# --- hardening: what an app's variables and config can do to the build -------
+
+@test "download credentials never reach curl's argv" {
+  set_s3_env
+  set_env TEMPO_DOWNLOAD_URL "http://mirror-user:mirror-pass@${MIRROR_URL#http://}/tempo"
+  # A curl first on PATH that records its argv, then runs the real one.
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\nexec %s "$@"\n' "$BATS_TEST_TMPDIR/curl-argv" "$(command -v curl)" \
+    >"$BATS_TEST_TMPDIR/bin/curl"
+  chmod +x "$BATS_TEST_TMPDIR/bin/curl"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ -s "$BATS_TEST_TMPDIR/curl-argv" ]
+  lacks "$(<"$BATS_TEST_TMPDIR/curl-argv")" "mirror-pass"
+  lacks "$(<"$BATS_TEST_TMPDIR/curl-argv")" "mirror-user"
+  # The mirror got the archive: the URL did reach curl, through stdin.
+  [ "$(mirror_hits "$TEMPO_ARCHIVE")" = 1 ]
+}
+
+@test "ENV_DIR files named like the build's own variables change nothing" {
+  set_s3_env
+  # A "tempo" that would pass any config, and a config that does.
+  printf '#!/bin/sh\ntouch "%s"\nexit 0\n' "$BATS_TEST_TMPDIR/impostor-ran" >"$BATS_TEST_TMPDIR/impostor"
+  chmod +x "$BATS_TEST_TMPDIR/impostor"
+  valid_config >"$BATS_TEST_TMPDIR/valid.yaml"
+  local name
+  for name in tempo_bin build_dir private_dir name out rc placeholders TEMPO_CONFIG_FILE TEMPO_CONFIG_LEVEL \
+    BP_DIR WORK_DIR BUILD_ENV S3_REQUIRED_VARS VERIFY_TIMEOUT TMPDIR; do
+    set_env "$name" "$BATS_TEST_TMPDIR/impostor"
+  done
+  set_env TEMPO_CONFIG_FILE "$BATS_TEST_TMPDIR/valid.yaml"
+  # The config the app will run with is broken: the build must say so.
+  set_env TEMPO_CONFIG_YAML "$(printf 'storage:\n  trace_by_id:\n    backend: local\n')"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "Tempo 2.10.8 rejects the config (TEMPO_CONFIG_YAML)"
+  contains "$output" "field trace_by_id not found"
+  [ ! -e "$BATS_TEST_TMPDIR/impostor-ran" ]
+}
+
+@test "a fragment of a secret that Tempo echoes is masked" {
+  set_s3_env
+  set_env TEMPO_STORAGE_S3_SECRET_ACCESS_KEY Sup3rS3cretValue99
+  set_env TEMPO_CONFIG_YAML "$(printf 'server:\n  http_listen_port: ${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}\n')"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "cannot unmarshal !!str"
+  lacks "$output" "Sup3rS3"
+  lacks "$output" "Sup3"
+}
+
+@test "a config that would listen beyond loopback fails the build, with the lines to add" {
+  set_s3_env
+  printf 'storage:\n  trace:\n    backend: local\n' >"$BUILD/tempo.yaml"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "server.http_listen_address is not set"
+  contains "$output" "server.grpc_listen_address is not set"
+  contains "$output" "http_listen_address: 127.0.0.1"
+  contains "$output" "grpc_listen_address: 127.0.0.1"
+
+  rm "$BUILD/tempo.yaml"
+  set_env TEMPO_OTLP_ADDR 0.0.0.0
+  set_env TEMPO_CONFIG_YAML "$(printf 'server:\n  http_listen_address: 127.0.0.1\n  grpc_listen_address: ::1\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: ${TEMPO_OTLP_ADDR}:4318\n        grpc:\n')"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" 'distributor.receivers.otlp.protocols.http.endpoint is "0.0.0.0:4318", not loopback'
+  contains "$output" "distributor.receivers.otlp.protocols.grpc has no endpoint"
+  lacks "$output" "grpc_listen_address is"
 }

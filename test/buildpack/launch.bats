@@ -27,12 +27,14 @@ teardown() {
 server:
   http_listen_address: 127.0.0.1
   http_listen_port: ${PORT}
+  grpc_listen_address: 127.0.0.1
+  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}
 distributor:
   receivers:
     otlp:
       protocols:
         http:
-          endpoint: 127.0.0.1:4318
+          endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}
 storage:
   trace:
     backend: s3
@@ -44,9 +46,9 @@ YAML
   contains "$(<"$OUT")" "Config: tempo.yaml at the app root"
   [ "$(<"$RECORD/config.yaml")" == "$(<"$APP/tempo.yaml")" ]
   # Flags win over the file: the HTTP API stays off $PORT.
-  contains "$(<"$RECORD/argv.json")" '"-server.http-listen-port=3200"'
+  contains "$(<"$RECORD/argv.json")" "\"-server.http-listen-port=$TEMPO_HTTP_LISTEN_PORT\""
   contains "$(<"$RECORD/argv.json")" '"-config.expand-env=true"'
-  contains "$(events)" "http=127.0.0.1:3200"
+  contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   query /ready
   [ "$STATUS" = 200 ]
   # A 2.x config without flush on shutdown loses traces at each restart.
@@ -56,7 +58,7 @@ YAML
 
 @test "TEMPO_CONFIG_YAML wins over the template, from a private 0600 file" {
   local yaml
-  yaml=$'# from env\nserver:\n  http_listen_address: 127.0.0.1\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.1:4318\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
+  yaml=$'# from env\nserver: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
   launch "TEMPO_CONFIG_YAML=$yaml"
   wait_listening
   contains "$(<"$OUT")" "Config: TEMPO_CONFIG_YAML"
@@ -92,7 +94,7 @@ YAML
   [ "$(stub_config storage.trace.wal.path)" = "$BATS_TEST_TMPDIR/wal" ]
   [ "$(stub_config server.grpc_listen_port)" = 9196 ]
   [ "$(stub_config compactor.compaction.block_retention)" = 72h ]
-  contains "$(events)" "http=127.0.0.1:3200"
+  contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   stop_launcher
 }
 
@@ -108,9 +110,9 @@ YAML
 
 @test "an app's own 3.x config is checked for what loses traces on this platform" {
   new_app 3.0.3
-  launch TEMPO_DRAIN_WAIT=1 "TEMPO_CONFIG_YAML=$(printf 'distributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 0.0.0.0:4318\nstorage:\n  trace:\n    backend: local\n')"
+  launch TEMPO_DRAIN_WAIT=1 "TEMPO_CONFIG_YAML=$(printf 'server:\n  http_listen_address: 127.0.0.1\n  grpc_listen_address: localhost\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.2:4318\nstorage:\n  trace:\n    backend: local\n')"
   wait_listening
-  contains "$(<"$OUT")" "does not put the OTLP/HTTP receiver on 127.0.0.1:4318"
+  contains "$(<"$OUT")" "does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT"
   contains "$(<"$OUT")" "live_store.max_block_duration is 30s (the default), longer than TEMPO_DRAIN_WAIT (1 s)"
   contains "$(<"$OUT")" "Storage backend is 'local'"
   stop_launcher
@@ -161,7 +163,7 @@ YAML
     cat "$OUT"
     false
   }
-  # Caddy binds right after Tempo's /ready (credentials hashed meanwhile).
+  # Caddy binds right after Tempo's /ready (its config adapted meanwhile).
   (((open_at - ready_at) / 1000000 < 2000))
   stop_launcher
 }
@@ -327,10 +329,10 @@ YAML
   [ "$STATUS" = 200 ]
   local stub_pid caddy_pid
   stub_pid="$(<"$RECORD/pid")"
-  caddy_pid="$(pgrep -f -- "${MARKER}app/.tempo/buildpack/Caddyfile")"
+  caddy_pid="$(caddy_pid)"
   kill -TERM "$LAUNCH_PID"
-  sleep 0.5
   # Draining: the stub is still flushing, ingest is turned away for a retry.
+  eventually 5 ingest_answers 503 -H "Authorization: Bearer $INGEST_TOKEN"
   local headers
   headers="$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
     -H 'Content-Type: application/json' --data-binary "$(otlp_json)" "http://127.0.0.1:$PORT/v1/traces")"
@@ -362,9 +364,7 @@ YAML
   local sent
   sent="$(date +%s%N)"
   kill -TERM -- "-$LAUNCH_PID"
-  sleep 0.5
-  ingest -H "Authorization: Bearer $INGEST_TOKEN"
-  [ "$STATUS" = 503 ]
+  eventually 5 ingest_answers 503 -H "Authorization: Bearer $INGEST_TOKEN"
   wait_exit 25
   [ "$EXIT_STATUS" -eq 0 ]
   contains "$(<"$OUT")" "Waiting 6.0 s for Tempo's last blocks to reach storage"
@@ -418,7 +418,7 @@ YAML
   launch
   wait_listening
   ingest -H "Authorization: Bearer $INGEST_TOKEN"
-  kill -KILL "$(pgrep -f -- "${MARKER}app/.tempo/buildpack/Caddyfile")"
+  kill -KILL "$(caddy_pid)"
   wait_exit 15
   [ "$EXIT_STATUS" -eq 1 ]
   contains "$(<"$OUT")" "Caddy exited unexpectedly (status 137)"
@@ -445,7 +445,7 @@ YAML
   done
   [ "$(stub_env TEMPO_INGEST_TOKEN)" = "<unset>" ]
   [ "$(stub_env TEMPO_QUERY_PASSWORD)" = "<unset>" ]
-  caddy_pid="$(pgrep -f -- "${MARKER}app/.tempo/buildpack/Caddyfile")"
+  caddy_pid="$(caddy_pid)"
   lacks "$(tr '\0' '\n' <"/proc/$caddy_pid/environ")" "$S3_SECRET"
   lacks "$(tr '\0' '\n' <"/proc/$caddy_pid/environ")" "$QUERY_PASSWORD"
   stop_launcher
@@ -465,7 +465,7 @@ YAML
   wait_listening
   [ "$(stub_env GOMEMLIMIT)" = 435MiB ]
   contains "$(<"$OUT")" "GOMEMLIMIT=435MiB (85% of the container's 512MiB)"
-  lacks "$(tr '\0' '\n' <"/proc/$(pgrep -f -- "${MARKER}app/.tempo/buildpack/Caddyfile")/environ")" GOMEMLIMIT
+  lacks "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT
   stop_launcher
 
   rm -rf "$RECORD"

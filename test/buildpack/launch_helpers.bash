@@ -44,26 +44,44 @@ build_apps() {
   stop_mirror
 }
 
+# new_app VERSION: a fresh app in $APP (APP_DIR_NAME, default app, names it
+# inside the test's directory, for a second app in one test).
 new_app() {
-  APP="$BATS_TEST_TMPDIR/app"
+  local name="${APP_DIR_NAME:-app}"
+  APP="$BATS_TEST_TMPDIR/$name"
   rm -rf "$APP"
   cp -a "$BATS_FILE_TMPDIR/app-$1" "$APP"
-  RECORD="$BATS_TEST_TMPDIR/record"
-  OUT="$BATS_TEST_TMPDIR/out.log"
+  RECORD="$BATS_TEST_TMPDIR/record${name#app}"
+  OUT="$BATS_TEST_TMPDIR/out${name#app}.log"
   # Every process of the test has this directory in its argv (app paths,
   # config paths, TMPDIR): the marker to look for leftovers.
   MARKER="$BATS_TEST_TMPDIR/"
   mkdir -p "$BATS_TEST_TMPDIR/tmp"
-  PORT="$(free_port)"
+  pick_ports
   export APP RECORD OUT MARKER PORT
 }
 
+# PORT and every internal port of Tempo, free and distinct: two runs of the
+# suites on one machine never share one.
+pick_ports() {
+  local taken=" " name
+  PORT="$(free_port "$taken")"
+  taken+="$PORT "
+  for name in TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT TEMPO_MEMBERLIST_PORT TEMPO_GRPC_LISTEN_PORT; do
+    printf -v "$name" '%s' "$(free_port "$taken")"
+    taken+="${!name} "
+  done
+  export TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT TEMPO_MEMBERLIST_PORT TEMPO_GRPC_LISTEN_PORT
+}
+
+# free_port [" TAKEN PORTS "]
 free_port() {
   local port
   for _ in $(seq 50); do
     # Below the kernel's ephemeral range (32768+), so that no outgoing
     # connection of the test can hold it when Caddy binds.
     port=$((20000 + RANDOM % 12000))
+    [[ "${1:-}" != *" $port "* ]] || continue
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
       echo "$port"
       return 0
@@ -77,6 +95,11 @@ free_port() {
 launch() {
   local -A vars=(
     [PORT]="$PORT"
+    [TEMPO_HTTP_LISTEN_PORT]="$TEMPO_HTTP_LISTEN_PORT"
+    [TEMPO_OTLP_HTTP_PORT]="$TEMPO_OTLP_HTTP_PORT"
+    [TEMPO_OTLP_GRPC_PORT]="$TEMPO_OTLP_GRPC_PORT"
+    [TEMPO_MEMBERLIST_PORT]="$TEMPO_MEMBERLIST_PORT"
+    [TEMPO_GRPC_LISTEN_PORT]="$TEMPO_GRPC_LISTEN_PORT"
     [TMPDIR]="$BATS_TEST_TMPDIR/tmp"
     [TEMPO_INGEST_TOKEN]="$INGEST_TOKEN"
     [TEMPO_QUERY_USER]="$QUERY_USER"
@@ -107,6 +130,29 @@ launch() {
   LAUNCH_PID=$!
   LAUNCH_STARTED="$(date +%s%N)"
 }
+
+# eventually SECONDS COMMAND...: polls COMMAND until it succeeds, at most SECONDS.
+eventually() {
+  local deadline=$(($(date +%s%N) + $1 * 1000000000))
+  shift
+  until "$@"; do
+    (($(date +%s%N) < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
+# The pid of the test's Caddy.
+caddy_pid() { pgrep -f -- "${MARKER}tmp/tempo-launch\.[^/]*/caddy\.json"; }
+
+# ingest_answers STATUS [CURL_ARGS...]: one ingest answered STATUS.
+ingest_answers() {
+  local want="$1"
+  shift
+  ingest "$@"
+  [[ "$STATUS" == "$want" ]]
+}
+
+no_leftovers() { [[ -z "$(leftovers)" ]]; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
@@ -152,8 +198,10 @@ leftovers() {
   pgrep -f -- "$MARKER" | grep -vx "$$" || true
 }
 
+# Polls a few seconds: the launcher's watcher exits right after the launcher.
 assert_no_leftovers() {
   local pids
+  eventually 5 no_leftovers || true
   pids="$(leftovers)"
   [[ -z "$pids" ]] || {
     echo "processes left behind:"

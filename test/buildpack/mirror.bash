@@ -47,13 +47,14 @@ SH
   rm -rf "$stage"
 }
 
-# OUT/caddy/vV/: caddy_V_linux_amd64.tar.gz (a caddy that runs the machine's
-# real /usr/bin/caddy) + caddy_V_checksums.txt in SHA-512, like Caddy's releases.
+# OUT/caddy/vV/: caddy_V_linux_amd64.tar.gz (a caddy that runs a real Caddy:
+# TEST_CADDY, else the machine's /usr/bin/caddy) + caddy_V_checksums.txt in
+# SHA-512, like Caddy's releases.
 make_caddy_release() {
   local v="$2" dir="$1/caddy/v$2" stage
   stage="$(mktemp -d)"
   mkdir -p "$dir"
-  printf '#!/bin/sh\nexec /usr/bin/caddy "$@"\n' >"$stage/caddy"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "${TEST_CADDY:-/usr/bin/caddy}" >"$stage/caddy"
   chmod 0755 "$stage/caddy"
   echo "Test fixture, not Caddy." >"$stage/LICENSE"
   echo "# Caddy $v (test fixture)" >"$stage/README.md"

@@ -31,7 +31,7 @@ scaffold() {
   # Read by launch_helpers.
   # shellcheck disable=SC2034
   MARKER="$BATS_TEST_TMPDIR/" RECORD="$BATS_TEST_TMPDIR/record" OUT="$BATS_TEST_TMPDIR/out.log"
-  PORT="$(free_port)"
+  pick_ports
   mkdir -p "$BATS_TEST_TMPDIR/tmp"
   TEMPO_STORAGE_S3_ACCESS_KEY_ID=SCWE2EACCESSKEY000001 TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=e2e-secret-key-0123456789abcdef \
     run cli "$APP" --yes --tempo-version "$version" --bucket e2e-traces --endpoint s3.example.test "$@"

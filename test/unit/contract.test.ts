@@ -39,7 +39,7 @@ describe('the contract', () => {
   })
 
   it('each credential rule means the same in Bash (ERE) and in TypeScript', () => {
-    const samples = ['', 'abc', 'a b', 'a\tb', 'line\nbreak', 'tok.en~+/-==', 'tok=en', 'me@example.com', 'a:b', 'x'.repeat(64), 'x'.repeat(65), 'abc*', 'é']
+    const samples = ['', 'abc', 'a b', 'a\tb', 'bell\u0007', 'del\u007f', 'line\nbreak', 'tok.en~+/-==', 'tok=en', 'me@example.com', 'a:b', 'x'.repeat(64), 'x'.repeat(65), 'abc*', 'é']
     for (const [name, rule] of Object.entries({INGEST_TOKEN_PATTERN: CONTRACT.credentials.ingestToken, QUERY_USER_PATTERN: CONTRACT.credentials.queryUser, PASSWORD_PATTERN: CONTRACT.credentials.password})) {
       for (const sample of samples) {
         const inBash = bash(`[[ "$VALUE" =~ $${name} ]] && echo yes || echo no`, {VALUE: sample, LC_ALL: 'C.UTF-8'}).trim() === 'yes'

@@ -67,7 +67,8 @@ describe('Tempo config templates', () => {
     assert.equal(config.storage.trace.s3.insecure, true)
     assert.equal(config.storage.trace.s3.access_key, '${TEMPO_STORAGE_S3_ACCESS_KEY_ID}')
     assert.equal(config.storage.trace.s3.secret_key, '${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}')
-    assert.equal(config.server.grpc_listen_port, 9096)
+    // Internal ports stay movable at run time (TEMPO_*_PORT), the answer as the default.
+    assert.equal(config.server.grpc_listen_port, '${TEMPO_GRPC_LISTEN_PORT:-9096}')
     assert.equal(config.compactor.compaction.block_retention, '48h')
     for (const secret of secretValues(answers)) assert.ok(!text.includes(secret))
   })
@@ -81,8 +82,13 @@ describe('Tempo config templates', () => {
       assert.equal(config.server.http_listen_port, undefined)
       assert.deepEqual(config.memberlist.bind_addr, ['127.0.0.1'])
       assert.equal(config.usage_report.reporting_enabled, false)
-      assert.equal(config.distributor.receivers.otlp.protocols.http.endpoint, '127.0.0.1:4318')
-      assert.equal(config.distributor.receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:4317')
+      assert.equal(config.server.grpc_listen_address, '127.0.0.1')
+      assert.equal(config.distributor.receivers.otlp.protocols.http.endpoint, '127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}')
+      assert.equal(config.distributor.receivers.otlp.protocols.grpc.endpoint, '127.0.0.1:${TEMPO_OTLP_GRPC_PORT:-4317}')
+      assert.equal(config.memberlist.bind_port, '${TEMPO_MEMBERLIST_PORT:-7946}')
+      // What Tempo accepts per second is bounded, sized by the launcher.
+      assert.equal(config.overrides.defaults.ingestion.rate_limit_bytes, '${TEMPO_INGESTION_RATE_LIMIT_BYTES:-4096000}')
+      assert.equal(config.overrides.defaults.ingestion.burst_size_bytes, '${TEMPO_INGESTION_BURST_SIZE_BYTES:-4096000}')
       if (version.startsWith('2')) {
         assert.equal(config.ingester.flush_all_on_shutdown, true)
         assert.equal(config.ingester.lifecycler.min_ready_duration, '1s')

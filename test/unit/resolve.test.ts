@@ -72,6 +72,17 @@ describe('resolution', () => {
     })
   })
 
+  it('refuses a query password equal to the ingest token, without echoing it', async () => {
+    const same = 'the-same-secret-for-both-0123'
+    await assert.rejects(resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: same}, flags: {'query-password': same}})), (error: UsageError) => {
+      assert.match(error.message, /--query-password \(TEMPO_QUERY_PASSWORD\) and --ingest-token \(TEMPO_INGEST_TOKEN\): the query password is the same as the ingest token/)
+      assert.ok(!error.message.includes(same))
+      return true
+    })
+    const a = await resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: same}}))
+    assert.notEqual(a.answers.queryPassword, a.answers.ingestToken)
+  })
+
   it('strips a scheme from the endpoint with a warning, and a leading v from the version', async () => {
     const {answers, warnings} = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's', TEMPO_VERSION: 'v3.0.3'}, flags: {endpoint: 'https://minio.example.com:9000/'}}))
     assert.equal(answers.endpoint, 'minio.example.com:9000')

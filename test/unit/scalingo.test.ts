@@ -86,6 +86,27 @@ describe('variablesFor', () => {
   })
 })
 
+describe('variablesFor refuses credentials the app would refuse', () => {
+  test('short ones, and a query password equal to the ingest token, named without their values (exit 2)', async () => {
+    const dir = path.join(await tempDir(), 'app')
+    await makeApp(dir)
+    await assert.rejects(variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: 'short-token', TEMPO_QUERY_PASSWORD: 'short-pass'}), (error: CliError) => {
+      assert.equal(error.exitCode, 2)
+      assert.match(error.message, /TEMPO_INGEST_TOKEN: credentials are at least 16 characters long/)
+      assert.match(error.message, /TEMPO_QUERY_PASSWORD: credentials are at least 16 characters long/)
+      assert.doesNotMatch(error.message, /short-token|short-pass/)
+      return true
+    })
+    const same = 'one-secret-for-both-0123456789'
+    await assert.rejects(variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: same, TEMPO_QUERY_PASSWORD: same}), (error: CliError) => {
+      assert.equal(error.exitCode, 2)
+      assert.match(error.message, /the query password is the same as the ingest token/)
+      assert.ok(!error.message.includes(same))
+      return true
+    })
+  })
+})
+
 describe('appTarget', () => {
   test('given values win over the answers file; the file is optional when --app is given', async () => {
     const dir = path.join(await tempDir(), 'app')

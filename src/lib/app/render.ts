@@ -6,7 +6,7 @@ import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
 import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
-import {runtimeVariables, variablesTable} from '../core/docs.js'
+import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
@@ -29,6 +29,13 @@ export interface RenderedFile {
 }
 
 const PORTS = Object.fromEntries(CONTRACT.ports.map((p) => [p.name, p.default]))
+const RUNTIME_DEFAULTS = Object.fromEntries([...CONTRACT.ports.map((p) => [p.variable, p.default]), ...CONTRACT.runtimeVariables.map((v) => [v.name, v.default])])
+
+/** A run-time setting of the buildpack as a ${VAR:-default} reference: internal ports and limits move without a new config. */
+const internal = (name: string, fallback?: string): string => {
+  if (!(name in RUNTIME_DEFAULTS)) throw new Error(`data/contract.json has no run-time variable ${name}`)
+  return `\${${name}:-${fallback ?? RUNTIME_DEFAULTS[name]}}`
+}
 
 function render(template: string, data: Record<string, unknown>): string {
   const file = TEMPLATES + template
@@ -50,7 +57,7 @@ export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): strin
     const fallback = mode === 'env' && !s.required ? s.default?.({}, {directoryName: ''}) : undefined
     return fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`
   }
-  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, ports: PORTS})
+  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, internal})
 }
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
@@ -65,6 +72,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context,
     ports: PORTS,
     runtimeTable: variablesTable(runtimeVariables()),
+    ingestTable: ingestLimitsTable(),
     defaultTempoVersion: DEFAULT_TEMPO_VERSION,
     buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
   }

@@ -2,11 +2,14 @@
 // this repository's git tree, without Node, so the file is generated at build and committed.
 import {type Contract} from './contract.js'
 
-/** One Bash word holding exactly `value` ($'…' quoting keeps tabs and newlines). */
+// eslint-disable-next-line no-control-regex -- control characters are what it escapes
+const CONTROL = /[\x00-\x1f\x7f]/g
+
+/** One Bash word holding exactly `value` ($'…' quoting keeps control characters as \xHH). */
 export const shellWord = (value: string): string =>
   value === '' ? "''" : /^[A-Za-z0-9._/:@%+=,-]+$/.test(value)
     ? value
-    : `$'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`
+    : `$'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
 
 const scalar = (name: string, value: string | number): string => `readonly ${name}=${shellWord(String(value))}`
 const array = (name: string, values: string[]): string => `readonly ${name}=(${values.map(shellWord).join(' ')})`
@@ -32,6 +35,13 @@ export function contractShell(contract: Contract): string {
     '# Variables the buildpack reads, with their defaults.',
     map('RUNTIME_DEFAULTS', contract.runtimeVariables.map((v) => [v.name, v.default])),
     map('BUILD_DEFAULTS', contract.buildVariables.map((v) => [v.name, v.default])),
+    array('PORT_VARS', contract.ports.map((p) => p.variable)),
+    '',
+    '# Ingest limits from the container memory (MiB): bytes/s per MiB, MiB per request in flight.',
+    scalar('INGEST_RATE_BYTES_PER_MIB', contract.ingestLimits.bytesPerSecondPerMiB),
+    scalar('INGEST_MIB_PER_REQUEST', contract.ingestLimits.mibPerRequest),
+    scalar('MIN_INGEST_REQUESTS', contract.ingestLimits.minRequests),
+    scalar('UNKNOWN_MEMORY_MIB', contract.ingestLimits.unknownMemoryMiB),
     array('S3_REQUIRED_VARS', contract.required.s3),
     array('AUTH_VARS', contract.required.auth),
     '',

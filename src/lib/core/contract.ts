@@ -4,7 +4,10 @@ import {createRequire} from 'node:module'
 
 export interface Variable {
   name: string
+  /** The value used when the variable is unset (where the buildpack needs one). */
   default: string
+  /** What the docs say instead of `default`, where the value is computed. */
+  documentedDefault?: string
   description: string
 }
 
@@ -37,6 +40,9 @@ export interface Contract {
   ports: Port[]
   runtimeVariables: Variable[]
   buildVariables: Variable[]
+  /** Memory of each Scalingo container size, in MiB. */
+  containerSizes: Record<string, number>
+  ingestLimits: {bytesPerSecondPerMiB: number; mibPerRequest: number; minRequests: number; unknownMemoryMiB: number}
   required: {s3: string[]; auth: string[]}
   credentials: {
     minLength: number
@@ -76,3 +82,9 @@ export const newestOfMajor = (major: string): string => {
 }
 
 export const port = (name: Port['name']): Port => CONTRACT.ports.find((p) => p.name === name)!
+
+/** What Tempo accepts per second and the proxy lets through at once, for a container of MIB (the launcher's size_ingest_limits). */
+export function ingestLimits(mib: number): {bytesPerSecond: number; requests: number} {
+  const {bytesPerSecondPerMiB, mibPerRequest, minRequests} = CONTRACT.ingestLimits
+  return {bytesPerSecond: mib * bytesPerSecondPerMiB, requests: Math.max(minRequests, Math.floor(mib / mibPerRequest))}
+}

@@ -75,6 +75,25 @@ export function bearerToken(value: string): string | undefined {
   return password(value) ?? matches(credentials.ingestToken, value)
 }
 
+/** The two credentials must differ: a query password equal to the ingest token lets every exporter read all traces. */
+export function distinctCredentials(ingestToken: string | undefined, queryPassword: string | undefined): string | undefined {
+  if (ingestToken !== undefined && ingestToken === queryPassword) return 'the query password is the same as the ingest token: every exporter could read all traces; use two different secrets'
+}
+
+/** What is wrong with the proxy's credentials among VALUES (by env var name), one message each. */
+export function credentialProblems(values: {TEMPO_INGEST_TOKEN?: string; TEMPO_QUERY_PASSWORD?: string}): string[] {
+  const problems: string[] = []
+  const token = values.TEMPO_INGEST_TOKEN
+  const queryPassword = values.TEMPO_QUERY_PASSWORD
+  const tokenError = token === undefined ? undefined : bearerToken(token)
+  const passwordError = queryPassword === undefined ? undefined : password(queryPassword)
+  if (tokenError) problems.push(`TEMPO_INGEST_TOKEN: ${tokenError}`)
+  if (passwordError) problems.push(`TEMPO_QUERY_PASSWORD: ${passwordError}`)
+  const shared = distinctCredentials(token, queryPassword)
+  if (shared) problems.push(`TEMPO_QUERY_PASSWORD: ${shared}`)
+  return problems
+}
+
 export function userName(value: string): string | undefined {
   return matches(credentials.queryUser, value)
 }

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {readAnswersFile, withDotEnv} from '../app/answers.js'
 import {CliError, EXIT, UsageError} from '../core/errors.js'
 import {REDACTED, redact} from '../core/output.js'
+import {credentialProblems} from '../core/validate.js'
 import {type Answers, appVariables, REGIONS, setting, SETTINGS} from '../settings/settings.js'
 
 export interface Variable {
@@ -96,6 +97,9 @@ export function variablesFromAnswers(answers: Answers): Variable[] {
   if (missing.length > 0) {
     throw new CliError(`No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`, EXIT.usage)
   }
+  // The app would refuse to start with them: never set them.
+  const weak = credentialProblems(Object.fromEntries(all.map((v) => [v.name, v.value])))
+  if (weak.length > 0) throw new CliError(`Refusing to set credentials that protect nothing:\n${weak.join('\n')}`, EXIT.usage)
   // An empty optional value (e.g. no S3 region) means "not set": Scalingo refuses empty values.
   return all.filter((v) => v.value !== '').map((v) => ({name: v.name, value: v.value as string, secret: v.secret}))
 }

@@ -1,8 +1,8 @@
 // Resolution of every answer: flag > environment variable > answers file > prompt (TTY only) > default.
 import {TEMPO_VERSIONS} from '../core/contract.js'
 import {UsageError} from '../core/errors.js'
+import {distinctCredentials, stripScheme} from '../core/validate.js'
 import {type Answers, applies, choiceWarning, type Context, SETTINGS, type Setting} from './settings.js'
-import {stripScheme} from '../core/validate.js'
 
 export type Origin = 'flag' | 'env' | 'answers file' | 'prompt' | 'default' | 'generated'
 
@@ -123,6 +123,8 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
     if (conflict) invalid.push(`${flagAndEnv(s)} "${answers[s.name]}": ${conflict}.`)
   }
   const problems = [...invalid]
+  const shared = distinctCredentials(answers.ingestToken, answers.queryPassword)
+  if (shared) problems.push(`--query-password (TEMPO_QUERY_PASSWORD) and --ingest-token (TEMPO_INGEST_TOKEN): ${shared}.`)
   if (missing.length > 0) {
     problems.push(`Missing required values (no terminal to ask them, or --yes/CI set): ${missing.map((s) => flagAndEnv(s)).join(', ')}.`)
   }

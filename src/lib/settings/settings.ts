@@ -17,9 +17,12 @@ export interface Context {
 }
 
 export const REGIONS = ['osc-fr1', 'osc-secnum-fr1'] as const
-export const CONTAINER_SIZES = ['S', 'M', 'L', 'XL', '2XL'] as const
-/** Memory of each Scalingo container size. */
-export const CONTAINER_MEMORY: Record<(typeof CONTAINER_SIZES)[number], string> = {S: '256 MB', M: '512 MB', L: '1 GB', XL: '2 GB', '2XL': '4 GB'}
+export const CONTAINER_SIZES = Object.keys(CONTRACT.containerSizes)
+/** Memory of each Scalingo container size, as Scalingo writes it. */
+export const containerMemory = (size: string): string => {
+  const mib = CONTRACT.containerSizes[size]
+  return mib >= 1024 ? `${mib / 1024} GB` : `${mib} MB`
+}
 
 export interface S3Provider {
   id: string
@@ -99,7 +102,7 @@ export const SETTINGS: readonly Setting[] = [
     name: 'containerSize', flag: 'container-size', env: 'SCALINGO_CONTAINER_SIZE', kind: 'choice',
     description: 'Size of the web container (Tempo needs at least M)',
     prompt: 'Container size',
-    choices: CONTAINER_SIZES.map((s) => ({value: s, label: `${s} — ${CONTAINER_MEMORY[s]}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`})),
+    choices: CONTAINER_SIZES.map((s) => ({value: s, label: `${s} — ${containerMemory(s)}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`})),
     default: () => 'M',
     validate: v.oneOf(CONTAINER_SIZES),
   },

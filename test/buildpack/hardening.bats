@@ -1,0 +1,407 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2153 # STATUS and BODY are set by ingest and query
+# Attacks on the web process (front proxy and launcher), each followed by the
+# outcome it must get. Real Caddy (TEST_CADDY, else the machine's), stub Tempo.
+
+load launch_helpers
+
+setup_file() {
+  build_apps
+}
+
+setup() {
+  new_app 2.10.8
+}
+
+teardown() {
+  cleanup_launch
+}
+
+# Fails when COMMAND succeeds (a bare "!" does not fail a bats test).
+refute() { ! "$@"; }
+
+# Succeeds while PID runs (a zombie does not).
+running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
+}
+
+# Caddy's CPU time so far, in clock ticks (user + system).
+caddy_ticks() {
+  local stat
+  stat="$(<"/proc/$(caddy_pid)/stat")"
+  stat="${stat##*) }"
+  read -r -a fields <<<"$stat"
+  echo $((fields[11] + fields[12]))
+}
+
+caddy_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$(caddy_pid)/status"; }
+
+# N requests on one curl (one keep-alive connection); prints the distinct statuses.
+statuses() {
+  local n="$1" url="$2" urls=()
+  shift 2
+  for ((i = 0; i < n; i++)); do urls+=(-o /dev/null "$url"); done
+  curl -s -w '%{http_code}\n' "$@" "${urls[@]}" | sort -u | tr '\n' ' '
+}
+
+# Seconds (with decimals) a TCP client sending TEXT then nothing stays connected.
+connection_lifetime() {
+  local text="$1" start end
+  start="$(date +%s%N)"
+  exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+  printf '%b' "$text" >&5
+  # Returns at the server's close (EOF); 20 s is far beyond any timeout set here.
+  timeout 20 cat <&5 >"$BATS_TEST_TMPDIR/answer" || true
+  exec 5<&-
+  end="$(date +%s%N)"
+  echo $(((end - start) / 1000000))
+}
+
+# --- 1: wrong credentials cost what a 404 costs -----------------------------
+
+@test "row 1: wrong ingest and query credentials are refused at the cost of a 404, with no user-name signal" {
+  launch
+  wait_listening
+  local start elapsed
+  start="$(date +%s%N)"
+  [ "$(statuses 40 "http://127.0.0.1:$PORT/v1/traces" -X POST -u "otlp:wrong-password-$RANDOM")" = "401 " ]
+  [ "$(statuses 40 "http://127.0.0.1:$PORT/api/search" -u "$QUERY_USER:wrong-password-$RANDOM")" = "401 " ]
+  [ "$(statuses 40 "http://127.0.0.1:$PORT/api/search" -u "nobody:wrong-password-$RANDOM")" = "401 " ]
+  elapsed=$((($(date +%s%N) - start) / 1000000))
+  # One bcrypt check at Caddy's default cost takes about a second: 120 of
+  # them would take minutes. Header comparison takes microseconds.
+  ((elapsed < 3000)) || {
+    echo "120 refusals took $elapsed ms"
+    false
+  }
+  # The right credentials still pass.
+  ingest -u "otlp:$INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  query /api/search -u "$QUERY_USER:$QUERY_PASSWORD"
+  [ "$STATUS" = 200 ]
+  # A refused query tells the client how to authenticate.
+  contains "$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/api/search")" 'Www-Authenticate: Basic realm="Tempo"'
+  stop_launcher
+}
+
+@test "row 1: the start hashes nothing: \$PORT opens right after Tempo is ready" {
+  launch
+  wait_listening
+  contains "$(<"$OUT")" "Tempo ready in"
+  lacks "$(<"$OUT")" "hash"
+  # Caddy is the only program run besides Tempo: no caddy hash-password.
+  [ "$(caddy_ticks)" -lt 100 ]
+  stop_launcher
+}
+
+# --- 2: bounded resources ---------------------------------------------------
+
+@test "row 2: 700 KB credentials get 431 and Caddy's memory stays flat" {
+  launch
+  wait_listening
+  local big before after i
+  big="$(head -c 700000 /dev/zero | tr '\0' 'p')"
+  printf 'Authorization: Basic %s\n' "$(printf '%s:%s' "$QUERY_USER" "$big" | base64 -w0)" >"$BATS_TEST_TMPDIR/header"
+  before="$(caddy_rss_kb)"
+  for ((i = 0; i < 12; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H @"$BATS_TEST_TMPDIR/header" "http://127.0.0.1:$PORT/api/search")" = 431 ]
+  done
+  after="$(caddy_rss_kb)"
+  ((after - before < 10000)) || {
+    echo "Caddy's RSS grew from $before kB to $after kB"
+    false
+  }
+  # 20 KB of headers is over the cap too; ordinary requests still pass.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' 'x')" "http://127.0.0.1:$PORT/ready")" = 431 ]
+  query /ready
+  [ "$STATUS" = 200 ]
+  stop_launcher
+}
+
+@test "row 3: slow headers, slow bodies and idle connections are closed within seconds" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s TEMPO_PROXY_READ_BODY_TIMEOUT=2s TEMPO_PROXY_IDLE_TIMEOUT=2s
+  wait_listening
+  local ms
+  # Incomplete request headers.
+  ms="$(connection_lifetime 'POST /v1/traces HTTP/1.1\r\nHost: x\r\n')"
+  ((ms >= 900 && ms < 5000)) || { echo "open for $ms ms"; false; }
+  # A body announced and never sent, to an unknown path and to ingest.
+  ms="$(connection_lifetime 'POST /nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n')"
+  ((ms < 6000)) || { echo "open for $ms ms"; false; }
+  ms="$(connection_lifetime "POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $INGEST_TOKEN\r\nContent-Length: 1000\r\n\r\n")"
+  ((ms < 6000)) || { echo "open for $ms ms"; false; }
+  lacks "$(events)" "received"
+  # An idle keep-alive connection after a complete request.
+  ms="$(connection_lifetime 'GET /ready HTTP/1.1\r\nHost: x\r\n\r\n')"
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "HTTP/1.1 200"
+  ((ms >= 1500 && ms < 6000)) || { echo "open for $ms ms"; false; }
+  stop_launcher
+}
+
+@test "row 3: the default timeouts are seconds, and a malformed one is refused" {
+  launch TEMPO_PROXY_IDLE_TIMEOUT='60s
+}'
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_PROXY_IDLE_TIMEOUT must be a duration such as 30s"
+  refute port_open
+  assert_no_leftovers
+}
+
+# --- 4: Tempo reachable only through the proxy ------------------------------
+
+@test "row 4: an app config without loopback listen addresses is refused at start" {
+  # shellcheck disable=SC2016 # ${TEMPO_OTLP_HTTP_PORT} is for Tempo to expand
+  launch "TEMPO_CONFIG_YAML=$(printf 'distributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}\nstorage:\n  trace:\n    backend: local\n')"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "server.http_listen_address is not set: Tempo would listen on every interface"
+  contains "$(<"$OUT")" "grpc_listen_address: 127.0.0.1"
+  # Tempo never ran.
+  [ ! -e "$RECORD" ]
+  refute port_open
+  assert_no_leftovers
+}
+
+@test "row 4: listen addresses or receivers beyond loopback are refused at start, even through \${VAR}" {
+  cat >"$APP/tempo.yaml" <<'YAML'
+server:
+  http_listen_address: ${LISTEN_ADDR:-127.0.0.1}
+  grpc_listen_address: 127.0.0.1
+distributor:
+  receivers:
+    otlp:
+      protocols:
+        http:
+          endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}
+    zipkin:
+storage:
+  trace:
+    backend: local
+YAML
+  launch LISTEN_ADDR=0.0.0.0
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" 'server.http_listen_address is "0.0.0.0", not loopback'
+  contains "$(<"$OUT")" "distributor.receivers.zipkin has no endpoint"
+  [ ! -e "$RECORD" ]
+  assert_no_leftovers
+}
+
+# --- 5: credentials that protect nothing ------------------------------------
+
+@test "row 5: short credentials are refused" {
+  launch TEMPO_INGEST_TOKEN=a TEMPO_QUERY_PASSWORD=b
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_INGEST_TOKEN is shorter than 16 characters"
+  contains "$(<"$OUT")" "TEMPO_QUERY_PASSWORD is shorter than 16 characters"
+  refute port_open
+  [ ! -e "$RECORD" ]
+  assert_no_leftovers
+}
+
+@test "row 5: a query password equal to the ingest token is refused" {
+  launch TEMPO_QUERY_USER=otlp TEMPO_QUERY_PASSWORD="$INGEST_TOKEN"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_QUERY_PASSWORD is the same as TEMPO_INGEST_TOKEN"
+  lacks "$(<"$OUT")" "$INGEST_TOKEN"
+  refute port_open
+  assert_no_leftovers
+}
+
+# --- 8: nothing from the environment becomes Caddy config --------------------
+
+@test "row 8: a grace period carrying Caddyfile text is refused" {
+  launch TEMPO_PROXY_GRACE_PERIOD='2s
+}
+:9999 {
+	respond "token={env.TEMPO_INGEST_TOKEN}"
+}
+{'
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_PROXY_GRACE_PERIOD must be a duration such as 30s"
+  refute port_open
+  assert_no_leftovers
+}
+
+@test "row 8: a TMPDIR with spaces and braces is only data" {
+  local tmp="$BATS_TEST_TMPDIR/tmp dir {x}"
+  mkdir -p "$tmp"
+  launch TMPDIR="$tmp" STUB_TEMPO_FLUSH_DELAY=1
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  # The drain marker in that run dir is found: ingest answers 503 on SIGTERM.
+  kill -TERM "$LAUNCH_PID"
+  eventually 5 ingest_answers 503 -H "Authorization: Bearer $INGEST_TOKEN"
+  wait_exit 25
+  [ "$EXIT_STATUS" -eq 0 ]
+  [ -z "$(ls -A "$tmp")" ]
+}
+
+# --- 10: the access log keeps the path only ----------------------------------
+
+@test "row 10: credentials in an absolute-form target or a query string never reach the log" {
+  launch
+  wait_listening
+  local status
+  status="$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "$(otlp_json)" \
+    --request-target "http://otlp:$INGEST_TOKEN@127.0.0.1:$PORT/v1/traces?token=$INGEST_TOKEN" \
+    "http://127.0.0.1:$PORT/")"
+  [ "$status" = 401 ]
+  query "/api/search?password=secret-in-a-query-string" -u "$QUERY_USER:$QUERY_PASSWORD"
+  [ "$STATUS" = 200 ]
+  stop_launcher
+  lacks "$(<"$OUT")" "$INGEST_TOKEN"
+  lacks "$(<"$OUT")" "secret-in-a-query-string"
+  lacks "$(<"$OUT")" "token="
+  contains "$(<"$OUT")" '"uri":"/v1/traces"'
+  contains "$(<"$OUT")" '"uri":"/api/search"'
+}
+
+# --- 11: nothing outlives the launcher ---------------------------------------
+
+@test "row 11: kill -9 of the launcher leaves no process, no run dir, no Caddy state" {
+  launch
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  local tempo_pid caddy
+  tempo_pid="$(<"$RECORD/pid")"
+  caddy="$(caddy_pid)"
+  [ -n "$(ls "$BATS_TEST_TMPDIR/tmp")" ]
+  kill -KILL "$LAUNCH_PID"
+  eventually 5 no_leftovers || {
+    ps -o pid,ppid,args -p "$(leftovers | paste -sd,)"
+    false
+  }
+  # Dead, at most a zombie waiting for whoever adopted it.
+  refute running "$tempo_pid"
+  refute running "$caddy"
+  refute port_open
+  # The run dir (rendered config, Caddy's files) is gone; Caddy saved nothing.
+  eventually 5 test -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")"
+  [ -z "$(find "$BATS_TEST_TMPDIR" "$APP" -name 'autosave.json')" ]
+}
+
+@test "row 11: a normal stop leaves no Caddy autosave and no run dir" {
+  launch
+  wait_listening
+  local run_dir
+  run_dir="$(ls -d "$BATS_TEST_TMPDIR"/tmp/tempo-launch.*)"
+  [ -z "$(find "$run_dir" -name 'autosave.json')" ]
+  stop_launcher
+  [ ! -e "$run_dir" ]
+  assert_no_leftovers
+}
+
+# --- 12: overload is shed ----------------------------------------------------
+
+@test "row 12: requests beyond the in-flight bound get 503 with Retry-After at once; accepted ones are kept" {
+  launch STUB_TEMPO_INGEST_DELAY=4 TEMPO_PROXY_MAX_INGEST_REQUESTS=2
+  wait_listening
+  local i held=()
+  for i in 1 2; do
+    curl -s -o "$BATS_TEST_TMPDIR/held-$i" -w '%{http_code}' -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+      -H 'Content-Type: application/json' --data-binary "$(otlp_json "0000000000000000000000000000000$i")" \
+      "http://127.0.0.1:$PORT/v1/traces" >"$BATS_TEST_TMPDIR/held-$i.status" 3>&- &
+    held+=($!)
+  done
+  eventually 5 grep -q 'ingest in-flight=2' "$RECORD/events.log"
+  local start headers elapsed
+  start="$(date +%s%N)"
+  headers="$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$(otlp_json 00000000000000000000000000000003)" \
+    "http://127.0.0.1:$PORT/v1/traces")"
+  elapsed=$((($(date +%s%N) - start) / 1000000))
+  contains "$headers" "HTTP/1.1 503"
+  contains "$headers" "Retry-After: 1"
+  ((elapsed < 1000))
+  wait "${held[@]}"
+  [ "$(<"$BATS_TEST_TMPDIR/held-1.status")" = 200 ]
+  [ "$(<"$BATS_TEST_TMPDIR/held-2.status")" = 200 ]
+  lacks "$(events)" "in-flight=3"
+  contains "$(events)" "received traces=00000000000000000000000000000001"
+  contains "$(events)" "received traces=00000000000000000000000000000002"
+  lacks "$(events)" "received traces=00000000000000000000000000000003" || { cat "$OUT"; false; }
+  stop_launcher
+}
+
+@test "row 12: Tempo's 429 (its ingestion rate limit) reaches the exporter with a Retry-After" {
+  launch STUB_TEMPO_RATE_LIMITED=1
+  wait_listening
+  local headers
+  headers="$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$(otlp_json)" "http://127.0.0.1:$PORT/v1/traces")"
+  contains "$headers" "HTTP/1.1 429"
+  contains "$headers" "Retry-After: 1"
+  contains "$(events)" "rate limited"
+  # Other answers get none.
+  query /ready
+  [ "$STATUS" = 200 ]
+  lacks "$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/ready")" "Retry-After"
+  stop_launcher
+}
+
+@test "row 12: ingestion limits are sized from CONTAINER_MEMORY, and the app can set them" {
+  launch CONTAINER_MEMORY=268435456
+  wait_listening
+  [ "$(stub_config overrides.defaults.ingestion.rate_limit_bytes)" = 2048000 ]
+  [ "$(stub_config overrides.defaults.ingestion.burst_size_bytes)" = 2048000 ]
+  contains "$(<"$OUT")" "Ingest limits: 2048000 bytes/s (burst 2048000), 2 requests in flight (256MiB container)"
+  stop_launcher
+
+  rm -rf "$RECORD"
+  launch CONTAINER_MEMORY=1073741824 TEMPO_INGESTION_BURST_SIZE_BYTES=20000000
+  wait_listening
+  [ "$(stub_config overrides.defaults.ingestion.rate_limit_bytes)" = 8192000 ]
+  [ "$(stub_config overrides.defaults.ingestion.burst_size_bytes)" = 20000000 ]
+  contains "$(<"$OUT")" "4 requests in flight (1024MiB container)"
+  stop_launcher
+
+  rm -rf "$RECORD"
+  launch TEMPO_PROXY_MAX_INGEST_REQUESTS=0
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_PROXY_MAX_INGEST_REQUESTS must be a whole number, at least 1"
+}
+
+# --- hermetic ports ----------------------------------------------------------
+
+@test "two web processes run side by side on one machine, each on its own ports" {
+  launch
+  wait_listening
+  local first_pid="$LAUNCH_PID" first_port="$PORT" first_record="$RECORD"
+  APP_DIR_NAME=app2 new_app 2.10.8
+  launch
+  wait_listening
+  [ "$PORT" != "$first_port" ]
+  INGEST_TRACE=00000000000000000000000000000021 ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  PORT="$first_port" INGEST_TRACE=00000000000000000000000000000022 ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  contains "$(events)" "received traces=00000000000000000000000000000021"
+  contains "$(cat "$first_record/events.log")" "received traces=00000000000000000000000000000022"
+  lacks "$(cat "$first_record/events.log")" "received traces=00000000000000000000000000000021"
+  stop_launcher
+  LAUNCH_PID="$first_pid" stop_launcher
+  [ "$EXIT_STATUS" -eq 0 ]
+  assert_no_leftovers
+}
+
+@test "an internal port set twice, or equal to \$PORT, is refused" {
+  launch TEMPO_OTLP_GRPC_PORT="$TEMPO_OTLP_HTTP_PORT"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_OTLP_GRPC_PORT and TEMPO_OTLP_HTTP_PORT are both $TEMPO_OTLP_HTTP_PORT"
+  launch TEMPO_MEMBERLIST_PORT="$PORT"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "clashes with TEMPO_MEMBERLIST_PORT"
+}
