@@ -8,9 +8,15 @@ const FLOORS = ['core', 'settings', 'app', 'platform', 'flows', 'cli']
 const layering = FLOORS.map((floor, index) => ({
   files: [`src/lib/${floor}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: FLOORS.slice(index + 1).map((above) => ({group: [`../${above}/*`], message: `src/lib/${floor} sits below src/lib/${above}: move the shared piece down instead.`})),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: FLOORS.slice(index + 1).map((above) => ({
+          group: [`../${above}/*`],
+          message: `src/lib/${floor} sits below src/lib/${above}: move the shared piece down instead.`,
+        })),
+      },
+    ],
   },
 }))
 

@@ -18,14 +18,18 @@ let total = 0
 function once() {
   return new Promise((resolve) => {
     const auth = Buffer.from(`otlp:${randomBytes(24).toString('base64url')}`).toString('base64')
-    const req = http.request(url, {method: 'POST', agent, headers: {authorization: `Basic ${auth}`, 'content-type': 'application/json', 'content-length': body.length}}, (res) => {
-      res.resume()
-      res.on('end', () => {
-        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
-        total++
-        resolve()
-      })
-    })
+    const req = http.request(
+      url,
+      {method: 'POST', agent, headers: {authorization: `Basic ${auth}`, 'content-type': 'application/json', 'content-length': body.length}},
+      (res) => {
+        res.resume()
+        res.on('end', () => {
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
+          total++
+          resolve()
+        })
+      },
+    )
     req.on('error', () => {
       statuses.error = (statuses.error ?? 0) + 1
       resolve()

@@ -13,8 +13,12 @@ const HELP = new Set(['--help', '-h'])
 
 // Plain `--help` / `CMD --help` print the page oclif rendered at build time: oclif's
 // import is most of the start-up time.
-const page = args.length === 1 && (HELP.has(args[0]) || args[0] === 'help') ? 'index'
-  : args.length === 2 && manifest.commands[args[0]] && HELP.has(args[1]) ? args[0] : undefined
+const page =
+  args.length === 1 && (HELP.has(args[0]) || args[0] === 'help')
+    ? 'index'
+    : args.length === 2 && manifest.commands[args[0]] && HELP.has(args[1])
+      ? args[0]
+      : undefined
 if (page) {
   try {
     const text = readFileSync(new URL(`dist/help/${page}.txt`, root), 'utf8')
@@ -34,8 +38,10 @@ if (args[0] !== undefined && !args[0].startsWith('-') && !passThrough.has(args[0
   const [{closest}, {cli}] = await Promise.all([import('../dist/lib/core/suggest.js'), import('../dist/lib/core/invocation.js')])
   const command = closest(args[0], Object.keys(manifest.commands))
   if (command) {
-    process.stderr.write(`✘ Unknown command "${args[0]}": did you mean ${command}?\n`
-      + `  To create an app in a directory named ${args[0]}, run \`${cli(`create ${args[0]}`)}\`.\n`)
+    process.stderr.write(
+      `✘ Unknown command "${args[0]}": did you mean ${command}?\n` +
+        `  To create an app in a directory named ${args[0]}, run \`${cli(`create ${args[0]}`)}\`.\n`,
+    )
     process.exit(2)
   }
 }

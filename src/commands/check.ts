@@ -14,13 +14,14 @@ const credential = (name: string) => {
 
 export default class Check extends BaseCommand {
   static override summary = 'Smoke-test a deployed Tempo end to end, or lint a tempo.yaml offline.'
-  static override description = 'Deployment check: GET /ready (retried until --timeout), auth enforced without credentials, one span pushed over OTLP/HTTP '
-    + 'with the ingest token and read back with the query credentials; on success, prints the OpenTelemetry and Grafana settings. '
-    + 'Exit 0 when every step passes, 1 otherwise.\n\n'
-    + 'Offline lint (--config): every key of a tempo.yaml checked against the key tree of a Tempo version; exit 1 on an unknown key.\n\n'
-    + 'Bucket probe (--s3): endpoint reachable (DNS, TLS), keys accepted, bucket present, one object written, read back and deleted '
-    + 'under .tempo-scalingo-probe/; settings from .tempo-scalingo.json (or the TEMPO_STORAGE_S3_* variables), keys from the environment or else the .env. '
-    + 'Exit 1 naming the step that failed and why.'
+  static override description =
+    'Deployment check: GET /ready (retried until --timeout), auth enforced without credentials, one span pushed over OTLP/HTTP ' +
+    'with the ingest token and read back with the query credentials; on success, prints the OpenTelemetry and Grafana settings. ' +
+    'Exit 0 when every step passes, 1 otherwise.\n\n' +
+    'Offline lint (--config): every key of a tempo.yaml checked against the key tree of a Tempo version; exit 1 on an unknown key.\n\n' +
+    'Bucket probe (--s3): endpoint reachable (DNS, TLS), keys accepted, bucket present, one object written, read back and deleted ' +
+    'under .tempo-scalingo-probe/; settings from .tempo-scalingo.json (or the TEMPO_STORAGE_S3_* variables), keys from the environment or else the .env. ' +
+    'Exit 1 naming the step that failed and why.'
   static override examples = [
     '<%= config.bin %> check                       # inside the app directory: its Scalingo URL and .env credentials',
     '<%= config.bin %> check https://my-tempo.osc-fr1.scalingo.io --timeout 120',
@@ -39,9 +40,18 @@ export default class Check extends BaseCommand {
     timeout: Flags.integer({min: 1, default: 60, description: 'Seconds to wait for /ready, then for the span to come back.'}),
     'show-secrets': Flags.boolean({description: 'Print the ingest token in the OpenTelemetry settings (and in --json).'}),
     config: Flags.string({description: 'Lint this tempo.yaml offline instead of checking a deployment.', helpGroup: 'LINT'}),
-    [setting('tempoVersion').flag]: Flags.string({description: 'Tempo version to lint against (default: TEMPO_VERSION, the answers file, else the default version).', helpGroup: 'LINT'}),
-    s3: Flags.boolean({description: "Probe the app's S3 bucket instead: endpoint, keys, bucket, write/read/delete of one object.", helpGroup: 'S3'}),
-    'create-bucket': Flags.boolean({description: 'Create the bucket when it does not exist (implies --s3); without it, a terminal asks.', helpGroup: 'S3'}),
+    [setting('tempoVersion').flag]: Flags.string({
+      description: 'Tempo version to lint against (default: TEMPO_VERSION, the answers file, else the default version).',
+      helpGroup: 'LINT',
+    }),
+    s3: Flags.boolean({
+      description: "Probe the app's S3 bucket instead: endpoint, keys, bucket, write/read/delete of one object.",
+      helpGroup: 'S3',
+    }),
+    'create-bucket': Flags.boolean({
+      description: 'Create the bucket when it does not exist (implies --s3); without it, a terminal asks.',
+      helpGroup: 'S3',
+    }),
   }
 
   async run(): Promise<unknown> {
@@ -59,7 +69,8 @@ export default class Check extends BaseCommand {
 
     let outcome
     if (flags.s3 || flags['create-bucket']) {
-      if (args.url || flags.config !== undefined) throw new UsageError('--s3 probes the bucket of the app in this directory: pass no URL and no --config with it')
+      if (args.url || flags.config !== undefined)
+        throw new UsageError('--s3 probes the bucket of the app in this directory: pass no URL and no --config with it')
       const [{checkBucket}, {canPrompt}] = await Promise.all([import('../lib/flows/s3-check.js'), import('../lib/settings/prompts.js')])
       const ask = async (bucket: string) => {
         const {default: confirm} = await import('@inquirer/confirm')

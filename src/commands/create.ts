@@ -5,8 +5,9 @@ import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
 
 export default class Create extends BaseCommand {
   static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
-  static override description = 'Asks for what it needs on a terminal; in CI, pass flags or the buildpack\'s env vars (flag > env > default). Secrets go to .env (0600, git-ignored) or Scalingo, never to git.\n\n'
-    + 'Then, each step only once the one before holds (asked on a terminal; in CI, --create-app, --env-set, --push): the bucket is probed (write, read, delete one object), the app is created on Scalingo, its variables are set, it is pushed.'
+  static override description =
+    "Asks for what it needs on a terminal; in CI, pass flags or the buildpack's env vars (flag > env > default). Secrets go to .env (0600, git-ignored) or Scalingo, never to git.\n\n" +
+    'Then, each step only once the one before holds (asked on a terminal; in CI, --create-app, --env-set, --push): the bucket is probed (write, read, delete one object), the app is created on Scalingo, its variables are set, it is pushed.'
   static override examples = [
     '<%= config.bin %> my-tempo',
     '<%= config.bin %> my-tempo --yes --storage local',
@@ -24,10 +25,20 @@ export default class Create extends BaseCommand {
     force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
     git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
     'buildpack-url': buildpackUrlFlag(),
-    'create-bucket': Flags.boolean({description: 'Create the S3 bucket when the probe finds it missing (on a terminal, you are asked).', helpGroup: 'DEPLOY'}),
-    'create-app': Flags.boolean({allowNo: true, description: 'Create the Scalingo app in its region after generating it (on a terminal, you are asked).', helpGroup: 'DEPLOY'}),
-    'env-set': Flags.boolean({description: 'Set the app\'s variables on Scalingo after generating it.', helpGroup: 'DEPLOY'}),
-    push: Flags.boolean({description: 'Push the app to Scalingo after generating it (its variables set, or said to be).', helpGroup: 'DEPLOY'}),
+    'create-bucket': Flags.boolean({
+      description: 'Create the S3 bucket when the probe finds it missing (on a terminal, you are asked).',
+      helpGroup: 'DEPLOY',
+    }),
+    'create-app': Flags.boolean({
+      allowNo: true,
+      description: 'Create the Scalingo app in its region after generating it (on a terminal, you are asked).',
+      helpGroup: 'DEPLOY',
+    }),
+    'env-set': Flags.boolean({description: "Set the app's variables on Scalingo after generating it.", helpGroup: 'DEPLOY'}),
+    push: Flags.boolean({
+      description: 'Push the app to Scalingo after generating it (its variables set, or said to be).',
+      helpGroup: 'DEPLOY',
+    }),
   }
 
   async run(): Promise<unknown> {

@@ -7,16 +7,26 @@ import {EXIT} from '../lib/core/errors.js'
 import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
 
 const SYMBOL: Record<string, string> = {
-  unchanged: ' ', rewrite: chalk.green('~'), create: chalk.green('+'), conflict: chalk.red('!'), deleted: chalk.yellow('-'), remove: chalk.yellow('x'),
+  unchanged: ' ',
+  rewrite: chalk.green('~'),
+  create: chalk.green('+'),
+  conflict: chalk.red('!'),
+  deleted: chalk.yellow('-'),
+  remove: chalk.yellow('x'),
 }
 const MEANING: Record<string, string> = {
-  unchanged: 'unchanged', rewrite: 'regenerated', create: 'created (new in this version)', conflict: 'edited by you: not overwritten',
-  deleted: 'deleted by you: stays deleted', remove: 'no longer generated: removed',
+  unchanged: 'unchanged',
+  rewrite: 'regenerated',
+  create: 'created (new in this version)',
+  conflict: 'edited by you: not overwritten',
+  deleted: 'deleted by you: stays deleted',
+  remove: 'no longer generated: removed',
 }
 
 export default class Update extends BaseCommand {
   static override summary = "Regenerate this app's files from its answers file and new flags, never overwriting your edits."
-  static override description = 'Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed.'
+  static override description =
+    'Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed.'
   static override examples = [
     `<%= config.bin %> update --tempo-version ${DEFAULT_TEMPO_VERSION}`,
     '<%= config.bin %> update --check   # CI: exit 1 when the app drifted from what the CLI generates',
@@ -33,13 +43,27 @@ export default class Update extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Update)
-    const [{isDrift, updateApp}, {cli}, {simpleGit}] = await Promise.all([import('../lib/app/update.js'), import('../lib/core/invocation.js'), import('simple-git')])
+    const [{isDrift, updateApp}, {cli}, {simpleGit}] = await Promise.all([
+      import('../lib/app/update.js'),
+      import('../lib/core/invocation.js'),
+      import('simple-git'),
+    ])
     const mode = flags.check ? 'check' : flags['dry-run'] ? 'dry-run' : 'write'
     // Read before writing: only changes that were already there are the user's.
-    const dirtyBefore = mode === 'write' && await simpleGit(flags.dir).status().then((s) => !s.isClean()).catch(() => false)
+    const dirtyBefore =
+      mode === 'write' &&
+      (await simpleGit(flags.dir)
+        .status()
+        .then((s) => !s.isClean())
+        .catch(() => false))
     const result = await updateApp({
-      dir: flags.dir, flags, env: process.env, mode, force: flags.force,
-      cliVersion: this.config.version, repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+      dir: flags.dir,
+      flags,
+      env: process.env,
+      mode,
+      force: flags.force,
+      cliVersion: this.config.version,
+      repositoryUrl: (this.config.pjson.repository as {url: string}).url,
       onWarning: (warning) => this.warning(warning),
     })
     if (dirtyBefore && result.written) {
@@ -57,16 +81,30 @@ export default class Update extends BaseCommand {
 
     let exitCode: number = EXIT.ok
     if (mode === 'check') {
-      this.log(drift.length === 0 ? 'Up to date: regeneration changes nothing.'
-        : conflicts.length === 0 ? `${drift.length} file(s) differ from what this CLI generates: run \`${cli('update')}\` to regenerate them.`
-          : `${drift.length} file(s) differ from what this CLI generates, and ${conflicts.map((c) => c.path).join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} edited by you: `
-            + `see the diff with \`${cli('update --dry-run')}\`, then merge it by hand or run \`${cli('update --force')}\` (your version is kept as <file>.orig).`)
+      this.log(
+        drift.length === 0
+          ? 'Up to date: regeneration changes nothing.'
+          : conflicts.length === 0
+            ? `${drift.length} file(s) differ from what this CLI generates: run \`${cli('update')}\` to regenerate them.`
+            : `${drift.length} file(s) differ from what this CLI generates, and ${conflicts.map((c) => c.path).join(', ')} ${conflicts.length === 1 ? 'was' : 'were'} edited by you: ` +
+              `see the diff with \`${cli('update --dry-run')}\`, then merge it by hand or run \`${cli('update --force')}\` (your version is kept as <file>.orig).`,
+      )
       exitCode = drift.length === 0 ? EXIT.ok : EXIT.failure
     } else if (mode === 'write' && !result.written) {
-      process.stderr.write(chalk.red('✘ ') + `Nothing written: ${conflicts.map((c) => c.path).join(', ')} edited by you. Merge the diff by hand, or run \`${cli('update --force')}\` (your version is kept as .orig).\n`)
+      process.stderr.write(
+        chalk.red('✘ ') +
+          `Nothing written: ${conflicts.map((c) => c.path).join(', ')} edited by you. Merge the diff by hand, or run \`${cli('update --force')}\` (your version is kept as .orig).\n`,
+      )
       exitCode = EXIT.failure
     }
-    const doc = {mode, written: result.written, changes: result.changes.map(({path, action, diff}) => ({path, action, diff})), backups: result.backups, warnings: result.warnings, exitCode}
+    const doc = {
+      mode,
+      written: result.written,
+      changes: result.changes.map(({path, action, diff}) => ({path, action, diff})),
+      backups: result.backups,
+      warnings: result.warnings,
+      exitCode,
+    }
     // A drift or a conflict is a result, not a crash: the document is still printed.
     process.exitCode = exitCode
     return doc
@@ -74,5 +112,10 @@ export default class Update extends BaseCommand {
 }
 
 function colorDiff(diff: string): string {
-  return diff.split('\n').map((line) => (line.startsWith('+') ? chalk.green(line) : line.startsWith('-') ? chalk.red(line) : line.startsWith('@@') ? chalk.cyan(line) : line)).join('\n')
+  return diff
+    .split('\n')
+    .map((line) =>
+      line.startsWith('+') ? chalk.green(line) : line.startsWith('-') ? chalk.red(line) : line.startsWith('@@') ? chalk.cyan(line) : line,
+    )
+    .join('\n')
 }

@@ -14,7 +14,9 @@ import S3rver from 's3rver'
 import {tempDir} from './cli.js'
 
 const require = createRequire(import.meta.url)
-const {DUMMY_ACCOUNT} = require('s3rver/lib/models/account.js') as {DUMMY_ACCOUNT: {createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void}}
+const {DUMMY_ACCOUNT} = require('s3rver/lib/models/account.js') as {
+  DUMMY_ACCOUNT: {createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void}
+}
 
 export const S3_KEYS = {
   readWrite: {accessKeyId: 'TESTS3KEYREADWRITE01', secretAccessKey: 'test/S3+secret=ReadWrite0123456789abcd'},
@@ -37,14 +39,20 @@ const xmlError = (res: ServerResponse, status: number, code: string, message: st
 }
 
 function signatureMatches(req: IncomingMessage, secrets: Map<string, string>): boolean | undefined {
-  const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(req.headers.authorization ?? '')
+  const auth =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+      req.headers.authorization ?? '',
+    )
   if (!auth) return undefined
   const [, accessKeyId, region, signedHeaders, signature] = auth
   const secretAccessKey = secrets.get(accessKeyId)
   if (secretAccessKey === undefined) return undefined
   const headers: Record<string, string> = {}
   for (const name of signedHeaders.split(';')) headers[name] = String(req.headers[name] ?? '')
-  const again = aws4.sign({host: req.headers.host, path: req.url, method: req.method, service: 's3', region, headers}, {accessKeyId, secretAccessKey})
+  const again = aws4.sign(
+    {host: req.headers.host, path: req.url, method: req.method, service: 's3', region, headers},
+    {accessKeyId, secretAccessKey},
+  )
   return String(again.headers?.Authorization ?? again.headers?.authorization).endsWith(`Signature=${signature}`)
 }
 
@@ -61,7 +69,12 @@ export async function startS3(options: {buckets?: string[]} = {}): Promise<S3Ser
     const accessKeyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1]
     requests.push({method: req.method ?? '', url: req.url ?? '', accessKeyId})
     if (signatureMatches(req, secrets) === false) {
-      return xmlError(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.')
+      return xmlError(
+        res,
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      )
     }
     if (accessKeyId === S3_KEYS.readOnly.accessKeyId && !['GET', 'HEAD'].includes(req.method ?? '')) {
       return xmlError(res, 403, 'AccessDenied', 'Access Denied')

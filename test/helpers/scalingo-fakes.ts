@@ -49,7 +49,9 @@ export async function makeApp(dir: string, answers: Answers = ANSWERS, secrets: 
   await writeFile(path.join(dir, '.tempo-scalingo.json'), answersFileContent(answers, '0.1.0', {}))
   await writeFile(path.join(dir, '.gitignore'), '.env*\n')
   await writeFile(path.join(dir, 'README.md'), '# my-tempo\n')
-  const env = Object.entries(secrets).map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')
+  const env = Object.entries(secrets)
+    .map(([k, v]) => `${k}=${shellQuote(v)}`)
+    .join('\n')
   await writeFile(path.join(dir, '.env'), `# secrets\n${env}\n`, {mode: 0o600})
 }
 
@@ -86,7 +88,14 @@ export interface FakeApi {
 export async function startFakeApi(): Promise<FakeApi> {
   const requests: Recorded[] = []
   const api: FakeApi = {
-    url: '', regionalUrl: '', requests, putPlan: [], retryAfter: '1', apps: new Map([['my-tempo', 'osc-fr1']]), foreign: new Set(), close: async () => {},
+    url: '',
+    regionalUrl: '',
+    requests,
+    putPlan: [],
+    retryAfter: '1',
+    apps: new Map([['my-tempo', 'osc-fr1']]),
+    foreign: new Set(),
+    close: async () => {},
   }
   const server = createServer((req, res) => {
     let body = ''
@@ -116,7 +125,8 @@ export async function startFakeApi(): Promise<FakeApi> {
         return json(201, {app: {name, git_url: `git@ssh.${region ?? 'osc-fr1'}.scalingo.com:${name}.git`}})
       }
       const one = /^\/v1\/apps\/([^/]+)$/.exec(route)
-      if (req.method === 'GET' && one) return visible(one[1]) ? json(200, {app: {name: one[1]}}) : json(404, {resource: 'app', error: 'not found'})
+      if (req.method === 'GET' && one)
+        return visible(one[1]) ? json(200, {app: {name: one[1]}}) : json(404, {resource: 'app', error: 'not found'})
       const m = /^\/v1\/apps\/([^/]+)\/variables$/.exec(route)
       if (req.method === 'PUT' && m) {
         if (!visible(m[1])) return json(404, {resource: 'app', error: 'not found'})
@@ -208,7 +218,10 @@ export async function bareRepo(dir: string, reject?: string): Promise<string> {
 }
 
 /** Fails when any secret value shows up in any of the captured texts. */
-export function assertNoSecret(texts: readonly string[], secrets: readonly string[] = [...Object.values(SECRETS), API_TOKEN, BEARER]): void {
+export function assertNoSecret(
+  texts: readonly string[],
+  secrets: readonly string[] = [...Object.values(SECRETS), API_TOKEN, BEARER],
+): void {
   for (const text of texts) {
     for (const secret of secrets) assert.ok(!text.includes(secret), `a secret value leaked into output:\n${text}`)
   }

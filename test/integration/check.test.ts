@@ -42,12 +42,15 @@ async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; serve
     const url = new URL(req.url ?? '/', 'http://x')
     requests.push(`${req.method} ${url.pathname} ${req.headers.authorization ? 'auth' : 'anonymous'}`)
     if (url.pathname === '/ready') {
-      return readyCalls++ < (behaviour.notReady ?? 0) ? send(res, 503, 'Ingester not ready: waiting for 15s after being ready') : send(res, 200, 'ready')
+      return readyCalls++ < (behaviour.notReady ?? 0)
+        ? send(res, 503, 'Ingester not ready: waiting for 15s after being ready')
+        : send(res, 200, 'ready')
     }
     if (req.method === 'POST' && url.pathname === '/v1/traces') {
       if (!behaviour.authOff && req.headers.authorization !== `Bearer ${TOKEN}`) return send(res, 401, 'Unauthorized')
       const doc = JSON.parse(body) as {resourceSpans: {scopeSpans: {spans: {traceId: string}[]}[]}[]}
-      for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) if (!behaviour.loseSpans) spans.set(span.traceId, rs)
+      for (const rs of doc.resourceSpans)
+        for (const ss of rs.scopeSpans) for (const span of ss.spans) if (!behaviour.loseSpans) spans.set(span.traceId, rs)
       return send(res, 200, '{}')
     }
     if (behaviour.ring && req.method === 'GET' && url.pathname === '/ingester/ring') {
@@ -93,7 +96,15 @@ interface Report {
   url: string
   ok: boolean
   traceId: string
-  steps: {id: string; status: string; durationMs: number; error?: string; cause?: string; detail?: string; response?: {status: number; body: string}}[]
+  steps: {
+    id: string
+    status: string
+    durationMs: number
+    error?: string
+    cause?: string
+    detail?: string
+    response?: {status: number; body: string}
+  }[]
   snippets?: {otelEnv: Record<string, string>; collector: string; grafana: string}
 }
 
@@ -114,8 +125,14 @@ describe('check against a deployment', () => {
     assert.ok(r.stdout.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=${ok.url}\n`))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${TEMPO_INGEST_TOKEN}'))
-    assert.match(r.stdout, /otlphttp\/tempo:\n\s+endpoint: http:\/\/127\.0\.0\.1:\d+\n\s+headers:\n\s+authorization: "Bearer \$\{env:TEMPO_INGEST_TOKEN\}"/)
-    assert.match(r.stdout, /type: tempo\n\s+access: proxy\n\s+url: http:\/\/127\.0\.0\.1:\d+\n\s+basicAuth: true\n\s+basicAuthUser: grafana\n\s+secureJsonData:\n\s+basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
+    assert.match(
+      r.stdout,
+      /otlphttp\/tempo:\n\s+endpoint: http:\/\/127\.0\.0\.1:\d+\n\s+headers:\n\s+authorization: "Bearer \$\{env:TEMPO_INGEST_TOKEN\}"/,
+    )
+    assert.match(
+      r.stdout,
+      /type: tempo\n\s+access: proxy\n\s+url: http:\/\/127\.0\.0\.1:\d+\n\s+basicAuth: true\n\s+basicAuthUser: grafana\n\s+secureJsonData:\n\s+basicAuthPassword: \$TEMPO_QUERY_PASSWORD/,
+    )
     noSecret(r.stdout + r.stderr)
   })
 
@@ -126,7 +143,15 @@ describe('check against a deployment', () => {
     assert.equal(doc.ok, true)
     assert.equal(doc.url, ok.url)
     assert.match(doc.traceId, /^[0-9a-f]{32}$/)
-    assert.deepEqual(doc.steps.map((s) => [s.id, s.status]), [['ready', 'passed'], ['auth', 'passed'], ['push', 'passed'], ['read', 'passed']])
+    assert.deepEqual(
+      doc.steps.map((s) => [s.id, s.status]),
+      [
+        ['ready', 'passed'],
+        ['auth', 'passed'],
+        ['push', 'passed'],
+        ['read', 'passed'],
+      ],
+    )
     for (const step of doc.steps) assert.equal(typeof step.durationMs, 'number')
     assert.equal(doc.snippets?.otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20${TEMPO_INGEST_TOKEN}')
     assert.match(doc.snippets?.grafana ?? '', /basicAuthPassword: \$TEMPO_QUERY_PASSWORD/)
@@ -152,13 +177,17 @@ describe('check against a deployment', () => {
     assert.ok(!r.stdout.includes(PASSWORD))
   })
 
-  it('takes credentials from flags before env, and from the app\'s .env last', async () => {
+  it("takes credentials from flags before env, and from the app's .env last", async () => {
     const wrong = {TEMPO_INGEST_TOKEN: 'wrong-token-0123456789', TEMPO_QUERY_USER: USER, TEMPO_QUERY_PASSWORD: PASSWORD}
     assert.equal((await check([ok.url, '--ingest-token', TOKEN], wrong)).code, 0)
     assert.equal((await check([ok.url], wrong)).code, 1)
 
     const dir = await tempDir()
-    await writeFile(path.join(dir, '.env'), `TEMPO_INGEST_TOKEN='${TOKEN}'\nTEMPO_QUERY_USER='${USER}'\nTEMPO_QUERY_PASSWORD='${PASSWORD}'\n`, {mode: 0o600})
+    await writeFile(
+      path.join(dir, '.env'),
+      `TEMPO_INGEST_TOKEN='${TOKEN}'\nTEMPO_QUERY_USER='${USER}'\nTEMPO_QUERY_PASSWORD='${PASSWORD}'\n`,
+      {mode: 0o600},
+    )
     const r = await check([ok.url], {}, dir)
     assert.equal(r.code, 0, r.stderr + r.stdout)
   })
@@ -252,7 +281,12 @@ describe('check failures', () => {
     const read = doc.steps[3]
     assert.equal(read.id, 'read')
     assert.equal(read.status, 'failed')
-    assert.match(read.error ?? '', new RegExp(`the span did not come back after 2\\.\\d s \\(trace ${doc.traceId}\\): last answer of GET /api/v2/traces/<id> was 200 without the span`))
+    assert.match(
+      read.error ?? '',
+      new RegExp(
+        `the span did not come back after 2\\.\\d s \\(trace ${doc.traceId}\\): last answer of GET /api/v2/traces/<id> was 200 without the span`,
+      ),
+    )
     assert.deepEqual(read.response, {status: 200, body: '{"trace":{},"metrics":{}}'})
     assert.ok(tempo.requests.filter((q) => q.startsWith('GET /api/v2/traces/')).length >= 2, 'polled')
   })
@@ -278,7 +312,10 @@ describe('check failures', () => {
     assert.equal(r.code, 1)
     assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
-    assert.match(r.stdout, /likely cause: nothing listens there: wrong port, or the app is not running \(its proxy opens the port only once Tempo is ready/)
+    assert.match(
+      r.stdout,
+      /likely cause: nothing listens there: wrong port, or the app is not running \(its proxy opens the port only once Tempo is ready/,
+    )
   })
 })
 
@@ -306,7 +343,10 @@ describe('check never trusts what is not the proxy', () => {
     assert.match(r.stdout, /POST \/v1\/traces without credentials answered 501, expected 401/)
     assert.match(r.stdout, /no credential was sent to it/)
     assert.match(r.stdout, /- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
-    assert.ok(seen.every((line) => line.endsWith(' -')), seen.join('\n'))
+    assert.ok(
+      seen.every((line) => line.endsWith(' -')),
+      seen.join('\n'),
+    )
   })
 })
 
@@ -329,7 +369,10 @@ describe('check --config (offline lint)', () => {
 
   it('passes a good config (exit 0) and flags a 3.x key for 2.x', async () => {
     const dir = await tempDir()
-    await writeFile(path.join(dir, 'tempo.yaml'), 'server:\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT:-9095}\nlive_store:\n  max_block_duration: 5s\n')
+    await writeFile(
+      path.join(dir, 'tempo.yaml'),
+      'server:\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT:-9095}\nlive_store:\n  max_block_duration: 5s\n',
+    )
     const good = await check(['--config', 'tempo.yaml', '--tempo-version', '3.0.3'], {}, dir)
     assert.equal(good.code, 0, good.stdout)
     assert.match(good.stdout, /✔ tempo\.yaml: every key is known to Tempo 3\.0\.3/)
@@ -341,18 +384,33 @@ describe('check --config (offline lint)', () => {
   it('gives one JSON document and falls back to the nearest known version', async () => {
     const r = await check(['--config', legacy, '--tempo-version', '2.9.1', '--json'], {})
     assert.equal(r.code, 1)
-    const doc = JSON.parse(r.stdout) as {tempoVersion: string; checkedAgainst: string; ok: boolean; findings: {line: number; key: string; suggestion: string}[]; warnings: string[]}
+    const doc = JSON.parse(r.stdout) as {
+      tempoVersion: string
+      checkedAgainst: string
+      ok: boolean
+      findings: {line: number; key: string; suggestion: string}[]
+      warnings: string[]
+    }
     assert.equal(doc.tempoVersion, '2.9.1')
     assert.equal(doc.checkedAgainst, '2.10.8')
     assert.equal(doc.ok, false)
-    assert.deepEqual(doc.findings[0], {line: 10, column: 3, key: 'storage.trace_by_id', message: 'unknown key storage.trace_by_id — did you mean storage.trace.backend?', suggestion: 'storage.trace.backend'})
+    assert.deepEqual(doc.findings[0], {
+      line: 10,
+      column: 3,
+      key: 'storage.trace_by_id',
+      message: 'unknown key storage.trace_by_id — did you mean storage.trace.backend?',
+      suggestion: 'storage.trace.backend',
+    })
     assert.match(doc.warnings[0], /no key tree for Tempo 2\.9\.1: checked against 2\.10\.8/)
   })
 
   it('takes the version from TEMPO_VERSION, then from the answers file', async () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, 'tempo.yaml'), 'ingester:\n  flush_all_on_shutdown: true\n')
-    await writeFile(path.join(dir, '.tempo-scalingo.json'), JSON.stringify({format: 1, cliVersion: '0.1.0', answers: {appName: 'my-tempo-app', tempoVersion: '3.0.3'}, files: {}}))
+    await writeFile(
+      path.join(dir, '.tempo-scalingo.json'),
+      JSON.stringify({format: 1, cliVersion: '0.1.0', answers: {appName: 'my-tempo-app', tempoVersion: '3.0.3'}, files: {}}),
+    )
     const fromAnswers = await check(['--config', 'tempo.yaml', '--json'], {}, dir)
     assert.equal(fromAnswers.code, 1)
     assert.equal(JSON.parse(fromAnswers.stdout).checkedAgainst, '3.0.3')

@@ -5,13 +5,29 @@ import {after, before, describe, test} from 'node:test'
 
 import {initAndCommit} from '../../src/lib/platform/git.js'
 import {type CliResult, runCli, tempDir} from '../helpers/cli.js'
-import {ANSWERS, API_TOKEN, assertNoSecret, bareRepo, BEARER, type FakeApi, git, makeApp, pathWithoutScalingo, startFakeApi} from '../helpers/scalingo-fakes.js'
+import {
+  ANSWERS,
+  API_TOKEN,
+  assertNoSecret,
+  bareRepo,
+  BEARER,
+  type FakeApi,
+  git,
+  makeApp,
+  pathWithoutScalingo,
+  startFakeApi,
+} from '../helpers/scalingo-fakes.js'
 
 const output = (r: CliResult) => [r.stdout, r.stderr]
 
 describe('the app is created when the Scalingo API does not know it', () => {
   let api: FakeApi
-  const env = (token = API_TOKEN) => ({SCALINGO_API_TOKEN: token, SCALINGO_API_URL: api.regionalUrl, SCALINGO_AUTH_URL: api.url, PATH: pathWithoutScalingo()})
+  const env = (token = API_TOKEN) => ({
+    SCALINGO_API_TOKEN: token,
+    SCALINGO_API_URL: api.regionalUrl,
+    SCALINGO_AUTH_URL: api.url,
+    PATH: pathWithoutScalingo(),
+  })
   const newApp = async (name: string, region = 'osc-fr1') => {
     const root = await tempDir()
     const dir = path.join(root, name)
@@ -30,12 +46,15 @@ describe('the app is created when the Scalingo API does not know it', () => {
     const r = await runCli(['env-set', '--json'], {cwd: dir, env: env()})
     assertNoSecret(output(r))
     assert.equal(r.code, 0, r.stderr)
-    assert.deepEqual(api.requests.map((q) => `${q.method} ${q.url}`), [
-      'POST /v1/tokens/exchange',
-      'PUT /osc-secnum-fr1/v1/apps/brand-new-tempo/variables',
-      'POST /osc-secnum-fr1/v1/apps',
-      'PUT /osc-secnum-fr1/v1/apps/brand-new-tempo/variables',
-    ])
+    assert.deepEqual(
+      api.requests.map((q) => `${q.method} ${q.url}`),
+      [
+        'POST /v1/tokens/exchange',
+        'PUT /osc-secnum-fr1/v1/apps/brand-new-tempo/variables',
+        'POST /osc-secnum-fr1/v1/apps',
+        'PUT /osc-secnum-fr1/v1/apps/brand-new-tempo/variables',
+      ],
+    )
     assert.equal(api.apps.get('brand-new-tempo'), 'osc-secnum-fr1')
     assert.equal(JSON.parse(r.stdout).createdApp, true)
     assert.match(r.stderr, /✔ Created app brand-new-tempo in osc-secnum-fr1/)
@@ -57,7 +76,10 @@ describe('the app is created when the Scalingo API does not know it', () => {
     const {dir} = await newApp('elsewhere-tempo', 'osc-fr1')
     const r = await runCli(['env-set'], {cwd: dir, env: env()})
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /App "elsewhere-tempo" exists in region osc-secnum-fr1, not osc-fr1: nothing was created\. Use --region osc-secnum-fr1/)
+    assert.match(
+      r.stderr,
+      /App "elsewhere-tempo" exists in region osc-secnum-fr1, not osc-fr1: nothing was created\. Use --region osc-secnum-fr1/,
+    )
   })
 
   test('deploy: the app is created, then pushed', async () => {

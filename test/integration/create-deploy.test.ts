@@ -18,7 +18,11 @@ const SECRETS = {
 
 // The bucket is probed before anything reaches Scalingo: a local S3 API server holds it.
 let s3: S3Server
-const bucketEnv = () => ({TEMPO_STORAGE_S3_BUCKET: 'my-traces', TEMPO_STORAGE_S3_ENDPOINT: `http://${s3.endpoint}`, TEMPO_S3_PROVIDER: 'custom'})
+const bucketEnv = () => ({
+  TEMPO_STORAGE_S3_BUCKET: 'my-traces',
+  TEMPO_STORAGE_S3_ENDPOINT: `http://${s3.endpoint}`,
+  TEMPO_S3_PROVIDER: 'custom',
+})
 
 describe('create --env-set --push', () => {
   before(async () => {
@@ -31,7 +35,14 @@ describe('create --env-set --push', () => {
     try {
       const dir = await tempDir()
       const remote = await bareRepo(path.join(dir, 'remote.git'))
-      const env = {...SECRETS, ...bucketEnv(), SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: api.url, SCALINGO_API_URL: api.url, SCALINGO_GIT_URL: remote}
+      const env = {
+        ...SECRETS,
+        ...bucketEnv(),
+        SCALINGO_API_TOKEN: API_TOKEN,
+        SCALINGO_AUTH_URL: api.url,
+        SCALINGO_API_URL: api.url,
+        SCALINGO_GIT_URL: remote,
+      }
       const result = await runCli(['my-tempo', '--yes', '--env-set', '--push', '--json'], {cwd: dir, env})
       assert.equal(result.code, 0, result.stderr)
       assertNoSecret([result.stdout, result.stderr], [...Object.values(SECRETS), API_TOKEN, BEARER])

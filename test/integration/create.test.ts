@@ -28,7 +28,8 @@ describe('create (non-interactive)', () => {
     assertNoSecret(result.stdout + result.stderr, 'output')
     const app = path.join(dir, 'my-tempo')
     const files = await readdir(app)
-    for (const f of ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml', '.tempo-scalingo.json', '.env', '.git']) assert.ok(files.includes(f), f)
+    for (const f of ['.buildpacks', '.gitignore', 'README.md', 'scalingo.json', 'tempo.yaml', '.tempo-scalingo.json', '.env', '.git'])
+      assert.ok(files.includes(f), f)
     const git = (...args: string[]) => execFileSync('git', args, {cwd: app, encoding: 'utf8'})
     const tracked = git('ls-files').trim().split('\n')
     assert.ok(!tracked.includes('.env'), '.env is not tracked')
@@ -52,7 +53,10 @@ describe('create (non-interactive)', () => {
     assertNoSecret(result.stdout, 'JSON')
     assert.equal(doc.directory, path.join(dir, 'my-tempo'))
     assert.ok(doc.files.some((f: {path: string}) => f.path === 'tempo.yaml'))
-    assert.deepEqual(doc.variables.find((v: {name: string}) => v.name === 'TEMPO_INGEST_TOKEN'), {name: 'TEMPO_INGEST_TOKEN', value: '********'})
+    assert.deepEqual(
+      doc.variables.find((v: {name: string}) => v.name === 'TEMPO_INGEST_TOKEN'),
+      {name: 'TEMPO_INGEST_TOKEN', value: '********'},
+    )
     assert.equal(doc.answers.bucket, 'my-traces')
     assert.ok(Array.isArray(doc.nextSteps))
   })
@@ -61,7 +65,12 @@ describe('create (non-interactive)', () => {
     const dir = await tempDir()
     const result = await runCli(['my-tempo', '--yes'], {cwd: dir})
     assert.equal(result.code, 2)
-    for (const s of ['--bucket (TEMPO_STORAGE_S3_BUCKET)', '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)', '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)']) assert.ok(result.stderr.includes(s), s)
+    for (const s of [
+      '--bucket (TEMPO_STORAGE_S3_BUCKET)',
+      '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)',
+      '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)',
+    ])
+      assert.ok(result.stderr.includes(s), s)
     assert.doesNotMatch(result.stderr, /at .*\.js:\d+/, 'no stack trace')
     assert.deepEqual(await readdir(dir), [])
   })
@@ -75,7 +84,10 @@ describe('create (non-interactive)', () => {
 
   it('invalid values: exit 2 with the rule, the flag and the env var', async () => {
     const dir = await tempDir()
-    const result = await runCli(['my-tempo', '--yes', '--bucket', 'Bad_Bucket', '--grpc-port', '70000', '--retention', '14d', '--tempo-version', 'latest'], {cwd: dir, env: SECRETS})
+    const result = await runCli(
+      ['my-tempo', '--yes', '--bucket', 'Bad_Bucket', '--grpc-port', '70000', '--retention', '14d', '--tempo-version', 'latest'],
+      {cwd: dir, env: SECRETS},
+    )
     assert.equal(result.code, 2)
     assert.match(result.stderr, /--bucket \(TEMPO_STORAGE_S3_BUCKET\): "Bad_Bucket"/)
     assert.match(result.stderr, /--grpc-port \(TEMPO_GRPC_LISTEN_PORT\): "70000" ports are whole numbers/)
@@ -121,7 +133,10 @@ describe('create (non-interactive)', () => {
 
   it('env mode, Tempo 3: no tempo.yaml; the generated config passes the key check', async () => {
     const dir = await tempDir()
-    const result = await runCli(['my-tempo', '--yes', '--config-mode', 'env', '--tempo-version', '3.0.3', '--no-git'], {cwd: dir, env: S3_ENV})
+    const result = await runCli(['my-tempo', '--yes', '--config-mode', 'env', '--tempo-version', '3.0.3', '--no-git'], {
+      cwd: dir,
+      env: S3_ENV,
+    })
     assert.equal(result.code, 0, result.stderr)
     const files = await readdir(path.join(dir, 'my-tempo'))
     assert.ok(!files.includes('tempo.yaml'))
@@ -143,7 +158,10 @@ describe('create (non-interactive)', () => {
     const dir = await tempDir()
     const ok = await runCli(['My_Tempo.Prod', '--yes', '--no-git', '--storage', 'local'], {cwd: dir})
     assert.equal(ok.code, 0, ok.stderr)
-    assert.equal(JSON.parse(await readFile(path.join(dir, 'My_Tempo.Prod', '.tempo-scalingo.json'), 'utf8')).answers.appName, 'my-tempo-prod')
+    assert.equal(
+      JSON.parse(await readFile(path.join(dir, 'My_Tempo.Prod', '.tempo-scalingo.json'), 'utf8')).answers.appName,
+      'my-tempo-prod',
+    )
     const short = await runCli(['app', '--yes', '--storage', 'local'], {cwd: dir})
     assert.equal(short.code, 2)
     assert.match(short.stderr, /--app \(SCALINGO_APP\): the default "app" does not fit/)
@@ -165,7 +183,8 @@ describe('create (non-interactive)', () => {
     const result = await runCli(['--help'])
     assert.equal(result.code, 0)
     const create = await runCli(['create', '--help'])
-    for (const s of ['--bucket', 'TEMPO_STORAGE_S3_BUCKET', '--tempo-version', '--config-mode', '--dry-run', '--[no-]git']) assert.ok(create.stdout.includes(s), s)
+    for (const s of ['--bucket', 'TEMPO_STORAGE_S3_BUCKET', '--tempo-version', '--config-mode', '--dry-run', '--[no-]git'])
+      assert.ok(create.stdout.includes(s), s)
   })
 })
 

@@ -88,7 +88,7 @@ describe('deploy', () => {
     assert.equal(git(remote, 'rev-parse', 'refs/heads/master'), git(app, 'rev-parse', 'HEAD'))
   })
 
-  test('a rejected push exits non-zero with the remote\'s message', async () => {
+  test("a rejected push exits non-zero with the remote's message", async () => {
     const {root, app} = await committedApp()
     const remote = await bareRepo(path.join(root, 'remote.git'), 'build refused by the test hook')
     const r = await runCli(['deploy', '--remote-url', remote], {cwd: app})
@@ -104,8 +104,14 @@ describe('deploy', () => {
     // ssh stands in: what OpenSSH prints when the name does not resolve, or the key is refused.
     const ssh = path.join(root, 'fake-ssh')
     for (const [message, expected] of [
-      ['ssh: Could not resolve hostname ssh.osc-fr1.scalingo.com: Name or service not known', /failed: cannot resolve ssh\.osc-fr1\.scalingo\.com \(DNS\)/],
-      ['git@ssh.osc-fr1.scalingo.com: Permission denied (publickey).', /failed: the SSH key was refused: add your public key .*scalingo keys-add/],
+      [
+        'ssh: Could not resolve hostname ssh.osc-fr1.scalingo.com: Name or service not known',
+        /failed: cannot resolve ssh\.osc-fr1\.scalingo\.com \(DNS\)/,
+      ],
+      [
+        'git@ssh.osc-fr1.scalingo.com: Permission denied (publickey).',
+        /failed: the SSH key was refused: add your public key .*scalingo keys-add/,
+      ],
     ] as const) {
       await writeFile(ssh, `#!/bin/sh\necho '${message}' >&2\nexit 255\n`, {mode: 0o755})
       const r = await runCli(['deploy'], {cwd: app, env: {GIT_SSH_COMMAND: ssh}})

@@ -4,9 +4,27 @@ import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
 import {type CliResult, runCli, tempDir} from '../helpers/cli.js'
-import {API_TOKEN, assertNoSecret, BEARER, fakeScalingoCli, type FakeApi, makeApp, pathWithoutScalingo, readIfAny, SECRETS, startFakeApi} from '../helpers/scalingo-fakes.js'
+import {
+  API_TOKEN,
+  assertNoSecret,
+  BEARER,
+  fakeScalingoCli,
+  type FakeApi,
+  makeApp,
+  pathWithoutScalingo,
+  readIfAny,
+  SECRETS,
+  startFakeApi,
+} from '../helpers/scalingo-fakes.js'
 
-const FILE_MODE_VARIABLES = ['TEMPO_VERSION', 'TEMPO_STORAGE_S3_ACCESS_KEY_ID', 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY', 'TEMPO_INGEST_TOKEN', 'TEMPO_QUERY_USER', 'TEMPO_QUERY_PASSWORD']
+const FILE_MODE_VARIABLES = [
+  'TEMPO_VERSION',
+  'TEMPO_STORAGE_S3_ACCESS_KEY_ID',
+  'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY',
+  'TEMPO_INGEST_TOKEN',
+  'TEMPO_QUERY_USER',
+  'TEMPO_QUERY_PASSWORD',
+]
 
 const output = (r: CliResult) => [r.stdout, r.stderr]
 
@@ -87,7 +105,7 @@ describe('env-set through the Scalingo API', () => {
     assert.equal(api.apps.has('other-app'), false)
   })
 
-  test('422: the API\'s reason is shown', async () => {
+  test("422: the API's reason is shown", async () => {
     api.putPlan = [422]
     const r = await runCli(['env-set'], {cwd: app, env: env()})
     assertNoSecret(output(r))
@@ -149,7 +167,10 @@ describe('env-set through the scalingo CLI', () => {
   })
 
   test('values go on stdin as a .env document, never in argv nor in the output', async () => {
-    const r = await runCli(['env-set', '--region', 'osc-secnum-fr1'], {cwd: app, env: {PATH: pathWithoutScalingo([bin]), FAKE_SCALINGO_LOG: log}})
+    const r = await runCli(['env-set', '--region', 'osc-secnum-fr1'], {
+      cwd: app,
+      env: {PATH: pathWithoutScalingo([bin]), FAKE_SCALINGO_LOG: log},
+    })
     const argv = await readIfAny(`${log}.argv`)
     const stdin = await readIfAny(`${log}.stdin`)
     assertNoSecret([...output(r), argv])
@@ -166,7 +187,10 @@ describe('env-set through the scalingo CLI', () => {
   })
 
   test('a failing CLI: exit 1 with its message, still no value shown', async () => {
-    const r = await runCli(['env-set'], {cwd: app, env: {PATH: pathWithoutScalingo([bin]), FAKE_SCALINGO_LOG: log, FAKE_SCALINGO_EXIT: '3'}})
+    const r = await runCli(['env-set'], {
+      cwd: app,
+      env: {PATH: pathWithoutScalingo([bin]), FAKE_SCALINGO_LOG: log, FAKE_SCALINGO_EXIT: '3'},
+    })
     const argv = await readIfAny(`${log}.argv`)
     assertNoSecret([...output(r), argv])
     assert.equal(r.code, 1)

@@ -17,7 +17,10 @@ const CLONE = `node ${path.join(ROOT, 'bin/run.js')}`
 describe('mistakes get help', () => {
   it('a first word close to a command is a typo: did you mean, exit 2, nothing created', async () => {
     const dir = await tempDir()
-    for (const [typo, command] of [['deplyo', 'deploy'], ['chek', 'check']]) {
+    for (const [typo, command] of [
+      ['deplyo', 'deploy'],
+      ['chek', 'check'],
+    ]) {
       const r = await runCli([typo], {cwd: dir, env: S3_ENV})
       assert.equal(r.code, 2, r.stderr)
       assert.match(r.stderr, new RegExp(`Unknown command "${typo}": did you mean ${command}\\?`))
@@ -50,7 +53,10 @@ describe('mistakes get help', () => {
 describe('printed commands work where printed', () => {
   it('from a clone, next steps and the README name the entry script', async () => {
     const dir = await tempDir()
-    const r = await runCli(['my-tempo', '--yes', '--no-git'], {cwd: dir, env: {...S3_ENV, npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v20.19.0 linux x64'}})
+    const r = await runCli(['my-tempo', '--yes', '--no-git'], {
+      cwd: dir,
+      env: {...S3_ENV, npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v20.19.0 linux x64'},
+    })
     assert.equal(r.code, 0, r.stderr)
     assert.ok(r.stdout.includes(`${CLONE} deploy`), r.stdout)
     assert.doesNotMatch(r.stdout, /npx|pnpm dlx/)
@@ -64,7 +70,10 @@ describe('printed commands work where printed', () => {
     const r = await runCli(['my-tempo', '--yes', '--no-git', '--json'], {cwd: dir, env: S3_ENV})
     const doc = JSON.parse(r.stdout)
     const steps = doc.nextSteps as {id: string; command: string}[]
-    assert.deepEqual(steps.map((s) => s.id), ['cd', 'check-s3', 'create-app', 'env-set', 'deploy', 'check'])
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['cd', 'check-s3', 'create-app', 'env-set', 'deploy', 'check'],
+    )
     assert.equal(steps.find((s) => s.id === 'deploy')!.command, `${CLONE} deploy`)
     assert.equal(steps.find((s) => s.id === 'create-app')!.command, 'scalingo --region osc-fr1 create my-tempo')
   })
@@ -82,7 +91,9 @@ describe('warnings are never lost', () => {
   })
 
   it('an untested Tempo version is a warning in both places', async () => {
-    const r = await runCli(['c-tempo', '--yes', '--no-git', '--json', '--storage', 'local', '--tempo-version', '2.99.0'], {cwd: await tempDir()})
+    const r = await runCli(['c-tempo', '--yes', '--no-git', '--json', '--storage', 'local', '--tempo-version', '2.99.0'], {
+      cwd: await tempDir(),
+    })
     assert.equal(r.code, 0, r.stderr)
     assert.match(JSON.parse(r.stdout).warnings.join('\n'), /Tempo 2\.99\.0 is not one of the tested versions/)
     assert.match(r.stderr, /Tempo 2\.99\.0 is not one of the tested versions/)

@@ -12,24 +12,28 @@ import {BACKSPACE, DOWN, drive, ENTER, UP} from '../helpers/terminal.js'
 describe('create (interactive, on a terminal)', () => {
   it('asks the directory first, then app, region, size, storage, keys and version; re-asks an invalid bucket with the rule', async () => {
     const dir = await tempDir()
-    const {code, screen} = await drive([
-      [/Directory to create/, `tempo-trial${ENTER}`],
-      [/Scalingo app name/, ENTER],
-      [/Scalingo region/, `${DOWN}${ENTER}`],
-      [/Container size[\s\S]*M — 512 MB/, `${DOWN}${ENTER}`],
-      [/Web containers/, ENTER],
-      [/Trace storage/, ENTER],
-      [/S3 provider/, `${DOWN}${ENTER}`],
-      [/S3 bucket/, `Bad_Bucket${ENTER}`],
-      [/bucket names use lowercase/, `${BACKSPACE.repeat(12)}my-traces${ENTER}`],
-      [/S3 access key id/, `AKIAINTERACTIVE0001${ENTER}`],
-      [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
-      [/Tempo version/, ENTER],
-      [/retention/, ENTER],
-      [/Configuration style/, ENTER],
-      [/Generate the credentials/, ENTER],
-      [/Check bucket/, `n${ENTER}`],
-    ], ['--no-git'], dir)
+    const {code, screen} = await drive(
+      [
+        [/Directory to create/, `tempo-trial${ENTER}`],
+        [/Scalingo app name/, ENTER],
+        [/Scalingo region/, `${DOWN}${ENTER}`],
+        [/Container size[\s\S]*M — 512 MB/, `${DOWN}${ENTER}`],
+        [/Web containers/, ENTER],
+        [/Trace storage/, ENTER],
+        [/S3 provider/, `${DOWN}${ENTER}`],
+        [/S3 bucket/, `Bad_Bucket${ENTER}`],
+        [/bucket names use lowercase/, `${BACKSPACE.repeat(12)}my-traces${ENTER}`],
+        [/S3 access key id/, `AKIAINTERACTIVE0001${ENTER}`],
+        [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
+        [/Tempo version/, ENTER],
+        [/retention/, ENTER],
+        [/Configuration style/, ENTER],
+        [/Generate the credentials/, ENTER],
+        [/Check bucket/, `n${ENTER}`],
+      ],
+      ['--no-git'],
+      dir,
+    )
     assert.equal(code, 0, screen)
     assert.ok(!screen.includes('interactive-secret-0123456789'), 'the secret is masked')
     assert.ok(screen.includes('AKIAINTERACTIVE0001'), 'the access key id is shown as typed')
@@ -49,31 +53,37 @@ describe('create (interactive, on a terminal)', () => {
 
   it('"Other S3" asks endpoint, region and path-style; "another" version asks x.y.z and warns it is untested', async () => {
     const dir = await tempDir()
-    const {code, screen} = await drive([
-      [/Scalingo app name/, ENTER],
-      [/Scalingo region/, ENTER],
-      [/Container size/, ENTER],
-      [/Web containers/, ENTER],
-      [/Trace storage/, ENTER],
-      [/S3 provider/, `${UP}${ENTER}`],
-      [/S3 endpoint/, `http://minio.internal:9000${ENTER}`],
-      [/S3 region/, `us-east-1${ENTER}`],
-      [/Path-style/, `y${ENTER}`],
-      [/S3 bucket/, `my-traces${ENTER}`],
-      [/S3 access key id/, `AKIAINTERACTIVE0002${ENTER}`],
-      [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
-      [/Tempo version/, `${UP}${ENTER}`],
-      [/x\.y\.z; untested here, verified at build/, `2.99.0${ENTER}`],
-      [/retention/, ENTER],
-      [/Configuration style/, ENTER],
-      [/Generate the credentials/, ENTER],
-      [/Check bucket/, `n${ENTER}`],
-    ], ['my-tempo', '--no-git'], dir)
+    const {code, screen} = await drive(
+      [
+        [/Scalingo app name/, ENTER],
+        [/Scalingo region/, ENTER],
+        [/Container size/, ENTER],
+        [/Web containers/, ENTER],
+        [/Trace storage/, ENTER],
+        [/S3 provider/, `${UP}${ENTER}`],
+        [/S3 endpoint/, `http://minio.internal:9000${ENTER}`],
+        [/S3 region/, `us-east-1${ENTER}`],
+        [/Path-style/, `y${ENTER}`],
+        [/S3 bucket/, `my-traces${ENTER}`],
+        [/S3 access key id/, `AKIAINTERACTIVE0002${ENTER}`],
+        [/S3 secret access key/, `interactive-secret-0123456789${ENTER}`],
+        [/Tempo version/, `${UP}${ENTER}`],
+        [/x\.y\.z; untested here, verified at build/, `2.99.0${ENTER}`],
+        [/retention/, ENTER],
+        [/Configuration style/, ENTER],
+        [/Generate the credentials/, ENTER],
+        [/Check bucket/, `n${ENTER}`],
+      ],
+      ['my-tempo', '--no-git'],
+      dir,
+    )
     assert.equal(code, 0, screen)
     assert.match(screen, /Tempo 2\.99\.0 is not one of the tested versions/)
     const answers = JSON.parse(await readFile(path.join(dir, 'my-tempo', '.tempo-scalingo.json'), 'utf8')).answers
-    assert.deepEqual([answers.s3Provider, answers.endpoint, answers.s3Region, answers.forcePathStyle, answers.insecure, answers.tempoVersion],
-      ['custom', 'minio.internal:9000', 'us-east-1', 'true', 'true', '2.99.0'])
+    assert.deepEqual(
+      [answers.s3Provider, answers.endpoint, answers.s3Region, answers.forcePathStyle, answers.insecure, answers.tempoVersion],
+      ['custom', 'minio.internal:9000', 'us-east-1', 'true', 'true', '2.99.0'],
+    )
   })
 
   it('a non-empty directory is refused before any other question, nothing asked nor written', async () => {
@@ -93,10 +103,14 @@ describe('create (interactive, on a terminal)', () => {
 
   it('Ctrl-C at a question exits 130 without a stack trace and leaves nothing', async () => {
     const dir = await tempDir()
-    const {code, screen} = await drive([
-      [/Scalingo app name/, ENTER],
-      [/Scalingo region/, '\u0003'],
-    ], ['my-tempo'], dir)
+    const {code, screen} = await drive(
+      [
+        [/Scalingo app name/, ENTER],
+        [/Scalingo region/, '\u0003'],
+      ],
+      ['my-tempo'],
+      dir,
+    )
     assert.equal(code, 130, screen)
     assert.doesNotMatch(screen, /at .*\.js:\d+/)
     assert.deepEqual(await readdir(dir), [])
@@ -104,17 +118,21 @@ describe('create (interactive, on a terminal)', () => {
 
   it('local storage is warned about at the question', async () => {
     const dir = await tempDir()
-    const {code, screen} = await drive([
-      [/Scalingo app name/, ENTER],
-      [/Scalingo region/, ENTER],
-      [/Container size/, ENTER],
-      [/Web containers/, ENTER],
-      [/Trace storage/, `${DOWN}${ENTER}`],
-      [/Tempo version/, ENTER],
-      [/retention/, ENTER],
-      [/Configuration style/, `${DOWN}${ENTER}`],
-      [/Generate the credentials/, ENTER],
-    ], ['my-tempo', '--no-git'], dir)
+    const {code, screen} = await drive(
+      [
+        [/Scalingo app name/, ENTER],
+        [/Scalingo region/, ENTER],
+        [/Container size/, ENTER],
+        [/Web containers/, ENTER],
+        [/Trace storage/, `${DOWN}${ENTER}`],
+        [/Tempo version/, ENTER],
+        [/retention/, ENTER],
+        [/Configuration style/, `${DOWN}${ENTER}`],
+        [/Generate the credentials/, ENTER],
+      ],
+      ['my-tempo', '--no-git'],
+      dir,
+    )
     assert.equal(code, 0, screen)
     assert.match(screen, /EVERY TRACE WILL BE LOST/)
     assert.doesNotMatch(screen, /Check bucket|Scalingo app .* now/, 'no bucket to check; nothing can reach Scalingo from here')
@@ -122,8 +140,31 @@ describe('create (interactive, on a terminal)', () => {
   })
 
   describe('after the answers, on a terminal', () => {
-    const settled = ['--app', 'pty-journey', '--region', 'osc-fr1', '--container-size', 'M', '--containers', '1', '--storage', 's3', '--s3-provider', 'custom', '--s3-region', 'fr-par',
-      '--bucket', 'pty-traces', '--tempo-version', '2.10.8', '--retention', '336h', '--config-mode', 'file', '--generate-credentials']
+    const settled = [
+      '--app',
+      'pty-journey',
+      '--region',
+      'osc-fr1',
+      '--container-size',
+      'M',
+      '--containers',
+      '1',
+      '--storage',
+      's3',
+      '--s3-provider',
+      'custom',
+      '--s3-region',
+      'fr-par',
+      '--bucket',
+      'pty-traces',
+      '--tempo-version',
+      '2.10.8',
+      '--retention',
+      '336h',
+      '--config-mode',
+      'file',
+      '--generate-credentials',
+    ]
     async function journey(steps: [RegExp, string][]) {
       const [s3, api] = await Promise.all([startS3({buckets: ['pty-traces']}), startFakeApi()])
       try {
@@ -131,10 +172,16 @@ describe('create (interactive, on a terminal)', () => {
         const remote = path.join(dir, 'remote.git')
         execFileSync('git', ['init', '--quiet', '--bare', remote])
         const result = await drive(steps, ['pty-journey', ...settled, '--endpoint', `http://${s3.endpoint}`, '--force-path-style'], dir, {
-          TEMPO_STORAGE_S3_ACCESS_KEY_ID: S3_KEYS.readWrite.accessKeyId, TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: S3_KEYS.readWrite.secretAccessKey,
-          SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: api.url, SCALINGO_API_URL: api.regionalUrl, SCALINGO_GIT_URL: remote,
+          TEMPO_STORAGE_S3_ACCESS_KEY_ID: S3_KEYS.readWrite.accessKeyId,
+          TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: S3_KEYS.readWrite.secretAccessKey,
+          SCALINGO_API_TOKEN: API_TOKEN,
+          SCALINGO_AUTH_URL: api.url,
+          SCALINGO_API_URL: api.regionalUrl,
+          SCALINGO_GIT_URL: remote,
         })
-        const heads = execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {encoding: 'utf8'}).trim()
+        const heads = execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {
+          encoding: 'utf8',
+        }).trim()
         return {...result, heads, apps: api.apps, puts: api.requests.filter((q) => q.method === 'PUT').length}
       } finally {
         await Promise.all([s3.close(), api.close()])

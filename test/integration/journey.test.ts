@@ -64,17 +64,39 @@ describe('the first deploy, end to end', () => {
     const dir = await tempDir('cts-journey-')
     const remote = path.join(dir, 'remote.git')
     execFileSync('git', ['init', '--quiet', '--bare', remote])
-    const run = await runCli([APP, '--yes', '--s3-provider', 'custom', '--endpoint', `http://${s3.endpoint}`, '--s3-region', 'fr-par', '--bucket', bucket, ...extra], {
-      cwd: dir,
-      env: {
-        TEMPO_STORAGE_S3_ACCESS_KEY_ID: S3_KEYS.readWrite.accessKeyId, TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: S3_KEYS.readWrite.secretAccessKey, ...CREDENTIALS,
-        SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: api.url, SCALINGO_API_URL: api.regionalUrl, SCALINGO_GIT_URL: remote, ...env,
+    const run = await runCli(
+      [
+        APP,
+        '--yes',
+        '--s3-provider',
+        'custom',
+        '--endpoint',
+        `http://${s3.endpoint}`,
+        '--s3-region',
+        'fr-par',
+        '--bucket',
+        bucket,
+        ...extra,
+      ],
+      {
+        cwd: dir,
+        env: {
+          TEMPO_STORAGE_S3_ACCESS_KEY_ID: S3_KEYS.readWrite.accessKeyId,
+          TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: S3_KEYS.readWrite.secretAccessKey,
+          ...CREDENTIALS,
+          SCALINGO_API_TOKEN: API_TOKEN,
+          SCALINGO_AUTH_URL: api.url,
+          SCALINGO_API_URL: api.regionalUrl,
+          SCALINGO_GIT_URL: remote,
+          ...env,
+        },
       },
-    })
+    )
     for (const secret of SECRETS) assert.ok(!(run.stdout + run.stderr).includes(secret), 'a secret was printed')
     return {run, app: path.join(dir, APP), remote}
   }
-  const pushed = (remote: string) => execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {encoding: 'utf8'}).trim()
+  const pushed = (remote: string) =>
+    execFileSync('git', ['--git-dir', remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {encoding: 'utf8'}).trim()
   const variablesPut = () => api.requests.filter((q) => q.method === 'PUT' && q.url.endsWith(`/apps/${APP}/variables`))
   const transcript = (r: CliResult) => `${r.stdout}\n${r.stderr}`
 
@@ -84,14 +106,24 @@ describe('the first deploy, end to end', () => {
     assert.equal(run.code, 0, transcript(run))
     const out = run.stdout
     const order = ['Probing bucket', 'Creating app', 'Setting', 'Pushing'].map((marker) => out.indexOf(marker))
-    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), `steps in order: ${order}\n${out}`)
-    assert.deepEqual(s3.requests.map((q) => q.method), ['GET', 'PUT', 'GET', 'DELETE'], 'listed, wrote, read, deleted')
+    assert.ok(
+      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])),
+      `steps in order: ${order}\n${out}`,
+    )
+    assert.deepEqual(
+      s3.requests.map((q) => q.method),
+      ['GET', 'PUT', 'GET', 'DELETE'],
+      'listed, wrote, read, deleted',
+    )
     assert.deepEqual(await s3.keys(BUCKET), [], 'the probe object is gone')
     assert.equal(api.apps.get(APP), 'osc-fr1')
     const variables = JSON.parse(variablesPut()[0].body).variables as {name: string; value: string}[]
     assert.equal(variables.find((v) => v.name === 'TEMPO_INGEST_TOKEN')?.value, CREDENTIALS.TEMPO_INGEST_TOKEN)
     assert.equal(pushed(remote), 'master')
-    assert.equal(execFileSync('git', ['--git-dir', remote, 'rev-parse', 'master'], {encoding: 'utf8'}), execFileSync('git', ['rev-parse', 'HEAD'], {cwd: app, encoding: 'utf8'}))
+    assert.equal(
+      execFileSync('git', ['--git-dir', remote, 'rev-parse', 'master'], {encoding: 'utf8'}),
+      execFileSync('git', ['rev-parse', 'HEAD'], {cwd: app, encoding: 'utf8'}),
+    )
     assert.match(out, /Next:\s+cd journey-tempo\s+# [^\n]+\n\s+\S+.* check\s+# prove/)
 
     const check = await runCli(['check', tempo.url], {cwd: app})
@@ -102,7 +134,9 @@ describe('the first deploy, end to end', () => {
   })
 
   it('a wrong S3 secret: exit 1 at the credentials step, nothing sent to Scalingo, the resume command named', async () => {
-    const {run, remote} = await create(['--create-app', '--env-set', '--push'], {TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'WRONG-secret-value-0123456789'})
+    const {run, remote} = await create(['--create-app', '--env-set', '--push'], {
+      TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'WRONG-secret-value-0123456789',
+    })
     assert.equal(run.code, 1, transcript(run))
     assert.match(run.stderr, /The bucket check failed at credentials/)
     assert.match(run.stderr, /Nothing was created on Scalingo/)

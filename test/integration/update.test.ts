@@ -100,7 +100,10 @@ describe('update', () => {
     const result = await runCli(['update', '--check', '--json'], {cwd: app})
     assert.equal(result.code, 1)
     const doc = JSON.parse(result.stdout)
-    assert.deepEqual(doc.changes.filter((c: {action: string}) => c.action !== 'unchanged').map((c: {path: string}) => c.path), ['scalingo.json'])
+    assert.deepEqual(
+      doc.changes.filter((c: {action: string}) => c.action !== 'unchanged').map((c: {path: string}) => c.path),
+      ['scalingo.json'],
+    )
     assert.equal(await read(app, 'scalingo.json'), '{}\n')
   })
 

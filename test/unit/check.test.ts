@@ -34,9 +34,21 @@ describe('check: what to check', () => {
     const dir = await tempDir()
     await writeFile(path.join(dir, '.env'), "TEMPO_INGEST_TOKEN='from-dotenv'\nTEMPO_QUERY_PASSWORD='password-from-dotenv'\n")
     const env = {TEMPO_INGEST_TOKEN: 'from-env', TEMPO_QUERY_PASSWORD: ''}
-    assert.deepEqual(await resolveCredentials({flags: {'ingest-token': 'from-flag'}, env, cwd: dir}), {ingestToken: 'from-flag', queryUser: 'grafana', queryPassword: 'password-from-dotenv'})
-    assert.deepEqual(await resolveCredentials({flags: {}, env, cwd: dir}), {ingestToken: 'from-env', queryUser: 'grafana', queryPassword: 'password-from-dotenv'})
-    assert.deepEqual(await resolveCredentials({flags: {'query-user': 'alice'}, env: {}, cwd: dir}), {ingestToken: 'from-dotenv', queryUser: 'alice', queryPassword: 'password-from-dotenv'})
+    assert.deepEqual(await resolveCredentials({flags: {'ingest-token': 'from-flag'}, env, cwd: dir}), {
+      ingestToken: 'from-flag',
+      queryUser: 'grafana',
+      queryPassword: 'password-from-dotenv',
+    })
+    assert.deepEqual(await resolveCredentials({flags: {}, env, cwd: dir}), {
+      ingestToken: 'from-env',
+      queryUser: 'grafana',
+      queryPassword: 'password-from-dotenv',
+    })
+    assert.deepEqual(await resolveCredentials({flags: {'query-user': 'alice'}, env: {}, cwd: dir}), {
+      ingestToken: 'from-dotenv',
+      queryUser: 'alice',
+      queryPassword: 'password-from-dotenv',
+    })
   })
 
   it('the query user comes from the answers file, since .env holds secrets only', async () => {
@@ -50,7 +62,10 @@ describe('check: what to check', () => {
   it('names every missing credential at once', async () => {
     await assert.rejects(resolveCredentials({flags: {}, env: {}, cwd: await tempDir()}), (error: Error & {exitCode?: number}) => {
       assert.equal(error.exitCode, 2)
-      assert.match(error.message, /missing credentials: --ingest-token \(or TEMPO_INGEST_TOKEN\), --query-password \(or TEMPO_QUERY_PASSWORD\)\./)
+      assert.match(
+        error.message,
+        /missing credentials: --ingest-token \(or TEMPO_INGEST_TOKEN\), --query-password \(or TEMPO_QUERY_PASSWORD\)\./,
+      )
       return true
     })
   })

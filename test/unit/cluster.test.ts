@@ -29,9 +29,15 @@ const file = (answers: Record<string, string>, name: string) => renderApp(answer
 function memberConfig(config: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'member-'))
   writeFileSync(path.join(dir, 'in.yaml'), config)
-  const script = 'set -euo pipefail; BP_DIR="$1"; for lib in contract log config cluster; do source "$BP_DIR/lib/$lib.sh"; done; cluster_setup 2; TEMPO_CONFIG_FILE="$2"; cluster_render_config "$3" >/dev/null; cat "$TEMPO_CONFIG_FILE"'
+  const script =
+    'set -euo pipefail; BP_DIR="$1"; for lib in contract log config cluster; do source "$BP_DIR/lib/$lib.sh"; done; cluster_setup 2; TEMPO_CONFIG_FILE="$2"; cluster_render_config "$3" >/dev/null; cat "$TEMPO_CONFIG_FILE"'
   return execFileSync('bash', ['-c', script, 'render', path.join(ROOT, 'buildpack'), path.join(dir, 'in.yaml'), dir], {
-    env: {PATH: process.env.PATH, TEMPO_CLUSTER_ADDRESS: '10.240.0.5', TEMPO_CLUSTER_JOIN: 'dns+web.ap-1.pn-1.private-network.internal:7946', TEMPO_CLUSTER_SIZE: '3'},
+    env: {
+      PATH: process.env.PATH,
+      TEMPO_CLUSTER_ADDRESS: '10.240.0.5',
+      TEMPO_CLUSTER_JOIN: 'dns+web.ap-1.pn-1.private-network.internal:7946',
+      TEMPO_CLUSTER_SIZE: '3',
+    },
     encoding: 'utf8',
   })
 }
@@ -75,15 +81,22 @@ describe('--containers', () => {
 
   it('is a whole number from 1 to 50', async () => {
     for (const bad of ['0', 'three', '2.5', '51']) {
-      await assert.rejects(resolve({containers: bad}), (error: Error) =>
-        error instanceof UsageError && error.message.includes(`--containers (TEMPO_CLUSTER_SIZE): "${bad}" the number of web containers is a whole number from 1 to 50`))
+      await assert.rejects(
+        resolve({containers: bad}),
+        (error: Error) =>
+          error instanceof UsageError &&
+          error.message.includes(`--containers (TEMPO_CLUSTER_SIZE): "${bad}" the number of web containers is a whole number from 1 to 50`),
+      )
     }
   })
 
   it('N > 1 with Tempo 3.x is refused, naming both flags', async () => {
     await assert.rejects(resolve({containers: '2', 'tempo-version': '3.0.3'}), (error: Error) => {
       assert.ok(error instanceof UsageError)
-      assert.equal(error.message, '--containers (TEMPO_CLUSTER_SIZE) "2": Tempo 3.0.3 (--tempo-version) cannot run as 2 containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version 2.10.8.')
+      assert.equal(
+        error.message,
+        '--containers (TEMPO_CLUSTER_SIZE) "2": Tempo 3.0.3 (--tempo-version) cannot run as 2 containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version 2.10.8.',
+      )
       return true
     })
     const single = await resolve({containers: '1', 'tempo-version': '3.0.3'})
@@ -92,7 +105,14 @@ describe('--containers', () => {
 })
 
 describe('ring status', () => {
-  const ring = {shards: [{id: 'a', state: 'ACTIVE'}, {id: 'b', state: 'ACTIVE'}, {id: 'c', state: 'LEAVING'}], now: '2026-01-01T00:00:00Z'}
+  const ring = {
+    shards: [
+      {id: 'a', state: 'ACTIVE'},
+      {id: 'b', state: 'ACTIVE'},
+      {id: 'c', state: 'LEAVING'},
+    ],
+    now: '2026-01-01T00:00:00Z',
+  }
 
   it('counts the members of the ring page JSON by state', () => {
     const status = parseRing(JSON.stringify(ring))!

@@ -34,13 +34,34 @@ describe('the contract', () => {
     assert.equal(bash('printf "%s\\n" "$WARNING_LOCAL_STORAGE"').trim(), CONTRACT.warnings.localStorage)
     for (const p of CONTRACT.ports) assert.equal(bash(`echo "\${PORT_DEFAULTS[${p.variable}]}"`).trim(), p.default)
     for (const v of CONTRACT.runtimeVariables) assert.equal(bash(`printf %s "\${RUNTIME_DEFAULTS[${v.name}]}"`), v.default)
-    for (const v of CONTRACT.tempo.versions) assert.equal(bash(`tempo_major() { echo "\${TEMPO_VERSION_MAJOR[$1]}"; }; tempo_major ${v.version}`).trim(), v.major)
+    for (const v of CONTRACT.tempo.versions)
+      assert.equal(bash(`tempo_major() { echo "\${TEMPO_VERSION_MAJOR[$1]}"; }; tempo_major ${v.version}`).trim(), v.major)
     assert.deepEqual(bash('printf "%s\\n" "${S3_REQUIRED_VARS[@]}"').trim().split('\n'), CONTRACT.required.s3)
   })
 
   it('each credential rule means the same in Bash (ERE) and in TypeScript', () => {
-    const samples = ['', 'abc', 'a b', 'a\tb', 'bell\u0007', 'del\u007f', 'line\nbreak', 'tok.en~+/-==', 'tok=en', 'me@example.com', 'a:b', 'x'.repeat(64), 'x'.repeat(65), 'abc*', 'é']
-    for (const [name, rule] of Object.entries({INGEST_TOKEN_PATTERN: CONTRACT.credentials.ingestToken, QUERY_USER_PATTERN: CONTRACT.credentials.queryUser, PASSWORD_PATTERN: CONTRACT.credentials.password})) {
+    const samples = [
+      '',
+      'abc',
+      'a b',
+      'a\tb',
+      'bell\u0007',
+      'del\u007f',
+      'line\nbreak',
+      'tok.en~+/-==',
+      'tok=en',
+      'me@example.com',
+      'a:b',
+      'x'.repeat(64),
+      'x'.repeat(65),
+      'abc*',
+      'é',
+    ]
+    for (const [name, rule] of Object.entries({
+      INGEST_TOKEN_PATTERN: CONTRACT.credentials.ingestToken,
+      QUERY_USER_PATTERN: CONTRACT.credentials.queryUser,
+      PASSWORD_PATTERN: CONTRACT.credentials.password,
+    })) {
       for (const sample of samples) {
         const inBash = bash(`[[ "$VALUE" =~ $${name} ]] && echo yes || echo no`, {VALUE: sample, LC_ALL: 'C.UTF-8'}).trim() === 'yes'
         assert.equal(inBash, new RegExp(rule.pattern).test(sample), `${name} on ${JSON.stringify(sample)}`)
@@ -60,7 +81,10 @@ describe('the contract', () => {
 })
 
 // Where the contract's values may appear: the contract, what is generated from it, and the key trees of real Tempo.
-const GENERATED = new Set(['buildpack/lib/contract.sh', ...Object.values(CONTRACT.tempo.majors).map((m) => `buildpack/config/${m.template}`)])
+const GENERATED = new Set([
+  'buildpack/lib/contract.sh',
+  ...Object.values(CONTRACT.tempo.majors).map((m) => `buildpack/config/${m.template}`),
+])
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
@@ -74,14 +98,17 @@ describe('no hand-written copy of the contract', () => {
     ...CONTRACT.tempo.versions.map((v) => v.version),
     ...CONTRACT.buildVariables.map((v) => v.default).filter((value) => value.length > 3),
     ...CONTRACT.ports.map((p) => p.default),
-    CONTRACT.credentials.ingestToken.pattern, CONTRACT.credentials.queryUser.pattern,
+    CONTRACT.credentials.ingestToken.pattern,
+    CONTRACT.credentials.queryUser.pattern,
     ...CONTRACT.legacyKeys.map((k) => k.old),
     ...Object.values(CONTRACT.warnings).map((text) => text.slice(0, 40)),
   ]
   for (const file of ['src', 'buildpack', 'templates', 'scripts'].flatMap(sourceFiles).filter((f) => !GENERATED.has(f))) {
     it(`${file} takes the contract's values from the contract`, () => {
       const text = readFileSync(path.join(ROOT, file), 'utf8')
-      const copies = values.filter((value) => new RegExp(`(^|[^0-9A-Za-z_.])${value.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')}($|[^0-9A-Za-z_])`).test(text))
+      const copies = values.filter((value) =>
+        new RegExp(`(^|[^0-9A-Za-z_.])${value.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')}($|[^0-9A-Za-z_])`).test(text),
+      )
       assert.deepEqual(copies, [], `${file} repeats values of data/contract.json`)
     })
   }

@@ -6,7 +6,16 @@ import {after, afterEach, before, describe, test} from 'node:test'
 import {CliError} from '../../src/lib/core/errors.js'
 import {createApp, ensureApp} from '../../src/lib/platform/scalingo.js'
 import {tempDir} from '../helpers/cli.js'
-import {API_TOKEN, assertNoSecret, BEARER, fakeScalingoCli, type FakeApi, pathWithoutScalingo, readIfAny, startFakeApi} from '../helpers/scalingo-fakes.js'
+import {
+  API_TOKEN,
+  assertNoSecret,
+  BEARER,
+  fakeScalingoCli,
+  type FakeApi,
+  pathWithoutScalingo,
+  readIfAny,
+  startFakeApi,
+} from '../helpers/scalingo-fakes.js'
 
 const failure = async (promise: Promise<unknown>): Promise<CliError> => {
   try {
@@ -23,7 +32,12 @@ describe('createApp through the API', () => {
   let api: FakeApi
   const lines: string[] = []
   const log = (line: string) => lines.push(line)
-  const env = (token = API_TOKEN) => ({SCALINGO_API_TOKEN: token, SCALINGO_API_URL: api.regionalUrl, SCALINGO_AUTH_URL: api.url, PATH: pathWithoutScalingo()})
+  const env = (token = API_TOKEN) => ({
+    SCALINGO_API_TOKEN: token,
+    SCALINGO_API_URL: api.regionalUrl,
+    SCALINGO_AUTH_URL: api.url,
+    PATH: pathWithoutScalingo(),
+  })
 
   before(async () => {
     api = await startFakeApi()
@@ -35,9 +49,15 @@ describe('createApp through the API', () => {
     api.requests.length = 0
   })
 
-  test('exchanges the token, then POST /v1/apps on the region\'s API', async () => {
+  test("exchanges the token, then POST /v1/apps on the region's API", async () => {
     const result = await createApp({app: 'fresh-tempo', region: 'osc-secnum-fr1', log, env: env()})
-    assert.deepEqual(result, {method: 'api', app: 'fresh-tempo', region: 'osc-secnum-fr1', created: true, gitUrl: 'git@ssh.osc-secnum-fr1.scalingo.com:fresh-tempo.git'})
+    assert.deepEqual(result, {
+      method: 'api',
+      app: 'fresh-tempo',
+      region: 'osc-secnum-fr1',
+      created: true,
+      gitUrl: 'git@ssh.osc-secnum-fr1.scalingo.com:fresh-tempo.git',
+    })
     const [exchange, post] = api.requests
     assert.equal(exchange.url, '/v1/tokens/exchange')
     assert.equal(post.method, 'POST')
@@ -45,7 +65,10 @@ describe('createApp through the API', () => {
     assert.equal(post.headers.authorization, `Bearer ${BEARER}`)
     assert.deepEqual(JSON.parse(post.body), {app: {name: 'fresh-tempo'}})
     assert.equal(api.apps.get('fresh-tempo'), 'osc-secnum-fr1')
-    assert.match(lines.join('\n'), /✔ Created app fresh-tempo in osc-secnum-fr1 \(git remote git@ssh\.osc-secnum-fr1\.scalingo\.com:fresh-tempo\.git\)/)
+    assert.match(
+      lines.join('\n'),
+      /✔ Created app fresh-tempo in osc-secnum-fr1 \(git remote git@ssh\.osc-secnum-fr1\.scalingo\.com:fresh-tempo\.git\)/,
+    )
   })
 
   test('an app the account already has in that region: nothing created, not an error', async () => {
@@ -57,7 +80,10 @@ describe('createApp through the API', () => {
   test('a name another account holds: its own message, how to resume', async () => {
     api.foreign.add('taken-tempo')
     const error = await failure(createApp({app: 'taken-tempo', region: 'osc-fr1', log, env: env()}))
-    assert.match(error.message, /The app name "taken-tempo" is taken by another Scalingo account .*nothing was created\. Pick another name and run this again with --app <new-name>/)
+    assert.match(
+      error.message,
+      /The app name "taken-tempo" is taken by another Scalingo account .*nothing was created\. Pick another name and run this again with --app <new-name>/,
+    )
     assert.equal(api.apps.has('taken-tempo'), false)
   })
 
@@ -70,8 +96,14 @@ describe('createApp through the API', () => {
   test('the app exists in the other region: region mismatch, naming the right one', async () => {
     api.apps.set('moved-tempo', 'osc-secnum-fr1')
     const error = await failure(createApp({app: 'moved-tempo', region: 'osc-fr1', log, env: env()}))
-    assert.match(error.message, /App "moved-tempo" exists in region osc-secnum-fr1, not osc-fr1: nothing was created\. Use --region osc-secnum-fr1 \(or SCALINGO_REGION=osc-secnum-fr1\)/)
-    assert.deepEqual(api.requests.filter((q) => q.method === 'GET').map((q) => q.url), ['/osc-fr1/v1/apps/moved-tempo', '/osc-secnum-fr1/v1/apps/moved-tempo'])
+    assert.match(
+      error.message,
+      /App "moved-tempo" exists in region osc-secnum-fr1, not osc-fr1: nothing was created\. Use --region osc-secnum-fr1 \(or SCALINGO_REGION=osc-secnum-fr1\)/,
+    )
+    assert.deepEqual(
+      api.requests.filter((q) => q.method === 'GET').map((q) => q.url),
+      ['/osc-fr1/v1/apps/moved-tempo', '/osc-secnum-fr1/v1/apps/moved-tempo'],
+    )
   })
 
   test('an invalid token: 401 named, no creation attempted', async () => {
@@ -89,12 +121,27 @@ describe('createApp through the API', () => {
   test('ensureApp: exists, created on 404 when wanted, refused when not', async () => {
     assert.equal(await ensureApp({app: 'my-tempo', region: 'osc-fr1', log, env: env(), create: false}), 'exists')
     const error = await failure(ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: env(), create: false}))
-    assert.match(error.message, /No app "later-tempo" in region osc-fr1 \(404.*nothing was changed.*--create-app, or `scalingo --region osc-fr1 create later-tempo`/)
+    assert.match(
+      error.message,
+      /No app "later-tempo" in region osc-fr1 \(404.*nothing was changed.*--create-app, or `scalingo --region osc-fr1 create later-tempo`/,
+    )
     let asked = ''
-    assert.equal(await ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: env(), create: async (app, region) => ((asked = `${app}@${region}`), true)}), 'created')
+    assert.equal(
+      await ensureApp({
+        app: 'later-tempo',
+        region: 'osc-fr1',
+        log,
+        env: env(),
+        create: async (app, region) => ((asked = `${app}@${region}`), true),
+      }),
+      'created',
+    )
     assert.equal(asked, 'later-tempo@osc-fr1')
     assert.equal(api.apps.get('later-tempo'), 'osc-fr1')
-    assert.equal(await ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: {PATH: pathWithoutScalingo()}, create: true}), 'unchecked')
+    assert.equal(
+      await ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: {PATH: pathWithoutScalingo()}, create: true}),
+      'unchecked',
+    )
   })
 })
 
@@ -123,20 +170,42 @@ describe('createApp through the scalingo CLI', () => {
 
   test('runs `scalingo --region R create NAME`', async () => {
     const result = await createApp({app: 'cli-tempo', region: 'osc-secnum-fr1', log, env: cli()})
-    assert.deepEqual(result, {method: 'cli', app: 'cli-tempo', region: 'osc-secnum-fr1', created: true, gitUrl: 'git@ssh.osc-secnum-fr1.scalingo.com:cli-tempo.git'})
+    assert.deepEqual(result, {
+      method: 'cli',
+      app: 'cli-tempo',
+      region: 'osc-secnum-fr1',
+      created: true,
+      gitUrl: 'git@ssh.osc-secnum-fr1.scalingo.com:cli-tempo.git',
+    })
     assert.deepEqual((await readIfAny(`${logBase}.argv`)).trim().split('\n'), ['--region', 'osc-secnum-fr1', 'create', 'cli-tempo'])
   })
 
   test('"taken" and the account has it in that region: using it', async () => {
-    const result = await createApp({app: 'cli-tempo', region: 'osc-fr1', log, env: cli({FAKE_SCALINGO_CREATE: 'taken', FAKE_SCALINGO_APPS: 'osc-fr1/cli-tempo'})})
+    const result = await createApp({
+      app: 'cli-tempo',
+      region: 'osc-fr1',
+      log,
+      env: cli({FAKE_SCALINGO_CREATE: 'taken', FAKE_SCALINGO_APPS: 'osc-fr1/cli-tempo'}),
+    })
     assert.equal(result.created, false)
     assert.deepEqual((await calls()).slice(-2), ['--region osc-fr1 create cli-tempo', '--region osc-fr1 apps'])
   })
 
   test('"taken" and the account has it in the other region: region mismatch', async () => {
-    const error = await failure(createApp({app: 'cli-tempo', region: 'osc-fr1', log, env: cli({FAKE_SCALINGO_CREATE: 'taken', FAKE_SCALINGO_APPS: 'osc-secnum-fr1/cli-tempo'})}))
+    const error = await failure(
+      createApp({
+        app: 'cli-tempo',
+        region: 'osc-fr1',
+        log,
+        env: cli({FAKE_SCALINGO_CREATE: 'taken', FAKE_SCALINGO_APPS: 'osc-secnum-fr1/cli-tempo'}),
+      }),
+    )
     assert.match(error.message, /App "cli-tempo" exists in region osc-secnum-fr1, not osc-fr1/)
-    assert.deepEqual((await calls()).slice(-3), ['--region osc-fr1 create cli-tempo', '--region osc-fr1 apps', '--region osc-secnum-fr1 apps'])
+    assert.deepEqual((await calls()).slice(-3), [
+      '--region osc-fr1 create cli-tempo',
+      '--region osc-fr1 apps',
+      '--region osc-secnum-fr1 apps',
+    ])
   })
 
   test('"taken" and the account has it nowhere: another account\'s', async () => {
@@ -146,7 +215,10 @@ describe('createApp through the scalingo CLI', () => {
 
   test('not logged in: says to run scalingo login', async () => {
     const error = await failure(createApp({app: 'cli-tempo', region: 'osc-fr1', log, env: cli({FAKE_SCALINGO_CREATE: 'unauthorized'})}))
-    assert.match(error.message, /The `scalingo` CLI is not logged in .*nothing was created\. Run `scalingo login` \(or set SCALINGO_API_TOKEN\), then run this again/)
+    assert.match(
+      error.message,
+      /The `scalingo` CLI is not logged in .*nothing was created\. Run `scalingo login` \(or set SCALINGO_API_TOKEN\), then run this again/,
+    )
   })
 
   test('neither token nor CLI: the exact command to run', async () => {

@@ -10,8 +10,17 @@ const legacy = readFileSync(new URL('../fixtures/sample-legacy-keys.yaml', impor
 const lines = (text: string, tree = loadKeyTree('2.10.8')) => lintConfig(text, tree).map((f) => `${f.line}: ${f.message}`)
 
 const answers = (tempoVersion: string, storage: string) => ({
-  tempoVersion, storage, grpcPort: '9095', retention: '336h', walPath: '/tmp/tempo/wal', bucket: 'my-traces',
-  endpoint: 's3.fr-par.scw.cloud', s3Region: 'fr-par', insecure: 'false', forcePathStyle: 'false', configMode: 'file',
+  tempoVersion,
+  storage,
+  grpcPort: '9095',
+  retention: '336h',
+  walPath: '/tmp/tempo/wal',
+  bucket: 'my-traces',
+  endpoint: 's3.fr-par.scw.cloud',
+  s3Region: 'fr-par',
+  insecure: 'false',
+  forcePathStyle: 'false',
+  configMode: 'file',
 })
 
 describe('lint', () => {
@@ -40,7 +49,11 @@ describe('lint', () => {
     }
   }
 
-  for (const [version, file] of [['2.4.0', 'tempo-2.yaml'], ['2.10.8', 'tempo-2.yaml'], ['3.0.3', 'tempo-3.yaml']]) {
+  for (const [version, file] of [
+    ['2.4.0', 'tempo-2.yaml'],
+    ['2.10.8', 'tempo-2.yaml'],
+    ['3.0.3', 'tempo-3.yaml'],
+  ]) {
     it(`accepts the buildpack's default ${file} (${version})`, () => {
       const config = readFileSync(new URL(`../../buildpack/config/${file}`, import.meta.url), 'utf8')
       assert.deepEqual(lintConfig(config, loadKeyTree(version)), [])
@@ -60,7 +73,10 @@ describe('lint', () => {
   it('flags the 2.x ingester block against 3.0.3 as a 2.x key, not a typo', () => {
     const others = {'2.10.8': loadKeyTree('2.10.8'), '2.4.0': loadKeyTree('2.4.0')}
     const findings = lintConfig('ingester:\n  flush_all_on_shutdown: true\n', loadKeyTree('3.0.3'), others)
-    assert.deepEqual(findings.map((f) => `${f.line}: ${f.message}`), ['1: unknown key ingester — it belongs to Tempo 2.10.8, 2.4.0'])
+    assert.deepEqual(
+      findings.map((f) => `${f.line}: ${f.message}`),
+      ['1: unknown key ingester — it belongs to Tempo 2.10.8, 2.4.0'],
+    )
   })
 
   it('suggests the nearest sibling, or the same key where it lives', () => {

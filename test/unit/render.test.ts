@@ -45,7 +45,8 @@ describe('Tempo config templates', () => {
     const legacy = readFileSync(path.join(ROOT, 'test/fixtures/sample-legacy-keys.yaml'), 'utf8')
     for (const version of VERSIONS) {
       const unknown = unknownKeys(legacy, version)
-      for (const key of ['storage.trace_by_id', 'storage.wal', 'storage.s3']) assert.ok(unknown.includes(key), `${key} flagged for ${version}`)
+      for (const key of ['storage.trace_by_id', 'storage.wal', 'storage.s3'])
+        assert.ok(unknown.includes(key), `${key} flagged for ${version}`)
     }
   })
 
@@ -93,24 +94,44 @@ describe('Tempo config templates', () => {
         assert.equal(config.ingester.flush_all_on_shutdown, true)
         assert.equal(config.ingester.lifecycler.min_ready_duration, '1s')
       } else {
-        assert.deepEqual([config.live_store.max_block_duration, config.live_store.max_trace_idle, config.live_store.max_trace_live], ['5s', '2s', '5s'])
+        assert.deepEqual(
+          [config.live_store.max_block_duration, config.live_store.max_trace_idle, config.live_store.max_trace_live],
+          ['5s', '2s', '5s'],
+        )
         assert.ok(!text.includes('/var/'), 'no path under /var')
       }
     }
   })
 
   it("the buildpack's default configs are the env-mode rendering of the same templates", async () => {
-    for (const [major, version] of [['2', '2.10.8'], ['3', '3.0.3']]) {
+    for (const [major, version] of [
+      ['2', '2.10.8'],
+      ['3', '3.0.3'],
+    ]) {
       const committed = readFileSync(path.join(ROOT, `buildpack/config/tempo-${major}.yaml`), 'utf8')
-      assert.equal(committed, renderTempoConfig({tempoVersion: version}, 'env'), `buildpack/config/tempo-${major}.yaml drifted: run npm run build`)
+      assert.equal(
+        committed,
+        renderTempoConfig({tempoVersion: version}, 'env'),
+        `buildpack/config/tempo-${major}.yaml drifted: run npm run build`,
+      )
     }
   })
 
   it('env mode drives every documented variable with its default', () => {
     const text = renderTempoConfig({tempoVersion: '2.10.8'}, 'env')
-    for (const ref of ['${TEMPO_GRPC_LISTEN_PORT:-9095}', '${TEMPO_STORAGE_TRACE_BY_ID_BACKEND:-s3}', '${TEMPO_STORAGE_WAL_PATH:-/tmp/tempo/wal}', '${TEMPO_STORAGE_S3_BUCKET}',
-      '${TEMPO_STORAGE_S3_ENDPOINT}', '${TEMPO_STORAGE_S3_ACCESS_KEY_ID}', '${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}', '${TEMPO_STORAGE_S3_INSECURE:-false}',
-      '${TEMPO_STORAGE_S3_REGION:-}', '${TEMPO_STORAGE_S3_FORCEPATHSTYLE:-false}', '${TEMPO_RETENTION:-336h}']) {
+    for (const ref of [
+      '${TEMPO_GRPC_LISTEN_PORT:-9095}',
+      '${TEMPO_STORAGE_TRACE_BY_ID_BACKEND:-s3}',
+      '${TEMPO_STORAGE_WAL_PATH:-/tmp/tempo/wal}',
+      '${TEMPO_STORAGE_S3_BUCKET}',
+      '${TEMPO_STORAGE_S3_ENDPOINT}',
+      '${TEMPO_STORAGE_S3_ACCESS_KEY_ID}',
+      '${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}',
+      '${TEMPO_STORAGE_S3_INSECURE:-false}',
+      '${TEMPO_STORAGE_S3_REGION:-}',
+      '${TEMPO_STORAGE_S3_FORCEPATHSTYLE:-false}',
+      '${TEMPO_RETENTION:-336h}',
+    ]) {
       assert.ok(text.includes(ref), ref)
     }
   })
@@ -135,11 +156,21 @@ describe('generated app', () => {
   it('env mode: no tempo.yaml, every variable in scalingo.json and the README', async () => {
     const answers = await answersFor(S3_ENV, {'config-mode': 'env'})
     const files = renderApp(answers, context)
-    assert.equal(files.find((f) => f.path === 'tempo.yaml'), undefined)
+    assert.equal(
+      files.find((f) => f.path === 'tempo.yaml'),
+      undefined,
+    )
     const manifest = JSON.parse(files.find((f) => f.path === 'scalingo.json')!.content)
     assert.equal(manifest.env.TEMPO_STORAGE_S3_BUCKET.value, 'my-traces')
     const readme = files.find((f) => f.path === 'README.md')!.content
-    for (const name of ['TEMPO_STORAGE_S3_BUCKET', 'TEMPO_STORAGE_S3_ENDPOINT', 'TEMPO_GRPC_LISTEN_PORT', 'TEMPO_RETENTION', 'TEMPO_INGEST_TOKEN']) assert.ok(readme.includes(`\`${name}\``), name)
+    for (const name of [
+      'TEMPO_STORAGE_S3_BUCKET',
+      'TEMPO_STORAGE_S3_ENDPOINT',
+      'TEMPO_GRPC_LISTEN_PORT',
+      'TEMPO_RETENTION',
+      'TEMPO_INGEST_TOKEN',
+    ])
+      assert.ok(readme.includes(`\`${name}\``), name)
   })
 
   it('no generated file but .env holds a secret; .env is 0600 and ignored by git', async () => {
@@ -147,7 +178,8 @@ describe('generated app', () => {
     const files = planScaffold(answers, context)
     const secrets = secretValues(answers)
     assert.equal(secrets.length, 4)
-    for (const file of files.filter((f) => f.path !== '.env')) for (const secret of secrets) assert.ok(!file.content.includes(secret), `${file.path} leaks a secret`)
+    for (const file of files.filter((f) => f.path !== '.env'))
+      for (const secret of secrets) assert.ok(!file.content.includes(secret), `${file.path} leaks a secret`)
     const dotEnv = renderDotEnv(answers)
     assert.equal(dotEnv.mode, 0o600)
     for (const secret of secrets) assert.ok(dotEnv.content.includes(secret))
@@ -177,7 +209,12 @@ describe('README and .env of a new app', () => {
   it('.env holds the secrets only: loading it cannot override a setting', async () => {
     const dotEnv = renderDotEnv(await answersFor(S3_ENV)).content
     const names = [...dotEnv.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]).sort()
-    assert.deepEqual(names, ['TEMPO_INGEST_TOKEN', 'TEMPO_QUERY_PASSWORD', 'TEMPO_STORAGE_S3_ACCESS_KEY_ID', 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY'])
+    assert.deepEqual(names, [
+      'TEMPO_INGEST_TOKEN',
+      'TEMPO_QUERY_PASSWORD',
+      'TEMPO_STORAGE_S3_ACCESS_KEY_ID',
+      'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY',
+    ])
   })
 
   it('starts with the prerequisites, then the whole journey with the CLI as it was run', async () => {
@@ -185,8 +222,19 @@ describe('README and .env of a new app', () => {
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1])
     assert.deepEqual(headings.slice(0, 2), ['Prerequisites', 'From here to a first trace'])
     const prerequisites = readme.slice(readme.indexOf('## Prerequisites'), readme.indexOf('## From here'))
-    for (const needed of [/Scalingo account/, /scalingo login/, /SCALINGO_API_TOKEN/, /SSH key/, /bucket `my-traces` on `s3\.fr-par\.scw\.cloud`/]) assert.match(prerequisites, needed)
-    const journey = /## From here to a first trace[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1].split('\n').filter(Boolean).map((line) => line.replace(/\s+#.*$/, ''))
+    for (const needed of [
+      /Scalingo account/,
+      /scalingo login/,
+      /SCALINGO_API_TOKEN/,
+      /SSH key/,
+      /bucket `my-traces` on `s3\.fr-par\.scw\.cloud`/,
+    ])
+      assert.match(prerequisites, needed)
+    const journey = /## From here to a first trace[\s\S]*?```sh\n([\s\S]*?)```/
+      .exec(readme)![1]
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/\s+#.*$/, ''))
     assert.deepEqual(journey, [
       'pnpm dlx create-tempo-scalingo check --s3',
       'scalingo --region osc-fr1 create my-tempo',

@@ -7,18 +7,39 @@ import {resolveAnswers, type Sources} from '../../src/lib/settings/resolve.js'
 import {publicAnswers, SETTINGS, setting} from '../../src/lib/settings/settings.js'
 import * as v from '../../src/lib/core/validate.js'
 
-const base = (over: Partial<Sources> = {}): Sources => ({flags: {}, env: {}, context: {directoryName: 'my-tempo'}, needSecrets: true, ...over})
+const base = (over: Partial<Sources> = {}): Sources => ({
+  flags: {},
+  env: {},
+  context: {directoryName: 'my-tempo'},
+  needSecrets: true,
+  ...over,
+})
 const LOCAL = {TEMPO_STORAGE_TRACE_BY_ID_BACKEND: 'local'}
 
 describe('validators', () => {
   const cases: [string, v.Validator, string[], string[]][] = [
-    ['bucket', v.bucket, ['my-traces', 'abc', 'a.b-c', 'x'.repeat(63)], ['ab', 'My_Bucket', '-abc', 'abc-', 'a..b', 'a.-b', '192.168.1.1', 'x'.repeat(64)]],
-    ['endpoint', v.endpoint, ['s3.fr-par.scw.cloud', 'minio.local:9000', 'https://s3.example.com', '127.0.0.1:9000'], ['s3.example.com/bucket', 'host:0', 'host:70000', '', 'a b']],
+    [
+      'bucket',
+      v.bucket,
+      ['my-traces', 'abc', 'a.b-c', 'x'.repeat(63)],
+      ['ab', 'My_Bucket', '-abc', 'abc-', 'a..b', 'a.-b', '192.168.1.1', 'x'.repeat(64)],
+    ],
+    [
+      'endpoint',
+      v.endpoint,
+      ['s3.fr-par.scw.cloud', 'minio.local:9000', 'https://s3.example.com', '127.0.0.1:9000'],
+      ['s3.example.com/bucket', 'host:0', 'host:70000', '', 'a b'],
+    ],
     ['port', v.port, ['1', '9095', '65535'], ['0', '65536', '-1', '9095.5', 'abc']],
     ['duration', v.duration, ['336h', '90m', '1h30m', '1.5h'], ['14d', '336', 'h', '0h', '-1h']],
     ['semver', v.semver, ['2.10.8', 'v2.4.0', '3.0.3', '2.11.0'], ['2.10', 'latest', '1.5.0', '4.0.0', '2.10.8-rc1']],
     ['appName', v.appName, ['my-tempo', 'tempo-prod-01'], ['My-Tempo', 'tempo', 'my_tempo', '1tempo', 'my-tempo-', 'my--tempo']],
-    ['bearerToken', v.bearerToken, ['abcdefghijklmnop', 'A-Za_z0.9~+/abcdef==', 'x'.repeat(43)], ['short', 'has space in it 1234', 'with*wildcard12345', 'quote"inside-123456', 'a=b=c-0123456789abc']],
+    [
+      'bearerToken',
+      v.bearerToken,
+      ['abcdefghijklmnop', 'A-Za_z0.9~+/abcdef==', 'x'.repeat(43)],
+      ['short', 'has space in it 1234', 'with*wildcard12345', 'quote"inside-123456', 'a=b=c-0123456789abc'],
+    ],
     ['absolutePath', v.absolutePath, ['/tmp/tempo/wal'], ['tmp/wal', '/tmp/a b', '/tmp/$x']],
   ]
   for (const [name, validate, good, bad] of cases) {
@@ -55,7 +76,12 @@ describe('resolution', () => {
   it('lists every missing required value at once, naming flag and env var', async () => {
     await assert.rejects(resolveAnswers(base()), (error: UsageError) => {
       assert.equal(error.exitCode, 2)
-      for (const s of ['--bucket (TEMPO_STORAGE_S3_BUCKET)', '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)', '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)']) assert.ok(error.message.includes(s), s)
+      for (const s of [
+        '--bucket (TEMPO_STORAGE_S3_BUCKET)',
+        '--access-key (TEMPO_STORAGE_S3_ACCESS_KEY_ID)',
+        '--secret-key (TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)',
+      ])
+        assert.ok(error.message.includes(s), s)
       return true
     })
   })
@@ -74,24 +100,45 @@ describe('resolution', () => {
 
   it('refuses a query password equal to the ingest token, without echoing it', async () => {
     const same = 'the-same-secret-for-both-0123'
-    await assert.rejects(resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: same}, flags: {'query-password': same}})), (error: UsageError) => {
-      assert.match(error.message, /--query-password \(TEMPO_QUERY_PASSWORD\) and --ingest-token \(TEMPO_INGEST_TOKEN\): the query password is the same as the ingest token/)
-      assert.ok(!error.message.includes(same))
-      return true
-    })
+    await assert.rejects(
+      resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: same}, flags: {'query-password': same}})),
+      (error: UsageError) => {
+        assert.match(
+          error.message,
+          /--query-password \(TEMPO_QUERY_PASSWORD\) and --ingest-token \(TEMPO_INGEST_TOKEN\): the query password is the same as the ingest token/,
+        )
+        assert.ok(!error.message.includes(same))
+        return true
+      },
+    )
     const a = await resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: same}}))
     assert.notEqual(a.answers.queryPassword, a.answers.ingestToken)
   })
 
   it('strips a scheme from the endpoint with a warning, and a leading v from the version', async () => {
-    const {answers, warnings} = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's', TEMPO_VERSION: 'v3.0.3'}, flags: {endpoint: 'https://minio.example.com:9000/'}}))
+    const {answers, warnings} = await resolveAnswers(
+      base({
+        env: {
+          TEMPO_STORAGE_S3_BUCKET: 'b-1',
+          TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k',
+          TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's',
+          TEMPO_VERSION: 'v3.0.3',
+        },
+        flags: {endpoint: 'https://minio.example.com:9000/'},
+      }),
+    )
     assert.equal(answers.endpoint, 'minio.example.com:9000')
     assert.equal(answers.tempoVersion, '3.0.3')
     assert.match(warnings.join(), /scheme was removed/)
   })
 
   it('the S3 provider preset fills endpoint and region; S3 settings vanish for local storage', async () => {
-    const s3 = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'}, flags: {'s3-provider': 'ovh-gra'}}))
+    const s3 = await resolveAnswers(
+      base({
+        env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'},
+        flags: {'s3-provider': 'ovh-gra'},
+      }),
+    )
     assert.equal(s3.answers.endpoint, 's3.gra.io.cloud.ovh.net')
     assert.equal(s3.answers.s3Region, 'gra')
     const local = await resolveAnswers(base({env: LOCAL}))
@@ -129,7 +176,9 @@ describe('resolution', () => {
   })
 
   it('the answers file never holds a secret', async () => {
-    const {answers} = await resolveAnswers(base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'}}))
+    const {answers} = await resolveAnswers(
+      base({env: {TEMPO_STORAGE_S3_BUCKET: 'b-1', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'k', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 's'}}),
+    )
     const kept = publicAnswers(answers)
     for (const s of SETTINGS.filter((x) => x.secret)) assert.equal(kept[s.name], undefined, s.name)
     assert.equal(kept.bucket, 'b-1')

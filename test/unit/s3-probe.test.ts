@@ -13,7 +13,13 @@ const statuses = (r: ProbeResult) => Object.fromEntries(r.steps.map((s) => [s.na
 describe('probeBucket against s3rver', () => {
   let s3: S3Server
   const target = (extra: Partial<BucketTarget> = {}): BucketTarget => ({
-    endpoint: s3.endpoint, bucket: 'traces', region: 'fr-par', insecure: true, forcePathStyle: false, ...S3_KEYS.readWrite, ...extra,
+    endpoint: s3.endpoint,
+    bucket: 'traces',
+    region: 'fr-par',
+    insecure: true,
+    forcePathStyle: false,
+    ...S3_KEYS.readWrite,
+    ...extra,
   })
 
   before(async () => {
@@ -29,7 +35,10 @@ describe('probeBucket against s3rver', () => {
     assert.deepEqual(statuses(r), {endpoint: 'ok', credentials: 'ok', bucket: 'ok', write: 'ok', read: 'ok', delete: 'ok'})
     assert.deepEqual(seen, ['endpoint:ok', 'credentials:ok', 'bucket:ok', 'write:ok', 'read:ok', 'delete:ok'])
     assert.equal(r.addressing, 'path')
-    assert.deepEqual(s3.requests.map((q) => q.method), ['GET', 'PUT', 'GET', 'DELETE'])
+    assert.deepEqual(
+      s3.requests.map((q) => q.method),
+      ['GET', 'PUT', 'GET', 'DELETE'],
+    )
     const put = s3.requests[1].url
     assert.match(put, new RegExp(`^/traces/${PROBE_PREFIX.replace('.', '\\.')}[0-9a-f]{16}$`))
     assert.deepEqual(await s3.keys('traces'), [])
@@ -40,7 +49,14 @@ describe('probeBucket against s3rver', () => {
     assert.equal(r.ok, false)
     assert.deepEqual(r.failure && [r.failure.step, r.failure.code], ['credentials', 'InvalidAccessKeyId'])
     assert.match(r.failure!.message, /TEMPO_STORAGE_S3_ACCESS_KEY_ID/)
-    assert.deepEqual(statuses(r), {endpoint: 'ok', credentials: 'failed', bucket: 'skipped', write: 'skipped', read: 'skipped', delete: 'skipped'})
+    assert.deepEqual(statuses(r), {
+      endpoint: 'ok',
+      credentials: 'failed',
+      bucket: 'skipped',
+      write: 'skipped',
+      read: 'skipped',
+      delete: 'skipped',
+    })
   })
 
   test('a wrong secret fails at credentials with SignatureDoesNotMatch', async () => {
@@ -129,14 +145,21 @@ describe('probeBucket: what big providers say', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
   test('a wrong region named in x-amz-bucket-region', async () => {
-    answer = {status: 301, headers: {'x-amz-bucket-region': 'eu-west-1'}, body: '<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>'}
+    answer = {
+      status: 301,
+      headers: {'x-amz-bucket-region': 'eu-west-1'},
+      body: '<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>',
+    }
     const r = await probeBucket({endpoint, bucket: 'traces', region: 'eu-west-3', insecure: true, ...S3_KEYS.readWrite})
     assert.deepEqual(r.failure && [r.failure.step, r.failure.code, r.failure.region], ['bucket', 'wrong-region', 'eu-west-1'])
     assert.match(r.failure!.message, /is in region eu-west-1, not eu-west-3: set TEMPO_STORAGE_S3_REGION=eu-west-1/)
   })
 
   test('a wrong region named in the error message', async () => {
-    answer = {status: 400, body: "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-central-1'</Message></Error>"}
+    answer = {
+      status: 400,
+      body: "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-central-1'</Message></Error>",
+    }
     const r = await probeBucket({endpoint, bucket: 'traces', insecure: true, ...S3_KEYS.readWrite})
     assert.equal(r.failure?.code, 'wrong-region')
     assert.equal(r.failure?.region, 'eu-central-1')
@@ -145,13 +168,19 @@ describe('probeBucket: what big providers say', () => {
   test('a server that is not S3 (a 404 web page) fails at endpoint: not-s3, nothing offered for creation', async () => {
     answer = {status: 404, headers: {'Content-Type': 'text/html'}, body: '<html><body>Not Found</body></html>'}
     let asked = false
-    const r = await probeBucket({endpoint, bucket: 'traces', insecure: true, ...S3_KEYS.readWrite}, {createBucket: async () => (asked = true)})
+    const r = await probeBucket(
+      {endpoint, bucket: 'traces', insecure: true, ...S3_KEYS.readWrite},
+      {createBucket: async () => (asked = true)},
+    )
     assert.deepEqual(r.failure && [r.failure.step, r.failure.code], ['endpoint', 'not-s3'])
     assert.equal(asked, false)
   })
 
   test('a <Region> in an error about something else is not read as a wrong region', async () => {
-    answer = {status: 403, body: '<Error><Code>InvalidAccessKeyId</Code><Message>The Access Key Id you provided does not exist in our records.</Message><Region>us-east-1</Region></Error>'}
+    answer = {
+      status: 403,
+      body: '<Error><Code>InvalidAccessKeyId</Code><Message>The Access Key Id you provided does not exist in our records.</Message><Region>us-east-1</Region></Error>',
+    }
     const r = await probeBucket({endpoint, bucket: 'traces', region: 'fr-par', insecure: true, ...S3_KEYS.readWrite})
     assert.deepEqual(r.failure && [r.failure.step, r.failure.code], ['credentials', 'InvalidAccessKeyId'])
   })
@@ -164,7 +193,7 @@ describe('probeBucket: what big providers say', () => {
   })
 })
 
-test('addressing follows Tempo\'s client: virtual-host only for the big clouds, unless path-style is forced', () => {
+test("addressing follows Tempo's client: virtual-host only for the big clouds, unless path-style is forced", () => {
   assert.equal(addressingFor({endpoint: 's3.eu-west-3.amazonaws.com', bucket: 'traces'}), 'virtual-host')
   assert.equal(addressingFor({endpoint: 's3.eu-west-3.amazonaws.com', bucket: 'traces', forcePathStyle: true}), 'path')
   assert.equal(addressingFor({endpoint: 's3.eu-west-3.amazonaws.com', bucket: 'my.traces'}), 'path')

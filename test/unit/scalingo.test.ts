@@ -5,7 +5,16 @@ import {after, before, describe, test} from 'node:test'
 
 import {CliError} from '../../src/lib/core/errors.js'
 import {scalingoGitUrl} from '../../src/lib/platform/git.js'
-import {appTarget, describe422, dotEnvDocument, instructions, retryAfter, setAppVariables, type Variable, variablesFor} from '../../src/lib/platform/scalingo.js'
+import {
+  appTarget,
+  describe422,
+  dotEnvDocument,
+  instructions,
+  retryAfter,
+  setAppVariables,
+  type Variable,
+  variablesFor,
+} from '../../src/lib/platform/scalingo.js'
 import {tempDir} from '../helpers/cli.js'
 import {ANSWERS, API_TOKEN, assertNoSecret, type FakeApi, makeApp, SECRETS, startFakeApi} from '../helpers/scalingo-fakes.js'
 
@@ -29,7 +38,10 @@ describe('Retry-After', () => {
 })
 
 test('422 bodies become one readable reason', () => {
-  assert.equal(describe422('{"errors":{"name":["is invalid"],"value":["can\'t be blank","is too long"]}}'), "name is invalid; value can't be blank, is too long")
+  assert.equal(
+    describe422('{"errors":{"name":["is invalid"],"value":["can\'t be blank","is too long"]}}'),
+    "name is invalid; value can't be blank, is too long",
+  )
   assert.equal(describe422('{"error":"bad variable"}'), 'bad variable')
   assert.equal(describe422(''), 'no details given')
 })
@@ -46,7 +58,10 @@ test('the .env document quotes every value so the CLI reads it back literally', 
 test('instructions show secrets as placeholders only', () => {
   const text = instructions('my-tempo', 'osc-fr1', VARIABLES)
   assertNoSecret([text])
-  assert.match(text, /scalingo --region osc-fr1 --app my-tempo env-set \\\n {2}TEMPO_VERSION=2\.10\.8 \\\n {2}TEMPO_INGEST_TOKEN=<TEMPO_INGEST_TOKEN>/)
+  assert.match(
+    text,
+    /scalingo --region osc-fr1 --app my-tempo env-set \\\n {2}TEMPO_VERSION=2\.10\.8 \\\n {2}TEMPO_INGEST_TOKEN=<TEMPO_INGEST_TOKEN>/,
+  )
 })
 
 test('the git URL of an app', () => {
@@ -63,7 +78,8 @@ describe('variablesFor', () => {
   test('env mode adds the buildpack template variables; an empty S3 region is left unset', async () => {
     const variables = await variablesFor(dir, {...ANSWERS, configMode: 'env', s3Region: ''}, {})
     const names = variables.map((v) => v.name)
-    for (const name of ['TEMPO_STORAGE_S3_BUCKET', 'TEMPO_STORAGE_S3_ENDPOINT', 'TEMPO_RETENTION', 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND']) assert.ok(names.includes(name), name)
+    for (const name of ['TEMPO_STORAGE_S3_BUCKET', 'TEMPO_STORAGE_S3_ENDPOINT', 'TEMPO_RETENTION', 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND'])
+      assert.ok(names.includes(name), name)
     assert.ok(!names.includes('TEMPO_STORAGE_S3_REGION'))
     assert.equal(variables.find((v) => v.name === 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY')?.value, SECRETS.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
     assert.ok(variables.filter((v) => v.secret).every((v) => Object.keys(SECRETS).includes(v.name)))
@@ -90,13 +106,16 @@ describe('variablesFor refuses credentials the app would refuse', () => {
   test('short ones, and a query password equal to the ingest token, named without their values (exit 2)', async () => {
     const dir = path.join(await tempDir(), 'app')
     await makeApp(dir)
-    await assert.rejects(variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: 'short-token', TEMPO_QUERY_PASSWORD: 'short-pass'}), (error: CliError) => {
-      assert.equal(error.exitCode, 2)
-      assert.match(error.message, /TEMPO_INGEST_TOKEN: credentials are at least 16 characters long/)
-      assert.match(error.message, /TEMPO_QUERY_PASSWORD: credentials are at least 16 characters long/)
-      assert.doesNotMatch(error.message, /short-token|short-pass/)
-      return true
-    })
+    await assert.rejects(
+      variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: 'short-token', TEMPO_QUERY_PASSWORD: 'short-pass'}),
+      (error: CliError) => {
+        assert.equal(error.exitCode, 2)
+        assert.match(error.message, /TEMPO_INGEST_TOKEN: credentials are at least 16 characters long/)
+        assert.match(error.message, /TEMPO_QUERY_PASSWORD: credentials are at least 16 characters long/)
+        assert.doesNotMatch(error.message, /short-token|short-pass/)
+        return true
+      },
+    )
     const same = 'one-secret-for-both-0123456789'
     await assert.rejects(variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: same, TEMPO_QUERY_PASSWORD: same}), (error: CliError) => {
       assert.equal(error.exitCode, 2)
@@ -114,7 +133,11 @@ describe('appTarget', () => {
     assert.deepEqual((await appTarget(dir, {}, '0.1.0', true)).app, 'my-tempo')
     assert.equal((await appTarget(dir, {region: 'osc-secnum-fr1'}, '0.1.0', true)).region, 'osc-secnum-fr1')
     const elsewhere = await tempDir()
-    assert.deepEqual(await appTarget(elsewhere, {app: 'other-app'}, '0.1.0', false), {app: 'other-app', region: 'osc-fr1', answers: undefined})
+    assert.deepEqual(await appTarget(elsewhere, {app: 'other-app'}, '0.1.0', false), {
+      app: 'other-app',
+      region: 'osc-fr1',
+      answers: undefined,
+    })
     await assert.rejects(appTarget(elsewhere, {app: 'other-app'}, '0.1.0', true), /not found/)
     await assert.rejects(appTarget(elsewhere, {app: 'Bad_Name'}, '0.1.0', false), (error: CliError) => error.exitCode === 2)
   })
@@ -139,7 +162,10 @@ describe('setAppVariables (API)', () => {
 
   test('a dry run sends nothing and redacts secrets', async () => {
     api.requests.length = 0
-    const result = await setAppVariables({...options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url}), dryRun: true})
+    const result = await setAppVariables({
+      ...options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url}),
+      dryRun: true,
+    })
     assert.equal(api.requests.length, 0)
     assert.equal(result.method, 'dry-run')
     assertNoSecret([JSON.stringify(result), ...lines])
@@ -156,7 +182,10 @@ describe('setAppVariables (API)', () => {
     api.requests.length = 0
     api.retryAfter = '0'
     api.putPlan = [429, 429, 429, 429, 429, 429]
-    await assert.rejects(setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})), /still rate limiting after 5 attempts/)
+    await assert.rejects(
+      setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})),
+      /still rate limiting after 5 attempts/,
+    )
     assert.equal(api.requests.filter((r) => r.method === 'PUT').length, 5)
     api.putPlan = []
     assertNoSecret(lines)

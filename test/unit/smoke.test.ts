@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {describeNetworkError, excerpt, otlpJsonSpan, parseBaseUrl, runSmoke, SERVICE_NAME, type SmokeOptions, SPAN_NAME} from '../../src/lib/platform/smoke.ts'
+import {
+  describeNetworkError,
+  excerpt,
+  otlpJsonSpan,
+  parseBaseUrl,
+  runSmoke,
+  SERVICE_NAME,
+  type SmokeOptions,
+  SPAN_NAME,
+} from '../../src/lib/platform/smoke.ts'
 import {snippets} from '../../src/lib/core/snippets.ts'
 
 const credentials = {ingestToken: 'token-0123456789abcdef', queryUser: 'grafana', queryPassword: 'password-0123456789'}
 
 /** A clock that moves only when slept on, and a fetch answering from a route table. */
-function harness(routes: (method: string, path: string, attempt: number) => {status: number; body?: string; headers?: Record<string, string>} | Error) {
+function harness(
+  routes: (method: string, path: string, attempt: number) => {status: number; body?: string; headers?: Record<string, string>} | Error,
+) {
   let now = 0
   const sleeps: number[] = []
   const calls: string[] = []
@@ -21,13 +32,30 @@ function harness(routes: (method: string, path: string, attempt: number) => {sta
     return new Response(answer.body ?? '', {status: answer.status, headers: answer.headers})
   }) as unknown as typeof fetch
   const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
-    url: parseBaseUrl('https://my-tempo.osc-fr1.scalingo.io'), credentials, timeoutMs: 10_000, traceId: 'ab'.repeat(16),
-    fetch: fakeFetch, clock: {now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms }}, ...extra,
+    url: parseBaseUrl('https://my-tempo.osc-fr1.scalingo.io'),
+    credentials,
+    timeoutMs: 10_000,
+    traceId: 'ab'.repeat(16),
+    fetch: fakeFetch,
+    clock: {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms)
+        now += ms
+      },
+    },
+    ...extra,
   })
   return {options, sleeps, calls}
 }
 
-const found = JSON.stringify({trace: {resourceSpans: [{resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]}, scopeSpans: [{spans: [{name: SPAN_NAME}]}]}]}})
+const found = JSON.stringify({
+  trace: {
+    resourceSpans: [
+      {resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]}, scopeSpans: [{spans: [{name: SPAN_NAME}]}]},
+    ],
+  },
+})
 const healthy = (method: string, path: string) => {
   if (path === '/ready') return {status: 200, body: 'ready'}
   if (path.startsWith('/api/v2/traces/')) return {status: 200, body: found}
@@ -61,18 +89,26 @@ describe('smoke', () => {
     const h = harness((method, path, attempt) => route(method, path.replace(/^\/tempo\//, '/'), attempt))
     const report = await runSmoke(h.options({url: parseBaseUrl('https://example.com/tempo/')}))
     assert.equal(report.ok, true)
-    assert.ok(h.calls.every((c) => c.split(' ')[1].startsWith('/tempo/')), h.calls.join(', '))
+    assert.ok(
+      h.calls.every((c) => c.split(' ')[1].startsWith('/tempo/')),
+      h.calls.join(', '),
+    )
   })
 
   it('passes the four steps against a healthy app', async () => {
     const h = harness(withAuth(healthy))
     const report = await runSmoke(h.options())
-    assert.deepEqual(report.steps.map((s) => `${s.id}:${s.status}`), ['ready:passed', 'auth:passed', 'push:passed', 'read:passed'])
+    assert.deepEqual(
+      report.steps.map((s) => `${s.id}:${s.status}`),
+      ['ready:passed', 'auth:passed', 'push:passed', 'read:passed'],
+    )
     assert.equal(report.url, 'https://my-tempo.osc-fr1.scalingo.io')
   })
 
   it('backs off on /ready: 0.5 s doubling up to 5 s', async () => {
-    const h = harness(withAuth((method, path, attempt) => (path === '/ready' && attempt < 7 ? {status: 503, body: 'not ready'} : healthy(method, path))))
+    const h = harness(
+      withAuth((method, path, attempt) => (path === '/ready' && attempt < 7 ? {status: 503, body: 'not ready'} : healthy(method, path))),
+    )
     const report = await runSmoke(h.options({timeoutMs: 60_000}))
     assert.equal(report.ok, true)
     assert.deepEqual(h.sleeps, [500, 1000, 2000, 4000, 5000, 5000])
@@ -82,8 +118,14 @@ describe('smoke', () => {
   it('tells a router page (app asleep or crashed) from Tempo not being ready', async () => {
     const router = harness(() => ({status: 503, body: '<html><body>No web container is running</body></html>'}))
     const r1 = await runSmoke(router.options({timeoutMs: 3000}))
-    assert.match(r1.steps[0].cause ?? '', /no container answers: .*wrong S3 bucket, endpoint or credentials.*; see `scalingo --app my-tempo --region osc-fr1 logs --lines 200`$/)
-    assert.deepEqual(r1.steps.slice(1).map((s) => s.status), ['skipped', 'skipped', 'skipped'])
+    assert.match(
+      r1.steps[0].cause ?? '',
+      /no container answers: .*wrong S3 bucket, endpoint or credentials.*; see `scalingo --app my-tempo --region osc-fr1 logs --lines 200`$/,
+    )
+    assert.deepEqual(
+      r1.steps.slice(1).map((s) => s.status),
+      ['skipped', 'skipped', 'skipped'],
+    )
     const tempo = harness(() => ({status: 503, body: 'Some services are not Running:\nStarting: 1'}))
     const r2 = await runSmoke(tempo.options({timeoutMs: 3000}))
     assert.match(r2.steps[0].cause ?? '', /cannot reach its object storage/)
@@ -107,7 +149,13 @@ describe('smoke', () => {
   })
 
   it('fails the push when Tempo reports rejected spans, and skips the read', async () => {
-    const h = harness(withAuth((method, path) => (method === 'POST' ? {status: 200, body: '{"partialSuccess":{"rejectedSpans":"1","errorMessage":"too big"}}'} : healthy(method, path))))
+    const h = harness(
+      withAuth((method, path) =>
+        method === 'POST'
+          ? {status: 200, body: '{"partialSuccess":{"rejectedSpans":"1","errorMessage":"too big"}}'}
+          : healthy(method, path),
+      ),
+    )
     const report = await runSmoke(h.options())
     assert.equal(report.steps[2].status, 'failed')
     assert.match(report.steps[2].error ?? '', /rejected 1 span/)
@@ -115,14 +163,18 @@ describe('smoke', () => {
   })
 
   it('does not take a 200 with an empty trace as found', async () => {
-    const h = harness(withAuth((method, path) => (path.startsWith('/api/v2/') ? {status: 200, body: '{"trace":{},"metrics":{}}'} : healthy(method, path))))
+    const h = harness(
+      withAuth((method, path) => (path.startsWith('/api/v2/') ? {status: 200, body: '{"trace":{},"metrics":{}}'} : healthy(method, path))),
+    )
     const report = await runSmoke(h.options({timeoutMs: 5000}))
     assert.equal(report.steps[3].status, 'failed')
     assert.ok(h.sleeps.length >= 3, 'polled')
   })
 
   it('reports an auth probe that is not a 401 as unexpected', async () => {
-    const h = harness((method, path) => (path === '/api/search' ? {status: 502, body: 'Bad Gateway'} : path === '/ready' ? healthy(method, path) : {status: 401}))
+    const h = harness((method, path) =>
+      path === '/api/search' ? {status: 502, body: 'Bad Gateway'} : path === '/ready' ? healthy(method, path) : {status: 401},
+    )
     const report = await runSmoke(h.options())
     assert.match(report.steps[1].error ?? '', /GET \/api\/search without credentials answered 502, expected 401/)
   })
@@ -155,7 +207,14 @@ describe('smoke', () => {
 })
 
 describe('snippets', () => {
-  const input = {url: 'https://t.example', ingestToken: 'a b/c', queryUser: 'grafana', showSecrets: false, tokenEnv: 'TEMPO_INGEST_TOKEN', passwordEnv: 'TEMPO_QUERY_PASSWORD'}
+  const input = {
+    url: 'https://t.example',
+    ingestToken: 'a b/c',
+    queryUser: 'grafana',
+    showSecrets: false,
+    tokenEnv: 'TEMPO_INGEST_TOKEN',
+    passwordEnv: 'TEMPO_QUERY_PASSWORD',
+  }
 
   it('hides the token unless asked, and percent-encodes it', () => {
     assert.equal(snippets(input).otelEnv.OTEL_EXPORTER_OTLP_HEADERS, 'Authorization=Bearer%20${TEMPO_INGEST_TOKEN}')
@@ -189,7 +248,10 @@ describe('snippets', () => {
     }) as typeof fetch
     const report = await runSmoke(spy)
     assert.match(report.steps[1].error ?? '', /answered 501, expected 401/)
-    assert.deepEqual(report.steps.slice(2).map((s) => s.status), ['skipped', 'skipped'])
+    assert.deepEqual(
+      report.steps.slice(2).map((s) => s.status),
+      ['skipped', 'skipped'],
+    )
     assert.deepEqual(seen, ['', '', ''], 'no request carried a credential')
   })
 

@@ -33,7 +33,10 @@ describe('planUpdate (pure)', () => {
 
   it('a deleted file stays deleted; a new template file is created', () => {
     const changes = planUpdate({}, recorded, [file('tempo.yaml', next), file('new.txt', 'x\n')])
-    assert.deepEqual(changes.map((c) => c.action), ['deleted', 'create'])
+    assert.deepEqual(
+      changes.map((c) => c.action),
+      ['deleted', 'create'],
+    )
     assert.equal(isDrift(changes[0]), false)
   })
 
@@ -52,6 +55,11 @@ describe('unifiedDiff', () => {
     assert.equal(unifiedDiff('a\n', 'a\n', 'a', 'b'), '')
     const old = Array.from({length: 20}, (_, i) => `line ${i + 1}`).join('\n') + '\n'
     const changed = old.replace('line 10\n', 'line ten\n')
-    assert.equal(unifiedDiff(old, changed, 'a/f', 'b/f'), ['--- a/f', '+++ b/f', '@@ -7,7 +7,7 @@', 'line 7', 'line 8', 'line 9', '-line 10', '+line ten', 'line 11', 'line 12', 'line 13', ''].join('\n').replace(/\nline/g, '\n line'))
+    assert.equal(
+      unifiedDiff(old, changed, 'a/f', 'b/f'),
+      ['--- a/f', '+++ b/f', '@@ -7,7 +7,7 @@', 'line 7', 'line 8', 'line 9', '-line 10', '+line ten', 'line 11', 'line 12', 'line 13', '']
+        .join('\n')
+        .replace(/\nline/g, '\n line'),
+    )
   })
 })

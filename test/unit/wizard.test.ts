@@ -6,8 +6,18 @@ import {renderContext} from '../../src/lib/app/render.js'
 import {resolveAnswers, type Sources} from '../../src/lib/settings/resolve.js'
 import type {Setting} from '../../src/lib/settings/settings.js'
 
-const base = (over: Partial<Sources> = {}): Sources => ({flags: {}, env: {}, context: {directoryName: 'my-tempo'}, needSecrets: true, ...over})
-const KEYS = {TEMPO_STORAGE_S3_BUCKET: 'my-traces', TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'AKIA0001', TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-0123456789'}
+const base = (over: Partial<Sources> = {}): Sources => ({
+  flags: {},
+  env: {},
+  context: {directoryName: 'my-tempo'},
+  needSecrets: true,
+  ...over,
+})
+const KEYS = {
+  TEMPO_STORAGE_S3_BUCKET: 'my-traces',
+  TEMPO_STORAGE_S3_ACCESS_KEY_ID: 'AKIA0001',
+  TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-0123456789',
+}
 
 /** Answers every question with a scripted value (else the suggestion), recording the order. */
 function script(values: Record<string, string> = {}) {
@@ -24,7 +34,18 @@ describe('wizard questions', () => {
     const q = script({bucket: 'my-traces', accessKey: 'AKIA0001', secretKey: 'secret-0123456789'})
     await resolveAnswers(base(), q.ask)
     const names = q.names()
-    assert.deepEqual(names.slice(0, 10), ['appName', 'region', 'containerSize', 'containers', 'storage', 's3Provider', 'bucket', 'accessKey', 'secretKey', 'tempoVersion'])
+    assert.deepEqual(names.slice(0, 10), [
+      'appName',
+      'region',
+      'containerSize',
+      'containers',
+      'storage',
+      's3Provider',
+      'bucket',
+      'accessKey',
+      'secretKey',
+      'tempoVersion',
+    ])
     for (const internal of ['grpcPort', 'walPath', 'insecure']) assert.ok(!names.includes(internal), `${internal} is a flag only`)
     // A preset fills the endpoint and the S3 region: they are not asked.
     for (const preset of ['endpoint', 's3Region', 'forcePathStyle']) assert.ok(!names.includes(preset), preset)
@@ -34,11 +55,22 @@ describe('wizard questions', () => {
     const q = script({storage: 'local'})
     await resolveAnswers(base(), q.ask)
     const size = q.asked.find((s) => s.name === 'containerSize')!
-    assert.deepEqual(size.choices!.map((c) => c.label.split(' (')[0]), ['S — 256 MB', 'M — 512 MB', 'L — 1 GB', 'XL — 2 GB', '2XL — 4 GB'])
+    assert.deepEqual(
+      size.choices!.map((c) => c.label.split(' (')[0]),
+      ['S — 256 MB', 'M — 512 MB', 'L — 1 GB', 'XL — 2 GB', '2XL — 4 GB'],
+    )
   })
 
   it('"Other S3" asks endpoint, S3 region and path-style; an http:// endpoint turns insecure on', async () => {
-    const q = script({s3Provider: 'custom', endpoint: 'http://minio.internal:9000', s3Region: 'us-east-1', forcePathStyle: 'true', bucket: 'my-traces', accessKey: 'AKIA0001', secretKey: 'secret-0123456789'})
+    const q = script({
+      s3Provider: 'custom',
+      endpoint: 'http://minio.internal:9000',
+      s3Region: 'us-east-1',
+      forcePathStyle: 'true',
+      bucket: 'my-traces',
+      accessKey: 'AKIA0001',
+      secretKey: 'secret-0123456789',
+    })
     const {answers, warnings} = await resolveAnswers(base(), q.ask)
     assert.deepEqual(q.names().slice(5, 10), ['s3Provider', 'endpoint', 's3Region', 'forcePathStyle', 'bucket'])
     assert.equal(answers.endpoint, 'minio.internal:9000')
@@ -69,7 +101,10 @@ describe('wizard questions', () => {
   it('an unknown well-formed Tempo version passes with a warning that it is untested; a known one without', async () => {
     const unknown = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.99.0'}}))
     assert.equal(unknown.answers.tempoVersion, '2.99.0')
-    assert.match(unknown.warnings.join('\n'), /Tempo 2\.99\.0 is not one of the tested versions \(2\.10\.8, 2\.4\.0, 3\.0\.3\): it is untested.*verifies/)
+    assert.match(
+      unknown.warnings.join('\n'),
+      /Tempo 2\.99\.0 is not one of the tested versions \(2\.10\.8, 2\.4\.0, 3\.0\.3\): it is untested.*verifies/,
+    )
     const known = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.4.0'}}))
     assert.deepEqual(known.warnings, [])
     const typed = await resolveAnswers(base({env: KEYS}), script({tempoVersion: '3.1.0'}).ask)
@@ -84,17 +119,22 @@ describe('wizard questions', () => {
   })
 
   it('a value from the environment that differs from the answers file is named in a warning', async () => {
-    const {answers, warnings} = await resolveAnswers(base({needSecrets: false, env: {TEMPO_VERSION: '2.10.8'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}))
+    const {answers, warnings} = await resolveAnswers(
+      base({needSecrets: false, env: {TEMPO_VERSION: '2.10.8'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
+    )
     assert.equal(answers.tempoVersion, '2.10.8')
     assert.match(warnings.join('\n'), /TEMPO_VERSION=2\.10\.8 in the environment .* overrides tempoVersion "2\.4\.0" of the answers file/)
-    const same = await resolveAnswers(base({needSecrets: false, env: {TEMPO_VERSION: '2.4.0'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}))
+    const same = await resolveAnswers(
+      base({needSecrets: false, env: {TEMPO_VERSION: '2.4.0'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
+    )
     assert.ok(!same.warnings.some((w) => w.includes('overrides')))
   })
 
   it('the early directory check knows every path a scaffold can write', async () => {
     for (const configMode of ['file', 'env']) {
       const {answers} = await resolveAnswers(base({env: KEYS, flags: {'config-mode': configMode}}))
-      for (const file of planScaffold(answers, renderContext('1.0.0', 'https://example.test/x.git'))) assert.ok(GENERATED_PATHS.includes(file.path), file.path)
+      for (const file of planScaffold(answers, renderContext('1.0.0', 'https://example.test/x.git')))
+        assert.ok(GENERATED_PATHS.includes(file.path), file.path)
     }
   })
 })

@@ -132,7 +132,11 @@ export function lintConfig(text: string, tree: KeyTree, otherVersions: Record<st
       const legacy = LEGACY_PATHS[[...canonical, key].join('.')]
       const releases = legacy ? [] : Object.keys(otherVersions).filter((v) => lookup(otherVersions[v], [...canonical, key]) !== undefined)
       const suggestion = releases.length > 0 ? undefined : suggest(key, node, canonical, tree)
-      const hint = suggestion ? ` — did you mean ${suggestion}?` : releases.length > 0 ? ` — it belongs to Tempo ${releases.join(', ')}` : ''
+      const hint = suggestion
+        ? ` — did you mean ${suggestion}?`
+        : releases.length > 0
+          ? ` — it belongs to Tempo ${releases.join(', ')}`
+          : ''
       findings.push({line, column: col, path: path.join('.'), suggestion, message: `unknown key ${path.join('.')}${hint}`})
       // Below a renamed key, check the children against the key's new place.
       const target = legacy === undefined ? undefined : lookup(tree, legacy.split('.'))

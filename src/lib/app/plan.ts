@@ -24,7 +24,8 @@ async function entries(dir: string): Promise<string[] | undefined> {
     return await readdir(dir)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${dir} exists and is not a directory: pick another name.`)
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new UsageError(`${dir} exists and is not a directory: pick another name.`)
     throw error
   }
 }
@@ -38,8 +39,13 @@ export async function checkTarget(target: string, files: readonly string[], forc
   if (existing === undefined) return {exists: false, empty: true}
   if (existing.length === 0 || force) return {exists: true, empty: existing.length === 0}
   const conflicts = files.filter((p) => existing.includes(p.split('/')[0]))
-  const detail = conflicts.length > 0 ? `files that would be overwritten: ${conflicts.join(', ')}` : `${existing.length} unrelated entries, none would be overwritten`
-  throw new UsageError(`${target} is not empty (${detail}). Pick an empty or new directory, or pass --force to write into it (other files are kept).`)
+  const detail =
+    conflicts.length > 0
+      ? `files that would be overwritten: ${conflicts.join(', ')}`
+      : `${existing.length} unrelated entries, none would be overwritten`
+  throw new UsageError(
+    `${target} is not empty (${detail}). Pick an empty or new directory, or pass --force to write into it (other files are kept).`,
+  )
 }
 
 export interface Staging {

@@ -29,7 +29,10 @@ export interface RenderedFile {
 }
 
 const PORTS = Object.fromEntries(CONTRACT.ports.map((p) => [p.name, p.default]))
-const RUNTIME_DEFAULTS = Object.fromEntries([...CONTRACT.ports.map((p) => [p.variable, p.default]), ...CONTRACT.runtimeVariables.map((v) => [v.name, v.default])])
+const RUNTIME_DEFAULTS = Object.fromEntries([
+  ...CONTRACT.ports.map((p) => [p.variable, p.default]),
+  ...CONTRACT.runtimeVariables.map((v) => [v.name, v.default]),
+])
 
 /** A run-time setting of the buildpack as a ${VAR:-default} reference: internal ports and limits move without a new config. */
 const internal = (name: string, fallback?: string): string => {
@@ -62,14 +65,23 @@ export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): strin
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
 export function renderContext(cliVersion: string, repositoryUrl: string, override?: string, command = cli()): RenderContext {
-  return {cliVersion, buildpackUrl: override ?? `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`, buildpackUrlOverride: override, cli: command}
+  return {
+    cliVersion,
+    buildpackUrl: override ?? `${repositoryUrl.replace(/^git\+/, '')}#v${cliVersion}`,
+    buildpackUrlOverride: override,
+    cli: command,
+  }
 }
 
 /** The app's generated files, except the answers file (which hashes these). */
 export function renderApp(answers: Answers, context: RenderContext): RenderedFile[] {
   const variables = appVariables(answers)
   const data = {
-    answers, variables, settings: SETTINGS.filter((s) => applies(s, answers)), major: tempoMajor(answers.tempoVersion), ...context,
+    answers,
+    variables,
+    settings: SETTINGS.filter((s) => applies(s, answers)),
+    major: tempoMajor(answers.tempoVersion),
+    ...context,
     ports: PORTS,
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),

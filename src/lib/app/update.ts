@@ -29,7 +29,11 @@ export interface FileChange {
 }
 
 /** Pure: what regeneration does to each file, given the disk, the recorded hashes and the new rendering. */
-export function planUpdate(onDisk: Record<string, string | undefined>, recorded: Record<string, string>, rendered: RenderedFile[]): FileChange[] {
+export function planUpdate(
+  onDisk: Record<string, string | undefined>,
+  recorded: Record<string, string>,
+  rendered: RenderedFile[],
+): FileChange[] {
   const changes: FileChange[] = rendered.map((file) => {
     const current = onDisk[file.path]
     const diff = unifiedDiff(current ?? '', file.content, current === undefined ? '/dev/null' : `a/${file.path}`, `b/${file.path}`)
@@ -91,13 +95,22 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const oldMajor = saved.answers.tempoVersion ? tempoMajor(saved.answers.tempoVersion) : undefined
   const newMajor = tempoMajor(answers.tempoVersion)
   if (oldMajor && oldMajor !== newMajor) {
-    warn(`Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`)
+    warn(
+      `Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`,
+    )
   }
   if (saved.answers.storage === 'local' && answers.storage === 's3') {
-    warn(`Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (\`${cli('env-set')}\`).`)
+    warn(
+      `Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (\`${cli('env-set')}\`).`,
+    )
   }
 
-  const context = renderContext(options.cliVersion, options.repositoryUrl, (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl, saved.cli)
+  const context = renderContext(
+    options.cliVersion,
+    options.repositoryUrl,
+    (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl,
+    saved.cli,
+  )
   const rendered = renderApp(answers, context)
   const paths = new Set([...rendered.map((f) => f.path), ...Object.keys(saved.files)])
   const onDisk: Record<string, string | undefined> = {}

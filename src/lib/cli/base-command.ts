@@ -7,7 +7,12 @@ import {CliError, EXIT} from '../core/errors.js'
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
-    color: Flags.boolean({allowNo: true, default: true, description: 'Colour the output (NO_COLOR also turns it off).', helpGroup: 'GLOBAL'}),
+    color: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Colour the output (NO_COLOR also turns it off).',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected override async init(): Promise<void> {
@@ -48,8 +53,10 @@ export abstract class BaseCommand extends Command {
     if (!unknown) return ''
     const {closest} = await import('../core/suggest.js')
     const ctor = this.constructor as typeof BaseCommand
-    const names = Object.entries({...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? {json: {}} : {})})
-      .flatMap(([name, flag]) => [name, ...((flag as {allowNo?: boolean}).allowNo ? [`no-${name}`] : [])])
+    const names = Object.entries({...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? {json: {}} : {})}).flatMap(([name, flag]) => [
+      name,
+      ...((flag as {allowNo?: boolean}).allowNo ? [`no-${name}`] : []),
+    ])
     const match = closest(unknown.replace(/^--?/, ''), names)
     return match ? `: did you mean --${match}?` : ''
   }

@@ -11,13 +11,16 @@ export function settingFlags(): Record<string, SettingFlag> {
   for (const s of SETTINGS) {
     const choices = s.choices ? ` One of: ${s.choices.map((c) => c.value).join(', ')}${s.openChoice ? ', or any x.y.z' : ''}.` : ''
     const description = `${s.description}.${choices} [env: ${s.env}]`
-    flags[s.flag] = s.kind === 'boolean'
-      ? Flags.boolean<boolean | undefined>({allowNo: true, description, helpGroup: 'SETTINGS'})
-      : Flags.string({description, helpGroup: 'SETTINGS'})
+    flags[s.flag] =
+      s.kind === 'boolean'
+        ? Flags.boolean<boolean | undefined>({allowNo: true, description, helpGroup: 'SETTINGS'})
+        : Flags.string({description, helpGroup: 'SETTINGS'})
   }
   return flags
 }
 
 // Shared by create and update: the URL is kept in the answers file once given.
 export const buildpackUrlFlag = () =>
-  Flags.string({description: "Buildpack URL written to .buildpacks, kept for later updates (default: this CLI's repository at its version tag)."})
+  Flags.string({
+    description: "Buildpack URL written to .buildpacks, kept for later updates (default: this CLI's repository at its version tag).",
+  })

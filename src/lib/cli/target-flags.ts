@@ -9,6 +9,10 @@ export function targetFlags() {
   const region = setting('region')
   return {
     app: Flags.string({description: `${app.description} (default: from the answers file).`, env: app.env}),
-    region: Flags.string({description: `${region.description} (default: from the answers file, else osc-fr1).`, env: region.env, options: [...REGIONS]}),
+    region: Flags.string({
+      description: `${region.description} (default: from the answers file, else osc-fr1).`,
+      env: region.env,
+      options: [...REGIONS],
+    }),
   }
 }

@@ -7,9 +7,14 @@ const CONTROL = /[\x00-\x1f\x7f]/g
 
 /** One Bash word holding exactly `value` ($'…' quoting keeps control characters as \xHH). */
 export const shellWord = (value: string): string =>
-  value === '' ? "''" : /^[A-Za-z0-9._/:@%+=,-]+$/.test(value)
-    ? value
-    : `$'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
+  value === ''
+    ? "''"
+    : /^[A-Za-z0-9._/:@%+=,-]+$/.test(value)
+      ? value
+      : `$'${value
+          .replaceAll('\\', '\\\\')
+          .replaceAll("'", "\\'")
+          .replaceAll(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
 
 const scalar = (name: string, value: string | number): string => `readonly ${name}=${shellWord(String(value))}`
 const array = (name: string, values: string[]): string => `readonly ${name}=(${values.map(shellWord).join(' ')})`
@@ -25,17 +30,38 @@ export function contractShell(contract: Contract): string {
     '# shellcheck disable=SC2034 # read by the scripts that source this file',
     '',
     scalar('DEFAULT_TEMPO_VERSION', build.TEMPO_VERSION),
-    array('TEMPO_KNOWN_VERSIONS', contract.tempo.versions.map((v) => v.version)),
-    map('TEMPO_VERSION_MAJOR', contract.tempo.versions.map((v) => [v.version, v.major])),
-    map('TEMPO_MAJOR_TEMPLATE', Object.entries(contract.tempo.majors).map(([major, m]) => [major, m.template])),
+    array(
+      'TEMPO_KNOWN_VERSIONS',
+      contract.tempo.versions.map((v) => v.version),
+    ),
+    map(
+      'TEMPO_VERSION_MAJOR',
+      contract.tempo.versions.map((v) => [v.version, v.major]),
+    ),
+    map(
+      'TEMPO_MAJOR_TEMPLATE',
+      Object.entries(contract.tempo.majors).map(([major, m]) => [major, m.template]),
+    ),
     '',
     '# Internal ports: variable name → default.',
-    map('PORT_DEFAULTS', contract.ports.map((p) => [p.variable, p.default])),
+    map(
+      'PORT_DEFAULTS',
+      contract.ports.map((p) => [p.variable, p.default]),
+    ),
     '',
     '# Variables the buildpack reads, with their defaults.',
-    map('RUNTIME_DEFAULTS', contract.runtimeVariables.map((v) => [v.name, v.default])),
-    map('BUILD_DEFAULTS', contract.buildVariables.map((v) => [v.name, v.default])),
-    array('PORT_VARS', contract.ports.map((p) => p.variable)),
+    map(
+      'RUNTIME_DEFAULTS',
+      contract.runtimeVariables.map((v) => [v.name, v.default]),
+    ),
+    map(
+      'BUILD_DEFAULTS',
+      contract.buildVariables.map((v) => [v.name, v.default]),
+    ),
+    array(
+      'PORT_VARS',
+      contract.ports.map((p) => p.variable),
+    ),
     '',
     '# Ingest limits from the container memory (MiB): bytes/s per MiB, MiB per request in flight.',
     scalar('INGEST_RATE_BYTES_PER_MIB', contract.ingestLimits.bytesPerSecondPerMiB),
@@ -56,8 +82,14 @@ export function contractShell(contract: Contract): string {
     scalar('PASSWORD_RULE', credentials.password.rule),
     '',
     '# Old-style Tempo keys → their current place.',
-    map('LEGACY_PATHS', contract.legacyKeys.filter((k) => k.scope === 'path').map((k) => [k.old, k.new])),
-    map('LEGACY_KEYS', contract.legacyKeys.filter((k) => k.scope === 'key').map((k) => [k.old, k.new])),
+    map(
+      'LEGACY_PATHS',
+      contract.legacyKeys.filter((k) => k.scope === 'path').map((k) => [k.old, k.new]),
+    ),
+    map(
+      'LEGACY_KEYS',
+      contract.legacyKeys.filter((k) => k.scope === 'key').map((k) => [k.old, k.new]),
+    ),
     '',
     scalar('WARNING_LOCAL_STORAGE', contract.warnings.localStorage),
     scalar('WARNING_AUTH_OFF', contract.warnings.authOff),

@@ -21,5 +21,10 @@ export function ingestLimitsTable(): string {
     const {bytesPerSecond, requests} = ingestLimits(mib)
     return `| ${size} | ${mib} MiB | \`${bytesPerSecond}\` | \`${requests}\` |`
   })
-  return ['| Container | Memory | `TEMPO_INGESTION_RATE_LIMIT_BYTES` | `TEMPO_PROXY_MAX_INGEST_REQUESTS` |', '|---|---|---|---|', ...rows, ''].join('\n')
+  return [
+    '| Container | Memory | `TEMPO_INGESTION_RATE_LIMIT_BYTES` | `TEMPO_PROXY_MAX_INGEST_REQUESTS` |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
 }

@@ -17,7 +17,8 @@ export function bucket(value: string): string | undefined {
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(value)) {
     return 'bucket names use lowercase letters, digits, dots and hyphens, and start and end with a letter or digit'
   }
-  if (value.includes('..') || value.includes('.-') || value.includes('-.')) return 'bucket names cannot have two adjacent dots, or a dot next to a hyphen'
+  if (value.includes('..') || value.includes('.-') || value.includes('-.'))
+    return 'bucket names cannot have two adjacent dots, or a dot next to a hyphen'
   if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return 'bucket names cannot look like an IP address'
 }
 
@@ -26,7 +27,8 @@ export function endpoint(value: string): string | undefined {
   const host = stripScheme(value).replace(/\/$/, '')
   if (host.includes('/')) return 'the endpoint is a host[:port] without a path (e.g. s3.fr-par.scw.cloud)'
   const match = /^([a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d+))?$/.exec(host)
-  if (!match || match[1].startsWith('.') || match[1].startsWith('-')) return 'the endpoint is a host[:port] (e.g. s3.fr-par.scw.cloud or minio.example.com:9000)'
+  if (!match || match[1].startsWith('.') || match[1].startsWith('-'))
+    return 'the endpoint is a host[:port] (e.g. s3.fr-par.scw.cloud or minio.example.com:9000)'
   if (match[2] !== undefined) return port(match[2])
 }
 
@@ -51,7 +53,8 @@ export function semver(value: string): string | undefined {
 }
 
 export function absolutePath(value: string): string | undefined {
-  if (!/^\/[A-Za-z0-9._/-]*$/.test(value)) return 'the path is absolute and uses letters, digits, ".", "_", "-" and "/" only (e.g. /tmp/tempo/wal)'
+  if (!/^\/[A-Za-z0-9._/-]*$/.test(value))
+    return 'the path is absolute and uses letters, digits, ".", "_", "-" and "/" only (e.g. /tmp/tempo/wal)'
 }
 
 export function boolean(value: string): string | undefined {
@@ -59,11 +62,13 @@ export function boolean(value: string): string | undefined {
 }
 
 export function url(value: string): string | undefined {
-  if (!/^(https?|git|ssh|file):\/\/\S+$/.test(value) && !/^git@[^:\s]+:\S+$/.test(value)) return 'the value is a git URL (https://, git://, ssh:// or git@host:path), optionally with #ref'
+  if (!/^(https?|git|ssh|file):\/\/\S+$/.test(value) && !/^git@[^:\s]+:\S+$/.test(value))
+    return 'the value is a git URL (https://, git://, ssh:// or git@host:path), optionally with #ref'
 }
 
 const {credentials} = CONTRACT
-const matches = (rule: {pattern: string; rule: string}, value: string): string | undefined => (new RegExp(rule.pattern).test(value) ? undefined : rule.rule)
+const matches = (rule: {pattern: string; rule: string}, value: string): string | undefined =>
+  new RegExp(rule.pattern).test(value) ? undefined : rule.rule
 
 export function password(value: string): string | undefined {
   if (value.length < credentials.minLength) return `credentials are at least ${credentials.minLength} characters long`
@@ -77,7 +82,8 @@ export function bearerToken(value: string): string | undefined {
 
 /** The two credentials must differ: a query password equal to the ingest token lets every exporter read all traces. */
 export function distinctCredentials(ingestToken: string | undefined, queryPassword: string | undefined): string | undefined {
-  if (ingestToken !== undefined && ingestToken === queryPassword) return 'the query password is the same as the ingest token: every exporter could read all traces; use two different secrets'
+  if (ingestToken !== undefined && ingestToken === queryPassword)
+    return 'the query password is the same as the ingest token: every exporter could read all traces; use two different secrets'
 }
 
 /** What is wrong with the proxy's credentials among VALUES (by env var name), one message each. */

@@ -30,7 +30,11 @@ export interface Outcome {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-const exists = (file: string) => access(file).then(() => true, () => false)
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  )
 
 // ---- offline lint --------------------------------------------------------------
 
@@ -48,7 +52,8 @@ export interface LintInput {
 async function lintVersion(input: LintInput): Promise<string> {
   const s = setting('tempoVersion')
   let version = input.version ?? input.env[s.env]
-  if (!version && (await exists(path.join(input.cwd, ANSWERS_FILE)))) version = (await readAnswersFile(input.cwd, input.cliVersion)).answers.tempoVersion
+  if (!version && (await exists(path.join(input.cwd, ANSWERS_FILE))))
+    version = (await readAnswersFile(input.cwd, input.cliVersion)).answers.tempoVersion
   version ||= DEFAULT_TEMPO_VERSION
   const problem = s.validate?.(version)
   if (problem) throw new UsageError(`--${s.flag} ${version}: ${problem}`)
@@ -60,20 +65,27 @@ export async function lintFile(input: LintInput): Promise<Outcome> {
   try {
     text = await readFile(path.resolve(input.cwd, input.file), 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read ${input.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): pass the path of a tempo.yaml to --config`)
+    throw new UsageError(
+      `cannot read ${input.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): pass the path of a tempo.yaml to --config`,
+    )
   }
   const version = await lintVersion(input)
   const known = knownVersions()
   const against = nearestVersion(version, known)
   const warnings: string[] = []
-  if (against !== version) warnings.push(`no key tree for Tempo ${version}: checked against ${against}, the nearest known version (${known.join(', ')})`)
+  if (against !== version)
+    warnings.push(`no key tree for Tempo ${version}: checked against ${against}, the nearest known version (${known.join(', ')})`)
   const others = Object.fromEntries(known.filter((v) => v !== against).map((v) => [v, loadKeyTree(v)]))
   const findings = lintConfig(text, loadKeyTree(against), others)
 
   for (const warning of warnings) input.io.warn(warning)
   for (const f of findings) input.io.log(`${input.file}:${f.line}: ${f.message}`)
   if (findings.length === 0) input.io.log(chalk.green('✔ ') + `${input.file}: every key is known to Tempo ${against}.`)
-  else input.io.log(chalk.red('✘ ') + `${input.file}: ${findings.length} problem${findings.length === 1 ? '' : 's'} for Tempo ${against}: Tempo would refuse to start with this config.`)
+  else
+    input.io.log(
+      chalk.red('✘ ') +
+        `${input.file}: ${findings.length} problem${findings.length === 1 ? '' : 's'} for Tempo ${against}: Tempo would refuse to start with this config.`,
+    )
 
   return {
     ok: findings.length === 0,
@@ -106,7 +118,9 @@ export interface DeploymentInput {
 export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'cliVersion'>): Promise<URL> {
   if (input.url) return parseBaseUrl(input.url)
   if (!(await exists(path.join(input.cwd, ANSWERS_FILE)))) {
-    throw new UsageError(`no URL given and no ${ANSWERS_FILE} here: pass the app's URL (e.g. \`check https://my-tempo.osc-fr1.scalingo.io\`) or run this inside the app's directory`)
+    throw new UsageError(
+      `no URL given and no ${ANSWERS_FILE} here: pass the app's URL (e.g. \`check https://my-tempo.osc-fr1.scalingo.io\`) or run this inside the app's directory`,
+    )
   }
   const {answers} = await readAnswersFile(input.cwd, input.cliVersion)
   if (!answers.appName) throw new UsageError(`${ANSWERS_FILE} has no app name: pass the app's URL`)
@@ -114,9 +128,14 @@ export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'c
 }
 
 /** Each credential: flag > env > the app's .env (secrets) or answers file (the user) > the setting's default; all missing ones named at once. */
-export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'> & {cliVersion?: string}): Promise<Record<string, string>> {
+export async function resolveCredentials(
+  input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'> & {cliVersion?: string},
+): Promise<Record<string, string>> {
   const env = await withDotEnv(input.cwd, input.env)
-  const saved = input.cliVersion && (await exists(path.join(input.cwd, ANSWERS_FILE))) ? (await readAnswersFile(input.cwd, input.cliVersion)).answers : {}
+  const saved =
+    input.cliVersion && (await exists(path.join(input.cwd, ANSWERS_FILE)))
+      ? (await readAnswersFile(input.cwd, input.cliVersion)).answers
+      : {}
   const out: Record<string, string> = {}
   const missing: string[] = []
   for (const s of CREDENTIAL_SETTINGS) {
@@ -125,7 +144,9 @@ export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 
     else missing.push(`--${s.flag} (or ${s.env})`)
   }
   if (missing.length > 0) {
-    throw new UsageError(`missing credentials: ${missing.join(', ')}. They are the app's values (\`scalingo env\`, or the .env written next to the app).`)
+    throw new UsageError(
+      `missing credentials: ${missing.join(', ')}. They are the app's values (\`scalingo env\`, or the .env written next to the app).`,
+    )
   }
   return out
 }
@@ -133,7 +154,8 @@ export async function resolveCredentials(input: Pick<DeploymentInput, 'flags' | 
 function stepLines(step: StepResult, index: number, total: number): string[] {
   const label = `${index}/${total} ${step.title}`
   if (step.status === 'skipped') return [chalk.dim(`- ${label}: skipped`)]
-  if (step.status === 'passed') return [`${chalk.green('✔')} ${label}${step.detail ? `: ${step.detail}` : ''} ${chalk.dim(`(${seconds(step.durationMs)})`)}`]
+  if (step.status === 'passed')
+    return [`${chalk.green('✔')} ${label}${step.detail ? `: ${step.detail}` : ''} ${chalk.dim(`(${seconds(step.durationMs)})`)}`]
   const lines = [`${chalk.red('✘')} ${label} ${chalk.dim(`(${seconds(step.durationMs)})`)}`, `    ${step.error}`]
   if (step.response) lines.push(`    answer: ${step.response.status}${step.response.body ? ` ${step.response.body}` : ' (empty body)'}`)
   if (step.cause) lines.push(`    likely cause: ${step.cause}`)
@@ -166,7 +188,14 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
   const failed = report.steps.find((s) => s.status === 'failed')
   const [tokenEnv, , passwordEnv] = CREDENTIAL_SETTINGS.map((s) => s.env)
   const pasteable = report.ok
-    ? snippets({url: report.url, ingestToken: credentials.ingestToken, queryUser: credentials.queryUser, showSecrets: input.showSecrets, tokenEnv, passwordEnv})
+    ? snippets({
+        url: report.url,
+        ingestToken: credentials.ingestToken,
+        queryUser: credentials.queryUser,
+        showSecrets: input.showSecrets,
+        tokenEnv,
+        passwordEnv,
+      })
     : undefined
 
   if (failed) {
@@ -186,7 +215,9 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
   }
 
   // After a passing check only: the query credential then goes to a proxy that proved to be ours.
-  const ring = report.ok ? await readRing(url, {queryUser: credentials.queryUser, queryPassword: credentials.queryPassword}, input.timeoutSeconds * 1000) : undefined
+  const ring = report.ok
+    ? await readRing(url, {queryUser: credentials.queryUser, queryPassword: credentials.queryPassword}, input.timeoutSeconds * 1000)
+    : undefined
   if (ring) {
     print('')
     print(describeRing(ring))

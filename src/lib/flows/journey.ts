@@ -10,7 +10,15 @@ import {deployApp, type DeployResult} from '../platform/git.js'
 import {cli} from '../core/invocation.js'
 import {redact} from '../core/output.js'
 import type {ProbeResult} from '../platform/s3-probe.js'
-import {createApp, type CreateAppResult, createAppCommand, ensureApp, setAppVariables, type SetVariablesResult, variablesFromAnswers} from '../platform/scalingo.js'
+import {
+  createApp,
+  type CreateAppResult,
+  createAppCommand,
+  ensureApp,
+  setAppVariables,
+  type SetVariablesResult,
+  variablesFromAnswers,
+} from '../platform/scalingo.js'
 import {type Answers, secretValues} from '../settings/settings.js'
 
 export interface JourneyOptions {
@@ -37,7 +45,13 @@ export interface JourneyResult {
 export async function scalingoReachable(env: Record<string, string | undefined>): Promise<boolean> {
   if (env.SCALINGO_API_TOKEN) return true
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    if (await access(path.join(dir, 'scalingo'), constants.X_OK).then(() => true, () => false)) return true
+    if (
+      await access(path.join(dir, 'scalingo'), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true
   }
   return false
 }
@@ -54,24 +68,41 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   const secrets = secretValues(answers)
   // Past this point the app directory exists: a failure says what to run inside it once fixed.
   const resume = (command: string) => (error: CliError) => {
-    throw new CliError(`${redact(error.message, secrets)}\nThe app is ready in ${directory}; once fixed, run \`${cli(command)}\` inside it.`, error.exitCode ?? EXIT.failure)
+    throw new CliError(
+      `${redact(error.message, secrets)}\nThe app is ready in ${directory}; once fixed, run \`${cli(command)}\` inside it.`,
+      error.exitCode ?? EXIT.failure,
+    )
   }
   const deploying = Boolean(flags['create-app'] || flags['env-set'] || flags.push)
   const reachable = await scalingoReachable(env)
 
   // 1. The bucket, before anything reaches Scalingo: a wrong key or region fails here, not at Tempo's start.
   if (answers.storage === 's3') {
-    const wanted = flags['create-bucket'] || deploying
-      || (interactive && (await confirm(`Check bucket ${answers.bucket} on ${answers.endpoint} with these keys now (writes, reads and deletes one test object)?`, true)))
+    const wanted =
+      flags['create-bucket'] ||
+      deploying ||
+      (interactive &&
+        (await confirm(
+          `Check bucket ${answers.bucket} on ${answers.endpoint} with these keys now (writes, reads and deletes one test object)?`,
+          true,
+        )))
     if (wanted) {
       const {bucketTargetFromAnswers, printedProbe} = await import('./s3-check.js')
       log('')
-      const createBucket = flags['create-bucket'] ? true : interactive ? (bucket: string) => confirm(`Bucket ${bucket} does not exist. Create it now?`, false) : false
+      const createBucket = flags['create-bucket']
+        ? true
+        : interactive
+          ? (bucket: string) => confirm(`Bucket ${bucket} does not exist. Create it now?`, false)
+          : false
       const probe = await printedProbe(bucketTargetFromAnswers(answers), {createBucket, log})
       result.bucket = JSON.parse(redact(JSON.stringify({...probe, bucket: answers.bucket}), secrets))
       if (probe.failure) {
         const again = probe.failure.code === 'NoSuchBucket' ? 'check --s3 --create-bucket' : 'check --s3'
-        resume(again)(new CliError(`The bucket check failed at ${probe.failure.step}: ${probe.failure.message}. Nothing was created on Scalingo; the keys are in .env, the other S3 settings in .tempo-scalingo.json (\`${cli('update --endpoint … --bucket …')}\` changes them).`))
+        resume(again)(
+          new CliError(
+            `The bucket check failed at ${probe.failure.step}: ${probe.failure.message}. Nothing was created on Scalingo; the keys are in .env, the other S3 settings in .tempo-scalingo.json (\`${cli('update --endpoint … --bucket …')}\` changes them).`,
+          ),
+        )
       }
     }
   }
@@ -84,15 +115,26 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   }
 
   // 3. Its variables: offered on a terminal only when something can set them.
-  const envSetQuestion = result.app ? `Set the app's variables on Scalingo (${app}, ${region}) now?` : `Set the variables of the existing app ${app} (${region}) on Scalingo now?`
+  const envSetQuestion = result.app
+    ? `Set the app's variables on Scalingo (${app}, ${region}) now?`
+    : `Set the variables of the existing app ${app} (${region}) on Scalingo now?`
   if (flags['env-set'] ?? (offer && (await confirm(envSetQuestion, true)))) {
     log('')
-    result.envSet = await setAppVariables({app, region, variables: variablesFromAnswers(answers), log, env, createApp: Boolean(flags['create-app'])}).catch(resume('env-set'))
+    result.envSet = await setAppVariables({
+      app,
+      region,
+      variables: variablesFromAnswers(answers),
+      log,
+      env,
+      createApp: Boolean(flags['create-app']),
+    }).catch(resume('env-set'))
   }
 
   // 4. The push, only to an app that exists with its variables (or that the user says has them).
   if (!options.committed) return result
-  const pushQuestion = result.envSet ? `Push it to Scalingo (${app}, ${region}) now?` : `Push it to ${app} (${region}) now? Only if its variables are already set there.`
+  const pushQuestion = result.envSet
+    ? `Push it to Scalingo (${app}, ${region}) now?`
+    : `Push it to ${app} (${region}) now? Only if its variables are already set there.`
   if (flags.push ?? (offer && (await confirm(pushQuestion, false)))) {
     log('')
     // Without an answer from the API, a missing app shows up as a refused push: look first when a token allows it.
@@ -100,7 +142,9 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
     result.pushed = await deployApp({dir: options.target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
   }
   if (!reachable && !deploying && interactive) {
-    log(`\nNeither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available here: create the app with \`${createAppCommand(app, region)}\` (or the dashboard), then follow the steps below.`)
+    log(
+      `\nNeither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available here: create the app with \`${createAppCommand(app, region)}\` (or the dashboard), then follow the steps below.`,
+    )
   }
   return result
 }

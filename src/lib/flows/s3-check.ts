@@ -24,10 +24,12 @@ export function bucketTargetFromAnswers(answers: Answers): BucketTarget {
   if (answers.storage === 'local') {
     throw new UsageError(`this app stores traces on the local disk (${setting('storage').env}=local): there is no bucket to probe`)
   }
-  const missing = ['endpoint', 'bucket', 'accessKey', 'secretKey'].filter((name) => !answers[name]).map((name) => {
-    const s = setting(name)
-    return s.secret ? `${s.env} (environment or .env)` : `${s.env} (or the answers file)`
-  })
+  const missing = ['endpoint', 'bucket', 'accessKey', 'secretKey']
+    .filter((name) => !answers[name])
+    .map((name) => {
+      const s = setting(name)
+      return s.secret ? `${s.env} (environment or .env)` : `${s.env} (or the answers file)`
+    })
   if (missing.length > 0) throw new UsageError(`cannot probe the bucket without ${missing.join(', ')}`)
   return {
     endpoint: stripScheme(answers.endpoint).replace(/\/+$/, ''),
@@ -72,9 +74,14 @@ function stepLine(step: ProbeStep): string {
 }
 
 /** Runs the probe, printing each step as it ends and a last line; keys never printed. */
-export async function printedProbe(target: BucketTarget, options: {createBucket: ProbeOptions['createBucket']; log(line: string): void}): Promise<ProbeResult> {
+export async function printedProbe(
+  target: BucketTarget,
+  options: {createBucket: ProbeOptions['createBucket']; log(line: string): void},
+): Promise<ProbeResult> {
   const print = (line: string) => options.log(redact(line, [target.accessKeyId, target.secretAccessKey]))
-  print(`Probing bucket ${target.bucket} at ${target.insecure ? 'http' : 'https'}://${target.endpoint} (region ${target.region || 'us-east-1'})`)
+  print(
+    `Probing bucket ${target.bucket} at ${target.insecure ? 'http' : 'https'}://${target.endpoint} (region ${target.region || 'us-east-1'})`,
+  )
   const result = await probeBucket(target, {createBucket: options.createBucket, onStep: (step) => print(stepLine(step))})
   if (result.failure) {
     print(chalk.red('✘ ') + `Bucket check failed at ${result.failure.step}: ${result.failure.message}`)
@@ -85,7 +92,9 @@ export async function printedProbe(target: BucketTarget, options: {createBucket:
 }
 
 /** `check --s3`: the probe of the bucket of the app in `cwd`, and its JSON document (no key in it). */
-export async function checkBucket(input: BucketCheckInput): Promise<{ok: boolean; document: ProbeResult & {bucket: string; region: string}}> {
+export async function checkBucket(
+  input: BucketCheckInput,
+): Promise<{ok: boolean; document: ProbeResult & {bucket: string; region: string}}> {
   const target = await bucketTargetFromApp(input.cwd, input.env, input.cliVersion)
   const result = await printedProbe(target, input)
   const document = {...result, bucket: target.bucket, region: target.region || 'us-east-1'}

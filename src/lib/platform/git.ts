@@ -48,10 +48,17 @@ export async function deployApp(options: DeployOptions): Promise<DeployResult> {
   const git = simpleGit(dir)
 
   if (!(await git.checkIsRepo().catch(() => false))) {
-    throw new CliError(`${dir} is not a git repository: run \`git init && git add . && git commit -m "Tempo on Scalingo"\` first.`, EXIT.usage)
+    throw new CliError(
+      `${dir} is not a git repository: run \`git init && git add . && git commit -m "Tempo on Scalingo"\` first.`,
+      EXIT.usage,
+    )
   }
   const commit = (await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim()
-  if (!commit) throw new CliError('Nothing to deploy: this repository has no commit yet. Commit the app first (`git add . && git commit -m "Tempo on Scalingo"`).', EXIT.usage)
+  if (!commit)
+    throw new CliError(
+      'Nothing to deploy: this repository has no commit yet. Commit the app first (`git add . && git commit -m "Tempo on Scalingo"`).',
+      EXIT.usage,
+    )
   const branch = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim()
 
   const status = await git.status()
@@ -59,7 +66,9 @@ export async function deployApp(options: DeployOptions): Promise<DeployResult> {
     const files = status.files.map((f) => `  ${f.working_dir === '?' ? '??' : `${f.index}${f.working_dir}`.trim()} ${f.path}`)
     const list = files.length > 10 ? [...files.slice(0, 10), `  … and ${files.length - 10} more`] : files
     if (!allowDirty) {
-      throw new CliError(`The working tree has uncommitted changes, which would not be deployed:\n${list.join('\n')}\nCommit them (\`git add -A && git commit\`), or pass --allow-dirty to push the last commit anyway.`)
+      throw new CliError(
+        `The working tree has uncommitted changes, which would not be deployed:\n${list.join('\n')}\nCommit them (\`git add -A && git commit\`), or pass --allow-dirty to push the last commit anyway.`,
+      )
     }
     log(`Uncommitted changes are not deployed (--allow-dirty): pushing ${commit.slice(0, 7)}.`)
   }
@@ -107,13 +116,18 @@ function push(dir: string, stream: (chunk: string) => void): Promise<void> {
 
 /** A failed push named by its cause: only a refusal by the remote is a rejection. */
 export function pushFailure(code: number | null, output: string): string {
-  const lines = output.split(/\r?\n|\r/).map((line) => line.trim()).filter((line) => /^(remote:|error:|fatal:|!|hint:|ssh:)/.test(line))
+  const lines = output
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => /^(remote:|error:|fatal:|!|hint:|ssh:)/.test(line))
   const shown = (lines.length > 0 ? lines : [output.trim()]).map((line) => `  ${line}`).join('\n')
   const host = /Could not resolve hostname ([^\s:]+)/.exec(output)?.[1]
   let cause: string
   if (host) cause = `cannot resolve ${host} (DNS): no network from here, or a wrong region`
-  else if (/Permission denied \(publickey/.test(output)) cause = 'the SSH key was refused: add your public key to your Scalingo account (`scalingo keys-add`, or the dashboard)'
-  else if (/Connection (refused|timed out)|Network is unreachable|Operation timed out/.test(output)) cause = 'cannot connect to the git server (network or firewall)'
+  else if (/Permission denied \(publickey/.test(output))
+    cause = 'the SSH key was refused: add your public key to your Scalingo account (`scalingo keys-add`, or the dashboard)'
+  else if (/Connection (refused|timed out)|Network is unreachable|Operation timed out/.test(output))
+    cause = 'cannot connect to the git server (network or firewall)'
   else if (/\[(remote )?rejected\]|hook declined/.test(output)) cause = 'the remote rejected it'
   else cause = `git failed (exit ${code})`
   return `git push to ${REMOTE} failed: ${cause}.\n${shown}`

@@ -27,12 +27,19 @@ export function parseRing(body: string): RingStatus | undefined {
 }
 
 export function describeRing(ring: RingStatus): string {
-  const states = Object.entries(ring.states).map(([state, count]) => `${count} ${state}`).join(', ')
+  const states = Object.entries(ring.states)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(', ')
   return `Tempo ring: ${ring.members} member${ring.members === 1 ? '' : 's'} (${states})`
 }
 
 /** The ring of the Tempo behind URL, or undefined where the proxy has no ring route (older buildpacks). */
-export async function readRing(url: URL, credentials: Pick<Credentials, 'queryUser' | 'queryPassword'>, timeoutMs = 10_000, doFetch: typeof fetch = fetch): Promise<RingStatus | undefined> {
+export async function readRing(
+  url: URL,
+  credentials: Pick<Credentials, 'queryUser' | 'queryPassword'>,
+  timeoutMs = 10_000,
+  doFetch: typeof fetch = fetch,
+): Promise<RingStatus | undefined> {
   const basic = 'Basic ' + Buffer.from(`${credentials.queryUser}:${credentials.queryPassword}`).toString('base64')
   try {
     const response = await doFetch(new URL(url.pathname.replace(/\/$/, '') + '/ingester/ring', url), {

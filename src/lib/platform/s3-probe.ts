@@ -75,7 +75,10 @@ interface S3Answer {
 }
 
 class NetworkError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -123,20 +126,44 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const send = async (method: string, key: string | undefined, query: string, body?: string): Promise<S3Answer> => {
     const resource = key === undefined ? bucketPath || '/' : `${bucketPath}/${key.split('/').map(encodeRfc3986).join('/')}`
     const path = `${resource}${query ? `?${query}` : ''}`
-    const headers: Record<string, string> = {'X-Amz-Date': now().toISOString().replace(/[:-]|\.\d{3}/g, '')}
+    const headers: Record<string, string> = {
+      'X-Amz-Date': now()
+        .toISOString()
+        .replace(/[:-]|\.\d{3}/g, ''),
+    }
     if (body !== undefined) headers['Content-Type'] = method === 'PUT' && key === undefined ? 'application/xml' : 'text/plain'
-    const signed = aws4.sign({host, path, method, service: 's3', region, headers, body}, {accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey})
+    const signed = aws4.sign(
+      {host, path, method, service: 's3', region, headers, body},
+      {accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey},
+    )
     // fetch sets Host (and Content-Length) itself, to the same values as signed.
-    const sent = Object.fromEntries(Object.entries(signed.headers ?? {}).filter(([name]) => !/^(host|content-length)$/i.test(name)).map(([n, v]) => [n, String(v)]))
+    const sent = Object.fromEntries(
+      Object.entries(signed.headers ?? {})
+        .filter(([name]) => !/^(host|content-length)$/i.test(name))
+        .map(([n, v]) => [n, String(v)]),
+    )
     const started = performance.now()
     let response: Response
     try {
-      response = await fetch(`${scheme}://${host}${path}`, {method, headers: sent, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs)})
+      response = await fetch(`${scheme}://${host}${path}`, {
+        method,
+        headers: sent,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      })
     } catch (error) {
       throw networkError(error, host, scheme, timeoutMs)
     }
     const text = await response.text()
-    return {status: response.status, headers: response.headers, body: text, code: xmlValue(text, 'Code'), message: xmlValue(text, 'Message'), ms: Math.round(performance.now() - started)}
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text,
+      code: xmlValue(text, 'Code'),
+      message: xmlValue(text, 'Message'),
+      ms: Math.round(performance.now() - started),
+    }
   }
 
   // endpoint: the name resolves, then the first request (list one key under the probe prefix) gets any answer.
@@ -144,7 +171,11 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   if (dnsFailure) {
     const pathStyleHint = addressing === 'virtual-host' && !(await resolves(hostname(endpoint)))
     if (pathStyleHint) {
-      fail('endpoint', 'path-style', `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set TEMPO_STORAGE_S3_FORCEPATHSTYLE=true, --force-path-style)`)
+      fail(
+        'endpoint',
+        'path-style',
+        `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set TEMPO_STORAGE_S3_FORCEPATHSTYLE=true, --force-path-style)`,
+      )
     } else {
       fail('endpoint', 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): check the endpoint`)
     }
@@ -159,9 +190,17 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     return result()
   }
   // Anything but an S3 answer (a web page, a proxy's error) means the endpoint is not an S3 API.
-  const s3Like = first.code !== undefined || (first.status < 300 && first.body.includes('<ListBucketResult')) || [301, 307, 401, 403].includes(first.status)
+  const s3Like =
+    first.code !== undefined ||
+    (first.status < 300 && first.body.includes('<ListBucketResult')) ||
+    [301, 307, 401, 403].includes(first.status)
   if (!s3Like) {
-    fail('endpoint', 'not-s3', `${scheme}://${host} answered HTTP ${first.status} without an S3 document: it does not look like an S3 API (check the endpoint)`, first.ms)
+    fail(
+      'endpoint',
+      'not-s3',
+      `${scheme}://${host} answered HTTP ${first.status} without an S3 document: it does not look like an S3 API (check the endpoint)`,
+      first.ms,
+    )
     return result()
   }
   record('endpoint', 'ok', `${scheme}://${host} answered (HTTP ${first.status})`, first.ms)
@@ -170,7 +209,13 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const bucketRegion = regionOf(first)
   if (bucketRegion && bucketRegion !== region) {
     record('credentials', 'skipped', 'not verified: the request went to the wrong region')
-    fail('bucket', 'wrong-region', `bucket ${target.bucket} is in region ${bucketRegion}, not ${region}: set ${REGION_ENV}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`, undefined, bucketRegion)
+    fail(
+      'bucket',
+      'wrong-region',
+      `bucket ${target.bucket} is in region ${bucketRegion}, not ${region}: set ${REGION_ENV}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`,
+      undefined,
+      bucketRegion,
+    )
     return result()
   }
   const credentialProblem = credentialMessage(first, now())
@@ -179,7 +224,11 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     return result()
   }
   if (first.status === 301 || first.status === 307) {
-    fail('bucket', 'wrong-region', `the provider redirects requests for bucket ${target.bucket} (HTTP ${first.status}${first.headers.get('location') ? ` to ${first.headers.get('location')}` : ''}): the endpoint or region is not the bucket's`)
+    fail(
+      'bucket',
+      'wrong-region',
+      `the provider redirects requests for bucket ${target.bucket} (HTTP ${first.status}${first.headers.get('location') ? ` to ${first.headers.get('location')}` : ''}): the endpoint or region is not the bucket's`,
+    )
     return result()
   }
   record('credentials', 'ok', 'the key was accepted')
@@ -187,12 +236,17 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   if (first.code === 'NoSuchBucket') {
     const create = typeof options.createBucket === 'function' ? await options.createBucket(target.bucket) : options.createBucket === true
     if (!create) {
-      fail('bucket', 'NoSuchBucket', `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``)
+      fail(
+        'bucket',
+        'NoSuchBucket',
+        `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``,
+      )
       return result()
     }
-    const location = target.region && target.region !== 'us-east-1'
-      ? `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${target.region}</LocationConstraint></CreateBucketConfiguration>`
-      : undefined
+    const location =
+      target.region && target.region !== 'us-east-1'
+        ? `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${target.region}</LocationConstraint></CreateBucketConfiguration>`
+        : undefined
     let made: S3Answer
     try {
       made = await send('PUT', undefined, '', location)
@@ -201,19 +255,21 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
       return result()
     }
     if (made.status >= 300) {
-      const why = made.code === 'BucketAlreadyExists'
-        ? 'the name is taken by another account (bucket names are global on most providers): choose another bucket name'
-        : made.code === 'AccessDenied'
-          ? 'the key may not create buckets: create it in the provider\'s console'
-          : describe(made)
+      const why =
+        made.code === 'BucketAlreadyExists'
+          ? 'the name is taken by another account (bucket names are global on most providers): choose another bucket name'
+          : made.code === 'AccessDenied'
+            ? "the key may not create buckets: create it in the provider's console"
+            : describe(made)
       fail('bucket', made.code ?? `http-${made.status}`, `bucket ${target.bucket} does not exist and could not be created: ${why}`, made.ms)
       return result()
     }
     record('bucket', 'created', `bucket ${target.bucket} created`, made.ms)
   } else if (first.status >= 300) {
-    const why = first.code === 'AccessDenied'
-      ? 'the key may not list it (AccessDenied): Tempo needs list, read, write and delete on the bucket, or the bucket belongs to another account'
-      : describe(first)
+    const why =
+      first.code === 'AccessDenied'
+        ? 'the key may not list it (AccessDenied): Tempo needs list, read, write and delete on the bucket, or the bucket belongs to another account'
+        : describe(first)
     fail('bucket', first.code ?? `http-${first.status}`, `bucket ${target.bucket}: ${why}`)
     return result()
   } else {
@@ -234,23 +290,33 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const written = await attempt('write', 'PUT', content)
   if (!written) return result()
   if (written.status >= 300) {
-    const why = written.code === 'AccessDenied'
-      ? 'the key may read the bucket but not write to it (AccessDenied): Tempo writes its blocks there, give the key read-write access'
-      : describe(written)
+    const why =
+      written.code === 'AccessDenied'
+        ? 'the key may read the bucket but not write to it (AccessDenied): Tempo writes its blocks there, give the key read-write access'
+        : describe(written)
     fail('write', written.code ?? `http-${written.status}`, `writing ${key}: ${why}`, written.ms)
     return result()
   }
   record('write', 'ok', `wrote ${key}`, written.ms)
 
   const read = await attempt('read', 'GET')
-  if (read && read.status >= 300) fail('read', read.code ?? `http-${read.status}`, `reading ${key} back: ${read.code === 'AccessDenied' ? 'the key may write but not read (AccessDenied): Tempo reads its blocks back' : describe(read)}`, read.ms)
+  if (read && read.status >= 300)
+    fail(
+      'read',
+      read.code ?? `http-${read.status}`,
+      `reading ${key} back: ${read.code === 'AccessDenied' ? 'the key may write but not read (AccessDenied): Tempo reads its blocks back' : describe(read)}`,
+      read.ms,
+    )
   else if (read && read.body !== content) fail('read', 'mismatch', `reading ${key} back gave other content than was written`, read.ms)
   else if (read) record('read', 'ok', `read ${key} back`, read.ms)
 
   // Runs even after a failed read, so that the probe leaves nothing behind when it can.
   const deleted = await attempt('delete', 'DELETE')
   if (deleted && deleted.status >= 300) {
-    const why = deleted.code === 'AccessDenied' ? 'the key may not delete (AccessDenied): Tempo\'s compactor and retention delete blocks' : describe(deleted)
+    const why =
+      deleted.code === 'AccessDenied'
+        ? "the key may not delete (AccessDenied): Tempo's compactor and retention delete blocks"
+        : describe(deleted)
     fail('delete', deleted.code ?? `http-${deleted.status}`, `deleting ${key}: ${why} (the probe object was left behind)`, deleted.ms)
   } else if (deleted) {
     record('delete', 'ok', `deleted ${key}`, deleted.ms)
@@ -291,14 +357,19 @@ function regionOf(answer: S3Answer): string | undefined {
 }
 
 const describe = (answer: S3Answer): string =>
-  answer.code ? `${answer.code}${answer.message ? `: ${answer.message}` : ''}` : `HTTP ${answer.status}${answer.body.trim() ? ` ${answer.body.trim().slice(0, 200)}` : ''}`
+  answer.code
+    ? `${answer.code}${answer.message ? `: ${answer.message}` : ''}`
+    : `HTTP ${answer.status}${answer.body.trim() ? ` ${answer.body.trim().slice(0, 200)}` : ''}`
 
 const xmlValue = (xml: string, tag: string): string | undefined => {
   const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)
-  return m ? m[1].replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&') : undefined
+  return m
+    ? m[1].replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+    : undefined
 }
 
-const encodeRfc3986 = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+const encodeRfc3986 = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /** Undefined when the name resolves, else the resolver's error code. */
 async function resolves(host: string): Promise<string | undefined> {
@@ -313,16 +384,26 @@ const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|E
 
 function networkError(error: unknown, host: string, scheme: string, timeoutMs: number): NetworkError {
   const e = error as Error & {cause?: Error & {code?: string}; code?: string}
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new NetworkError('timeout', `${host} did not answer within ${timeoutMs / 1000} s`)
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new NetworkError('timeout', `${host} did not answer within ${timeoutMs / 1000} s`)
   const cause = e.cause ?? e
   const code = cause.code ?? ''
-  if (code === 'ECONNREFUSED') return new NetworkError('refused', `connection refused by ${host}: nothing listens on that port (check the endpoint's port)`)
-  if (code === 'ECONNRESET') return new NetworkError('network', `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`)
+  if (code === 'ECONNREFUSED')
+    return new NetworkError('refused', `connection refused by ${host}: nothing listens on that port (check the endpoint's port)`)
+  if (code === 'ECONNRESET')
+    return new NetworkError(
+      'network',
+      `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`,
+    )
   if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT/.test(code)) return new NetworkError('timeout', `connecting to ${host} timed out (${code})`)
-  if (/^(ENOTFOUND|EAI_)/.test(code)) return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
+  if (/^(ENOTFOUND|EAI_)/.test(code))
+    return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
   if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(cause.message)) {
     const plain = /wrong version number|packet length too long|http request/i.test(cause.message)
-    return new NetworkError('tls', `TLS with ${host} failed: ${cause.message}${plain ? ' — the endpoint speaks plain HTTP: set TEMPO_STORAGE_S3_INSECURE=true (or give an http:// endpoint)' : ''}`)
+    return new NetworkError(
+      'tls',
+      `TLS with ${host} failed: ${cause.message}${plain ? ' — the endpoint speaks plain HTTP: set TEMPO_STORAGE_S3_INSECURE=true (or give an http:// endpoint)' : ''}`,
+    )
   }
   return new NetworkError('network', `cannot reach ${host}: ${cause.message || e.message}`)
 }

@@ -58,7 +58,12 @@ export interface Target {
  * The app and region to act on: given values (flag or env), else the answers file of the
  * app at `dir`, which is required when `needAnswers` or when no app name is given.
  */
-export async function appTarget(dir: string, given: {app?: string; region?: string}, cliVersion: string, needAnswers: boolean): Promise<Target> {
+export async function appTarget(
+  dir: string,
+  given: {app?: string; region?: string},
+  cliVersion: string,
+  needAnswers: boolean,
+): Promise<Target> {
   let answers: Answers | undefined
   try {
     answers = (await readAnswersFile(dir, cliVersion)).answers
@@ -68,7 +73,10 @@ export async function appTarget(dir: string, given: {app?: string; region?: stri
   const app = given.app || answers?.appName
   const region = given.region || answers?.region || 'osc-fr1'
   if (!app) throw new UsageError('No app name: pass --app (or set SCALINGO_APP).')
-  for (const [name, value] of [['appName', app], ['region', region]] as const) {
+  for (const [name, value] of [
+    ['appName', app],
+    ['region', region],
+  ] as const) {
     const s = setting(name)
     const error = s.validate?.(value)
     if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
@@ -95,7 +103,10 @@ export function variablesFromAnswers(answers: Answers): Variable[] {
   const all = appVariables(answers)
   const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
   if (missing.length > 0) {
-    throw new CliError(`No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`, EXIT.usage)
+    throw new CliError(
+      `No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`,
+      EXIT.usage,
+    )
   }
   // The app would refuse to start with them: never set them.
   const weak = credentialProblems(Object.fromEntries(all.map((v) => [v.name, v.value])))
@@ -106,7 +117,13 @@ export function variablesFromAnswers(answers: Answers): Variable[] {
 
 export async function setAppVariables(options: SetVariablesOptions): Promise<SetVariablesResult> {
   const {app, region, variables, log, dryRun = false, env = process.env, createApp = false} = options
-  const result = (method: Method, createdApp = false): SetVariablesResult => ({method, app, region, variables: variables.map(redacted), ...(createdApp ? {createdApp} : {})})
+  const result = (method: Method, createdApp = false): SetVariablesResult => ({
+    method,
+    app,
+    region,
+    variables: variables.map(redacted),
+    ...(createdApp ? {createdApp} : {}),
+  })
   if (dryRun) {
     log(`Would set ${variables.length} variables on ${app} (${region}):`)
     for (const v of variables.map(redacted)) log(`  ${v.name}=${v.value}`)
@@ -131,7 +148,7 @@ export function instructions(app: string, region: string, variables: readonly Va
     'Neither SCALINGO_API_TOKEN nor the `scalingo` CLI is available: nothing was set. Either',
     '- set SCALINGO_API_TOKEN (create one at https://dashboard.scalingo.com/account/tokens) and run this again, or',
     '- install the Scalingo CLI (https://doc.scalingo.com/tools/cli/start), log in and run this again, or',
-    '- run, replacing each <placeholder> with its value from the app\'s .env:',
+    "- run, replacing each <placeholder> with its value from the app's .env:",
     '',
     `scalingo --region ${region} --app ${app} env-set \\`,
     lines.join(' \\\n'),
@@ -186,12 +203,18 @@ async function openSession(env: NodeJS.ProcessEnv, token: string, log: Log, secr
   const authUrl = baseUrl(env.SCALINGO_AUTH_URL || 'https://auth.scalingo.com')
   const known = [token, ...secrets]
   const clean = (text: string) => redact(text, known)
-  const exchange = await request(`${authUrl}/v1/tokens/exchange`, {
-    method: 'POST',
-    headers: {Accept: 'application/json', Authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`},
-  }, log)
+  const exchange = await request(
+    `${authUrl}/v1/tokens/exchange`,
+    {
+      method: 'POST',
+      headers: {Accept: 'application/json', Authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`},
+    },
+    log,
+  )
   if (exchange.status === 401) {
-    throw new CliError(`SCALINGO_API_TOKEN was refused by ${authUrl} (401): it is wrong, revoked or expired. Create a token at https://dashboard.scalingo.com/account/tokens, set it and run this again; nothing was changed on Scalingo.`)
+    throw new CliError(
+      `SCALINGO_API_TOKEN was refused by ${authUrl} (401): it is wrong, revoked or expired. Create a token at https://dashboard.scalingo.com/account/tokens, set it and run this again; nothing was changed on Scalingo.`,
+    )
   }
   if (!exchange.ok) throw unexpected('exchanging SCALINGO_API_TOKEN', exchange, clean)
   const bearer = (parse(exchange.body) as {token?: unknown} | undefined)?.token
@@ -199,19 +222,32 @@ async function openSession(env: NodeJS.ProcessEnv, token: string, log: Log, secr
   known.push(bearer)
   return {
     clean,
-    call: (region, method, path, body) => request(`${apiUrlFor(region, env)}/v1${path}`, {
-      method,
-      headers: {Accept: 'application/json', Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : {'Content-Type': 'application/json'})},
-      ...(body === undefined ? {} : {body: JSON.stringify(body)}),
-    }, log),
+    call: (region, method, path, body) =>
+      request(
+        `${apiUrlFor(region, env)}/v1${path}`,
+        {
+          method,
+          headers: {
+            Accept: 'application/json',
+            Authorization: `Bearer ${bearer}`,
+            ...(body === undefined ? {} : {'Content-Type': 'application/json'}),
+          },
+          ...(body === undefined ? {} : {body: JSON.stringify(body)}),
+        },
+        log,
+      ),
   }
 }
 
 const bearerRefused = (region: string, env: NodeJS.ProcessEnv, app: string) =>
-  new CliError(`The Scalingo API (${apiUrlFor(region, env)}) refused the bearer obtained from SCALINGO_API_TOKEN (401): check that the token belongs to an account with access to ${app}.`)
+  new CliError(
+    `The Scalingo API (${apiUrlFor(region, env)}) refused the bearer obtained from SCALINGO_API_TOKEN (401): check that the token belongs to an account with access to ${app}.`,
+  )
 
 const missingApp = (app: string, region: string, env: NodeJS.ProcessEnv) =>
-  new CliError(`No app "${app}" in region ${region} (404 from ${apiUrlFor(region, env)}), or the token's account cannot see it: nothing was changed. Create it (run this again with --create-app, or \`${createAppCommand(app, region)}\`), or pass the right --app/--region.`)
+  new CliError(
+    `No app "${app}" in region ${region} (404 from ${apiUrlFor(region, env)}), or the token's account cannot see it: nothing was changed. Create it (run this again with --create-app, or \`${createAppCommand(app, region)}\`), or pass the right --app/--region.`,
+  )
 
 /** --create-app / --no-create-app, else a question on a terminal, else yes. */
 export function createDecision(flag: boolean | undefined, interactive: boolean): CreateDecision {
@@ -230,8 +266,16 @@ const decide = async (decision: CreateDecision, app: string, region: string): Pr
 async function setThroughApi(context: ApiContext): Promise<boolean> {
   const {app, region, variables, log, env, token} = context
   log(`Setting ${variables.length} variables on ${app} (${region}) through the Scalingo API…`)
-  const session = await openSession(env, token, log, variables.map((v) => v.value))
-  const put = () => session.call(region, 'PUT', `/apps/${encodeURIComponent(app)}/variables`, {variables: variables.map(({name, value}) => ({name, value}))})
+  const session = await openSession(
+    env,
+    token,
+    log,
+    variables.map((v) => v.value),
+  )
+  const put = () =>
+    session.call(region, 'PUT', `/apps/${encodeURIComponent(app)}/variables`, {
+      variables: variables.map(({name, value}) => ({name, value})),
+    })
   let answer = await put()
   let created = false
   if (answer.status === 404) {
@@ -287,13 +331,15 @@ export async function createApp(options: CreateAppOptions): Promise<CreateAppRes
   }
   const cli = await findOnPath('scalingo', env.PATH ?? '')
   if (cli) return {method: 'cli', ...(await createThroughCli(cli, app, region, log))}
-  throw new CliError([
-    `Neither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available: app ${app} was not created. Create it with`,
-    '',
-    `  ${createAppCommand(app, region)}`,
-    '',
-    `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
-  ].join('\n'))
+  throw new CliError(
+    [
+      `Neither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available: app ${app} was not created. Create it with`,
+      '',
+      `  ${createAppCommand(app, region)}`,
+      '',
+      `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
+    ].join('\n'),
+  )
 }
 
 /**
@@ -314,7 +360,13 @@ export async function ensureApp(options: CreateAppOptions & {create: CreateDecis
 
 const taken = (body: string): boolean => /taken|already exists|already in use/i.test(body)
 
-async function createThroughApi(session: ApiSession, app: string, region: string, env: NodeJS.ProcessEnv, log: Log): Promise<Omit<CreateAppResult, 'method'>> {
+async function createThroughApi(
+  session: ApiSession,
+  app: string,
+  region: string,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): Promise<Omit<CreateAppResult, 'method'>> {
   const done = (created: boolean) => ({app, region, created, gitUrl: gitUrlOf(app, region)})
   const answer = await session.call(region, 'POST', '/apps', {app: {name: app}})
   if (answer.ok) {
@@ -327,7 +379,10 @@ async function createThroughApi(session: ApiSession, app: string, region: string
     log(`  ✔ App ${app} already exists in ${region}: using it`)
     return done(false)
   }
-  if (answer.status === 422) throw new CliError(`The Scalingo API refused to create app "${app}" (422): ${session.clean(describe422(answer.body))}. Nothing was created: pick a valid name (--app) and run this again.`)
+  if (answer.status === 422)
+    throw new CliError(
+      `The Scalingo API refused to create app "${app}" (422): ${session.clean(describe422(answer.body))}. Nothing was created: pick a valid name (--app) and run this again.`,
+    )
   throw unexpected(`creating app ${app}`, answer, session.clean)
 }
 
@@ -336,10 +391,14 @@ async function whoHasIt(app: string, region: string, has: (region: string) => Pr
   if (await has(region)) return
   for (const other of REGIONS.filter((r) => r !== region)) {
     if (await has(other)) {
-      throw new CliError(`App "${app}" exists in region ${other}, not ${region}: nothing was created. Use --region ${other} (or SCALINGO_REGION=${other}) and run this again, or pick another name with --app.`)
+      throw new CliError(
+        `App "${app}" exists in region ${other}, not ${region}: nothing was created. Use --region ${other} (or SCALINGO_REGION=${other}) and run this again, or pick another name with --app.`,
+      )
     }
   }
-  throw new CliError(`The app name "${app}" is taken by another Scalingo account (names are unique on Scalingo): nothing was created. Pick another name and run this again with --app <new-name>.`)
+  throw new CliError(
+    `The app name "${app}" is taken by another Scalingo account (names are unique on Scalingo): nothing was created. Pick another name and run this again with --app <new-name>.`,
+  )
 }
 
 async function createThroughCli(cli: string, app: string, region: string, log: Log): Promise<Omit<CreateAppResult, 'method'>> {
@@ -350,15 +409,30 @@ async function createThroughCli(cli: string, app: string, region: string, log: L
     log(`  ✔ Created app ${app} in ${region} (git remote ${gitUrlOf(app, region)})`)
     return {app, region, created: true, gitUrl: gitUrlOf(app, region)}
   }
-  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean).map((line) => `  ${line}`).join('\n')
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => `  ${line}`)
+    .join('\n')
   if (/not (logged in|authenticated)|unauthori[sz]ed|scalingo login|\b401\b/i.test(output)) {
-    throw new CliError(`The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`)
+    throw new CliError(
+      `The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`,
+    )
   }
   if (taken(output)) {
     await whoHasIt(app, region, async (r) => {
       const listing = await run(cli, ['--region', r, 'apps'], '')
       // `scalingo apps` prints a table: | NAME | ROLE | OWNER | STATUS |
-      return listing.code === 0 && listing.output.split('\n').some((line) => line.split('|').map((cell) => cell.trim()).includes(app))
+      return (
+        listing.code === 0 &&
+        listing.output.split('\n').some((line) =>
+          line
+            .split('|')
+            .map((cell) => cell.trim())
+            .includes(app),
+        )
+      )
     })
     log(`  ✔ App ${app} already exists in ${region}: using it`)
     return {app, region, created: false, gitUrl: gitUrlOf(app, region)}
@@ -385,7 +459,9 @@ async function request(url: string, init: RequestInit, log: Log): Promise<Answer
     const body = await response.text()
     if (response.status !== 429) return {status: response.status, ok: response.ok, body}
     if (attempt >= MAX_RETRIES) {
-      throw new CliError(`The Scalingo API is still rate limiting after ${MAX_RETRIES + 1} attempts (429): wait a minute and run this again.`)
+      throw new CliError(
+        `The Scalingo API is still rate limiting after ${MAX_RETRIES + 1} attempts (429): wait a minute and run this again.`,
+      )
     }
     const wait = retryAfter(response.headers.get('retry-after')) ?? 2 ** attempt
     log(`Rate limited by ${new URL(url).host} (429): retrying in ${wait}s…`)
@@ -413,7 +489,9 @@ function parse(text: string): unknown {
 export function describe422(body: string): string {
   const doc = parse(body) as {errors?: Record<string, unknown>; error?: unknown} | undefined
   if (doc?.errors && typeof doc.errors === 'object') {
-    return Object.entries(doc.errors).map(([field, messages]) => `${field} ${([] as unknown[]).concat(messages).join(', ')}`).join('; ')
+    return Object.entries(doc.errors)
+      .map(([field, messages]) => `${field} ${([] as unknown[]).concat(messages).join(', ')}`)
+      .join('; ')
   }
   if (typeof doc?.error === 'string') return doc.error
   return body.trim().slice(0, 300) || 'no details given'

@@ -80,7 +80,8 @@ export function parseBaseUrl(input: string): URL {
   } catch {
     throw new UsageError(`"${input}" is not a URL: pass the app's address, e.g. https://my-tempo.osc-fr1.scalingo.io`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`"${input}" is not an http(s) URL: pass the app's address, e.g. https://my-tempo.osc-fr1.scalingo.io`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`"${input}" is not an http(s) URL: pass the app's address, e.g. https://my-tempo.osc-fr1.scalingo.io`)
   url.pathname = url.pathname.replace(/\/+$/, '')
   url.search = ''
   url.hash = ''
@@ -108,17 +109,27 @@ interface NetworkFailure {
 export function otlpJsonSpan(traceId: string, spanId: string, nowMs: number): string {
   const start = BigInt(Math.round(nowMs)) * 1_000_000n
   return JSON.stringify({
-    resourceSpans: [{
-      resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]},
-      scopeSpans: [{
-        scope: {name: 'create-tempo-scalingo'},
-        spans: [{
-          traceId, spanId, name: SPAN_NAME, kind: 1,
-          startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1_000_000n),
-          attributes: [{key: 'check.purpose', value: {stringValue: 'deployment smoke test'}}],
-        }],
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: {attributes: [{key: 'service.name', value: {stringValue: SERVICE_NAME}}]},
+        scopeSpans: [
+          {
+            scope: {name: 'create-tempo-scalingo'},
+            spans: [
+              {
+                traceId,
+                spanId,
+                name: SPAN_NAME,
+                kind: 1,
+                startTimeUnixNano: String(start),
+                endTimeUnixNano: String(start + 1_000_000n),
+                attributes: [{key: 'check.purpose', value: {stringValue: 'deployment smoke test'}}],
+              },
+            ],
+          },
+        ],
+      },
+    ],
   })
 }
 
@@ -133,26 +144,57 @@ export function describeNetworkError(error: unknown, url: URL, timeoutMs: number
   const err = error as {name?: string; message?: string; cause?: {code?: string; message?: string}}
   const code = err.cause?.code ?? ''
   if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-    return {message: `no answer from ${url.host} within ${Math.round(timeoutMs / 1000)} s`, cause: 'the app is asleep, overloaded or unreachable from here', retry: true}
+    return {
+      message: `no answer from ${url.host} within ${Math.round(timeoutMs / 1000)} s`,
+      cause: 'the app is asleep, overloaded or unreachable from here',
+      retry: true,
+    }
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return {message: `cannot resolve ${url.hostname} (${code})`, cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain', retry: false}
+    return {
+      message: `cannot resolve ${url.hostname} (${code})`,
+      cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain',
+      retry: false,
+    }
   }
   // fetch refuses some ports outright (the Fetch standard's "bad ports"): waiting cannot help.
   if (/bad port/i.test(err.cause?.message ?? '')) {
-    return {message: `this client refuses to connect to port ${url.port} of ${url.hostname} (a port fetch blocks as unsafe)`, cause: 'wrong port in the URL: the app is served on 443 (https) or 80 (http), a local run on the port given to it', retry: false}
+    return {
+      message: `this client refuses to connect to port ${url.port} of ${url.hostname} (a port fetch blocks as unsafe)`,
+      cause: 'wrong port in the URL: the app is served on 443 (https) or 80 (http), a local run on the port given to it',
+      retry: false,
+    }
   }
   if (code === 'ECONNREFUSED') {
-    return {message: `connection refused by ${url.host}`, cause: 'nothing listens there: wrong port, or the app is not running (its proxy opens the port only once Tempo is ready, and a wrong S3 setting keeps Tempo from getting ready)', retry: true}
+    return {
+      message: `connection refused by ${url.host}`,
+      cause:
+        'nothing listens there: wrong port, or the app is not running (its proxy opens the port only once Tempo is ready, and a wrong S3 setting keeps Tempo from getting ready)',
+      retry: true,
+    }
   }
   if (/CERT|TLS|SSL|EPROTO/.test(code) || /certificate|SSL|TLS/i.test(err.cause?.message ?? '')) {
-    return {message: `TLS handshake with ${url.host} failed (${code || err.cause?.message})`, cause: 'http:// and https:// mixed up, or a certificate problem', retry: false}
+    return {
+      message: `TLS handshake with ${url.host} failed (${code || err.cause?.message})`,
+      cause: 'http:// and https:// mixed up, or a certificate problem',
+      retry: false,
+    }
   }
-  return {message: `request to ${url.host} failed: ${code || err.cause?.message || err.message}`, cause: 'network trouble between here and the app', retry: true}
+  return {
+    message: `request to ${url.host} failed: ${code || err.cause?.message || err.message}`,
+    cause: 'network trouble between here and the app',
+    retry: true,
+  }
 }
 
 /** One request to the app; a network failure is returned, not thrown. */
-type Call = (method: string, path: string, headers: Record<string, string>, body?: string, budgetMs?: number) => Promise<Answer | NetworkFailure>
+type Call = (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+  budgetMs?: number,
+) => Promise<Answer | NetworkFailure>
 
 /** What the steps share, set up once per run. */
 interface StepContext {
@@ -230,7 +272,12 @@ function fail(step: StepResult, error: string, cause: string, answer?: Answer): 
 }
 
 function redirected(step: StepResult, what: string, answer: Answer): void {
-  fail(step, `${what} was redirected (${answer.status}) to ${answer.location ?? 'another address'}`, 'pass the final URL (often https:// instead of http://)', answer)
+  fail(
+    step,
+    `${what} was redirected (${answer.status}) to ${answer.location ?? 'another address'}`,
+    'pass the final URL (often https:// instead of http://)',
+    answer,
+  )
 }
 
 /** 1. /ready, with backoff: a fresh deploy, a waking app or Tempo's own warm-up all answer 503 for a while. */
@@ -246,8 +293,20 @@ async function waitReady({call, clock, options, logs, progress}: StepContext, st
         return
       }
       if (answer.status >= 300 && answer.status < 400) return redirected(step, 'GET /ready', answer)
-      if (answer.status === 404) return fail(step, 'GET /ready answered 404', `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`, answer)
-      if (answer.status === 401 || answer.status === 403) return fail(step, `GET /ready answered ${answer.status}`, '/ready is public behind the buildpack\'s proxy: this URL is served by something else', answer)
+      if (answer.status === 404)
+        return fail(
+          step,
+          'GET /ready answered 404',
+          `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`,
+          answer,
+        )
+      if (answer.status === 401 || answer.status === 403)
+        return fail(
+          step,
+          `GET /ready answered ${answer.status}`,
+          "/ready is public behind the buildpack's proxy: this URL is served by something else",
+          answer,
+        )
     } else if (!answer.retry) {
       return fail(step, answer.message, answer.cause)
     }
@@ -275,12 +334,21 @@ async function checkAuthEnforced({call, logs}: StepContext, step: StepResult): P
   for (const {what, answer} of probes) {
     if (!isAnswer(answer)) return fail(step, `${what}: ${answer.message}`, answer.cause)
     if (answer.status >= 200 && answer.status < 300) {
-      return fail(step, `${what} without credentials answered ${answer.status}: anyone can ${what.startsWith('POST') ? 'push' : 'read'} traces`,
-        'auth is off: the app runs with TEMPO_AUTH=off, or a proxy other than the buildpack\'s serves this URL; set TEMPO_INGEST_TOKEN, TEMPO_QUERY_USER and TEMPO_QUERY_PASSWORD and unset TEMPO_AUTH', answer)
+      return fail(
+        step,
+        `${what} without credentials answered ${answer.status}: anyone can ${what.startsWith('POST') ? 'push' : 'read'} traces`,
+        "auth is off: the app runs with TEMPO_AUTH=off, or a proxy other than the buildpack's serves this URL; set TEMPO_INGEST_TOKEN, TEMPO_QUERY_USER and TEMPO_QUERY_PASSWORD and unset TEMPO_AUTH",
+        answer,
+      )
     }
     if (answer.status >= 300 && answer.status < 400) return redirected(step, what, answer)
     if (answer.status !== 401) {
-      return fail(step, `${what} without credentials answered ${answer.status}, expected 401`, `this URL is not served by the buildpack's proxy in front of Tempo (no credential was sent to it); check the URL, see ${logs}`, answer)
+      return fail(
+        step,
+        `${what} without credentials answered ${answer.status}, expected 401`,
+        `this URL is not served by the buildpack's proxy in front of Tempo (no credential was sent to it); check the URL, see ${logs}`,
+        answer,
+      )
     }
   }
   step.detail = 'POST /v1/traces and GET /api/search refused without credentials'
@@ -289,18 +357,34 @@ async function checkAuthEnforced({call, logs}: StepContext, step: StepResult): P
 /** 3. One span over OTLP/HTTP JSON with the ingest token. */
 async function pushSpan({call, options, traceId, logs}: StepContext, step: StepResult): Promise<void> {
   const spanId = randomBytes(8).toString('hex')
-  const answer = await call('POST', '/v1/traces', {'content-type': 'application/json', authorization: `Bearer ${options.credentials.ingestToken}`}, otlpJsonSpan(traceId, spanId, Date.now()))
+  const answer = await call(
+    'POST',
+    '/v1/traces',
+    {'content-type': 'application/json', authorization: `Bearer ${options.credentials.ingestToken}`},
+    otlpJsonSpan(traceId, spanId, Date.now()),
+  )
   if (!isAnswer(answer)) return fail(step, answer.message, answer.cause)
   if (answer.status === 401 || answer.status === 403) {
-    return fail(step, `the ingest token was refused (${answer.status})`, "auth mismatch: the token used here differs from the app's TEMPO_INGEST_TOKEN (`scalingo env`); pass --ingest-token or fix .env", answer)
+    return fail(
+      step,
+      `the ingest token was refused (${answer.status})`,
+      "auth mismatch: the token used here differs from the app's TEMPO_INGEST_TOKEN (`scalingo env`); pass --ingest-token or fix .env",
+      answer,
+    )
   }
   if (answer.status >= 300 && answer.status < 400) return redirected(step, 'POST /v1/traces', answer)
   if (answer.status !== 200) {
-    const cause = answer.status === 404 ? 'wrong URL: no OTLP route here' : answer.status >= 500 ? `Tempo's OTLP receiver failed; see ${logs}` : 'Tempo refused the span'
+    const cause =
+      answer.status === 404
+        ? 'wrong URL: no OTLP route here'
+        : answer.status >= 500
+          ? `Tempo's OTLP receiver failed; see ${logs}`
+          : 'Tempo refused the span'
     return fail(step, `POST /v1/traces answered ${answer.status}`, cause, answer)
   }
   const rejected = rejectedSpans(answer.body)
-  if (rejected > 0) return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and ${logs}`, answer)
+  if (rejected > 0)
+    return fail(step, `Tempo answered 200 but rejected ${rejected} span(s)`, `see the message in the answer and ${logs}`, answer)
   step.detail = `trace ${traceId}`
 }
 
@@ -321,7 +405,12 @@ async function readSpanBack({call, clock, options, traceId, pollIntervalMs, logs
         return
       }
       if (answer.status === 401 || answer.status === 403) {
-        return fail(step, `the query credentials were refused (${answer.status})`, "auth mismatch: the user or password used here differs from the app's TEMPO_QUERY_USER / TEMPO_QUERY_PASSWORD (`scalingo env`)", answer)
+        return fail(
+          step,
+          `the query credentials were refused (${answer.status})`,
+          "auth mismatch: the user or password used here differs from the app's TEMPO_QUERY_USER / TEMPO_QUERY_PASSWORD (`scalingo env`)",
+          answer,
+        )
       }
       if (answer.status >= 300 && answer.status < 400) return redirected(step, `GET ${path}`, answer)
       // Tempo 2.4 has no /api/v2: switch at once to the older endpoint.
@@ -332,13 +421,19 @@ async function readSpanBack({call, clock, options, traceId, pollIntervalMs, logs
       }
     }
     if (clock.now() >= deadline) break
-    progress(`waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+    progress(
+      `waiting for the span: ${isAnswer(answer) ? `GET ${path.replace(traceId, '<id>')} answered ${answer.status}` : answer.message}, attempt ${attempt}`,
+    )
     await clock.sleep(Math.min(pollIntervalMs, deadline - clock.now()))
   }
   const waited = `the span did not come back after ${elapsed(clock.now() - t0)} (trace ${traceId})`
   if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
-  fail(step, `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
-    `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`, last)
+  fail(
+    step,
+    `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
+    `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`,
+    last,
+  )
 }
 
 const elapsed = (ms: number): string => `${(ms / 1000).toFixed(1)} s`

@@ -12,7 +12,10 @@ export const canPrompt = (yes: boolean, env: Record<string, string | undefined>)
 export function createAsk(): Ask {
   return async (s: Setting, _answers: Answers, suggested: string | undefined) => {
     const [{default: confirm}, {default: input}, {default: password}, {default: select}] = await Promise.all([
-      import('@inquirer/confirm'), import('@inquirer/input'), import('@inquirer/password'), import('@inquirer/select'),
+      import('@inquirer/confirm'),
+      import('@inquirer/input'),
+      import('@inquirer/password'),
+      import('@inquirer/select'),
     ])
     const validate = (value: string) => check(s, value).error ?? true
     if (s.kind === 'boolean') return String(await confirm({message: s.prompt!, default: suggested !== 'false'}))

@@ -38,7 +38,10 @@ export function check(s: Setting, raw: string): {value: string; error?: string; 
   let scheme: string | undefined
   if (s.name === 'endpoint' && stripScheme(value) !== value) {
     scheme = value.slice(0, value.indexOf(':')).toLowerCase()
-    const consequence = scheme === 'http' ? 'http:// means plain HTTP to S3, so --insecure defaults to true' : 'Tempo takes host[:port] and uses HTTPS unless --insecure'
+    const consequence =
+      scheme === 'http'
+        ? 'http:// means plain HTTP to S3, so --insecure defaults to true'
+        : 'Tempo takes host[:port] and uses HTTPS unless --insecure'
     warning = `${flagAndEnv(s)}: the scheme was removed from "${value}" (${consequence}).`
     value = stripScheme(value).replace(/\/$/, '')
   }
@@ -85,7 +88,9 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
       }
       const saved = sources.saved?.[s.name]
       if (found.origin === 'env' && saved !== undefined && saved !== value) {
-        warn(`${s.env}=${value} in the environment (a loaded .env?) overrides ${s.name} "${saved}" of the answers file: unset it to keep the saved value.`)
+        warn(
+          `${s.env}=${value} in the environment (a loaded .env?) overrides ${s.name} "${saved}" of the answers file: unset it to keep the saved value.`,
+        )
       }
       answers[s.name] = value
       origins[s.name] = found.origin

@@ -83,7 +83,10 @@ const credential = () => randomBytes(32).toString('base64url')
 
 export const SETTINGS: readonly Setting[] = [
   {
-    name: 'appName', flag: 'app', env: 'SCALINGO_APP', kind: 'string',
+    name: 'appName',
+    flag: 'app',
+    env: 'SCALINGO_APP',
+    kind: 'string',
     description: 'Scalingo app name',
     prompt: 'Scalingo app name',
     default: (_, context) => appNameFrom(context.directoryName),
@@ -91,7 +94,10 @@ export const SETTINGS: readonly Setting[] = [
     required: true,
   },
   {
-    name: 'region', flag: 'region', env: 'SCALINGO_REGION', kind: 'choice',
+    name: 'region',
+    flag: 'region',
+    env: 'SCALINGO_REGION',
+    kind: 'choice',
     description: 'Scalingo region',
     prompt: 'Scalingo region',
     choices: REGIONS.map((r) => ({value: r, label: r})),
@@ -99,39 +105,59 @@ export const SETTINGS: readonly Setting[] = [
     validate: v.oneOf(REGIONS),
   },
   {
-    name: 'containerSize', flag: 'container-size', env: 'SCALINGO_CONTAINER_SIZE', kind: 'choice',
+    name: 'containerSize',
+    flag: 'container-size',
+    env: 'SCALINGO_CONTAINER_SIZE',
+    kind: 'choice',
     description: 'Size of the web container (Tempo needs at least M)',
     prompt: 'Container size',
-    choices: CONTAINER_SIZES.map((s) => ({value: s, label: `${s} — ${containerMemory(s)}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`})),
+    choices: CONTAINER_SIZES.map((s) => ({
+      value: s,
+      label: `${s} — ${containerMemory(s)}${s === 'S' ? ' (too small for Tempo beyond a trial)' : ''}`,
+    })),
     default: () => 'M',
     validate: v.oneOf(CONTAINER_SIZES),
   },
   {
-    name: 'containers', flag: 'containers', env: 'TEMPO_CLUSTER_SIZE', kind: 'string',
+    name: 'containers',
+    flag: 'containers',
+    env: 'TEMPO_CLUSTER_SIZE',
+    kind: 'string',
     description: 'Number of web containers; more than 1 runs them as one Tempo 2.x cluster over a Scalingo Private Network',
     prompt: 'Web containers (more than 1: one Tempo cluster, needs Tempo 2.x and a Private Network)',
     default: () => '1',
     validate: containerCount,
-    conflicts: (value, a) => (value !== '1' && tempoMajor(a.tempoVersion ?? DEFAULT_TEMPO_VERSION) === '3'
-      ? `Tempo ${a.tempoVersion} (--tempo-version) cannot run as ${value} containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version ${DEFAULT_TEMPO_VERSION}`
-      : undefined),
+    conflicts: (value, a) =>
+      value !== '1' && tempoMajor(a.tempoVersion ?? DEFAULT_TEMPO_VERSION) === '3'
+        ? `Tempo ${a.tempoVersion} (--tempo-version) cannot run as ${value} containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version ${DEFAULT_TEMPO_VERSION}`
+        : undefined,
     // The launcher's replication factor follows it; one container needs nothing.
     appEnv: (a) => a.containers !== undefined && a.containers !== '1',
   },
   {
-    name: 'storage', flag: 'storage', env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND', kind: 'choice',
+    name: 'storage',
+    flag: 'storage',
+    env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND',
+    kind: 'choice',
     description: 'Trace storage backend: s3, or local for a trial (data dies with the container)',
     prompt: 'Trace storage',
     choices: [
       {value: 's3', label: 's3 — object storage (production)'},
-      {value: 'local', label: 'local — container disk, for a trial: traces are lost at every restart', warning: CONTRACT.warnings.localStorage},
+      {
+        value: 'local',
+        label: 'local — container disk, for a trial: traces are lost at every restart',
+        warning: CONTRACT.warnings.localStorage,
+      },
     ],
     default: () => 's3',
     validate: v.oneOf(['s3', 'local']),
     appEnv: 'env-mode',
   },
   {
-    name: 's3Provider', flag: 's3-provider', env: 'TEMPO_S3_PROVIDER', kind: 'choice',
+    name: 's3Provider',
+    flag: 's3-provider',
+    env: 'TEMPO_S3_PROVIDER',
+    kind: 'choice',
     description: 'S3 provider preset, pre-filling the endpoint and region',
     prompt: 'S3 provider',
     choices: S3_PROVIDERS.map((p) => ({value: p.id, label: p.label})),
@@ -140,7 +166,10 @@ export const SETTINGS: readonly Setting[] = [
     when: isS3,
   },
   {
-    name: 'endpoint', flag: 'endpoint', env: 'TEMPO_STORAGE_S3_ENDPOINT', kind: 'string',
+    name: 'endpoint',
+    flag: 'endpoint',
+    env: 'TEMPO_STORAGE_S3_ENDPOINT',
+    kind: 'string',
     description: 'S3 endpoint, host[:port] without scheme',
     prompt: 'S3 endpoint (host[:port])',
     default: (a) => provider(a)?.endpoint,
@@ -151,7 +180,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 's3Region', flag: 's3-region', env: 'TEMPO_STORAGE_S3_REGION', kind: 'string',
+    name: 's3Region',
+    flag: 's3-region',
+    env: 'TEMPO_STORAGE_S3_REGION',
+    kind: 'string',
     description: 'S3 region (optional for most providers)',
     prompt: 'S3 region (empty if the provider has none)',
     default: (a) => provider(a)?.region ?? '',
@@ -160,7 +192,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 'forcePathStyle', flag: 'force-path-style', env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE', kind: 'boolean',
+    name: 'forcePathStyle',
+    flag: 'force-path-style',
+    env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE',
+    kind: 'boolean',
     description: 'Use path-style S3 URLs (MinIO and some providers)',
     prompt: 'Path-style URLs (endpoint/bucket, as MinIO needs)?',
     default: () => 'false',
@@ -170,7 +205,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 'bucket', flag: 'bucket', env: 'TEMPO_STORAGE_S3_BUCKET', kind: 'string',
+    name: 'bucket',
+    flag: 'bucket',
+    env: 'TEMPO_STORAGE_S3_BUCKET',
+    kind: 'string',
     description: 'S3 bucket holding the traces',
     prompt: 'S3 bucket',
     validate: v.bucket,
@@ -179,7 +217,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 'accessKey', flag: 'access-key', env: 'TEMPO_STORAGE_S3_ACCESS_KEY_ID', kind: 'string',
+    name: 'accessKey',
+    flag: 'access-key',
+    env: 'TEMPO_STORAGE_S3_ACCESS_KEY_ID',
+    kind: 'string',
     description: 'S3 access key id',
     prompt: 'S3 access key id',
     validate: (value) => (value.trim() === '' ? 'the access key cannot be empty' : undefined),
@@ -190,7 +231,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'secretKey', flag: 'secret-key', env: 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY', kind: 'string',
+    name: 'secretKey',
+    flag: 'secret-key',
+    env: 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY',
+    kind: 'string',
     description: 'S3 secret access key',
     prompt: 'S3 secret access key',
     validate: (value) => (value.trim() === '' ? 'the secret key cannot be empty' : undefined),
@@ -200,7 +244,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'tempoVersion', flag: 'tempo-version', env: 'TEMPO_VERSION', kind: 'choice',
+    name: 'tempoVersion',
+    flag: 'tempo-version',
+    env: 'TEMPO_VERSION',
+    kind: 'choice',
     description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
     prompt: 'Tempo version',
     choices: CONTRACT.tempo.versions.map((t) => ({value: t.version, label: t.note ? `${t.version} (${t.note})` : t.version})),
@@ -210,7 +257,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'insecure', flag: 'insecure', env: 'TEMPO_STORAGE_S3_INSECURE', kind: 'boolean',
+    name: 'insecure',
+    flag: 'insecure',
+    env: 'TEMPO_STORAGE_S3_INSECURE',
+    kind: 'boolean',
     description: 'Talk to S3 over plain HTTP instead of HTTPS (default: true when the endpoint is given as http://)',
     default: (_, context) => String(context.endpointScheme === 'http'),
     validate: v.boolean,
@@ -218,21 +268,30 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 'grpcPort', flag: 'grpc-port', env: 'TEMPO_GRPC_LISTEN_PORT', kind: 'string',
+    name: 'grpcPort',
+    flag: 'grpc-port',
+    env: 'TEMPO_GRPC_LISTEN_PORT',
+    kind: 'string',
     description: "Tempo's internal gRPC port (the public HTTP port is Scalingo's $PORT)",
     default: () => port('grpc').default,
     validate: grpcPort,
     appEnv: 'env-mode',
   },
   {
-    name: 'walPath', flag: 'wal-path', env: 'TEMPO_STORAGE_WAL_PATH', kind: 'string',
+    name: 'walPath',
+    flag: 'wal-path',
+    env: 'TEMPO_STORAGE_WAL_PATH',
+    kind: 'string',
     description: 'Write-ahead log directory on the container disk',
     default: () => '/tmp/tempo/wal',
     validate: v.absolutePath,
     appEnv: 'env-mode',
   },
   {
-    name: 'retention', flag: 'retention', env: 'TEMPO_RETENTION', kind: 'string',
+    name: 'retention',
+    flag: 'retention',
+    env: 'TEMPO_RETENTION',
+    kind: 'string',
     description: 'How long traces are kept in storage (Go duration, e.g. 336h = 14 days)',
     prompt: 'Trace retention (e.g. 336h = 14 days)',
     default: () => '336h',
@@ -240,7 +299,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'env-mode',
   },
   {
-    name: 'configMode', flag: 'config-mode', env: 'TEMPO_CONFIG_MODE', kind: 'choice',
+    name: 'configMode',
+    flag: 'config-mode',
+    env: 'TEMPO_CONFIG_MODE',
+    kind: 'choice',
     description: 'file: commit a reviewable tempo.yaml; env: no tempo.yaml, the buildpack template driven by env vars',
     prompt: 'Configuration style',
     choices: [
@@ -251,14 +313,20 @@ export const SETTINGS: readonly Setting[] = [
     validate: v.oneOf(['file', 'env']),
   },
   {
-    name: 'generateCredentials', flag: 'generate-credentials', env: 'TEMPO_GENERATE_CREDENTIALS', kind: 'boolean',
+    name: 'generateCredentials',
+    flag: 'generate-credentials',
+    env: 'TEMPO_GENERATE_CREDENTIALS',
+    kind: 'boolean',
     description: "Generate the proxy's ingest token and query password",
     prompt: 'Generate the credentials that protect ingest and query?',
     default: () => 'true',
     validate: v.boolean,
   },
   {
-    name: 'ingestToken', flag: 'ingest-token', env: 'TEMPO_INGEST_TOKEN', kind: 'string',
+    name: 'ingestToken',
+    flag: 'ingest-token',
+    env: 'TEMPO_INGEST_TOKEN',
+    kind: 'string',
     description: 'Bearer token that OTLP exporters send to push traces',
     prompt: 'Ingest token (sent by OTLP exporters as a bearer token)',
     validate: v.bearerToken,
@@ -268,7 +336,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'queryUser', flag: 'query-user', env: 'TEMPO_QUERY_USER', kind: 'string',
+    name: 'queryUser',
+    flag: 'query-user',
+    env: 'TEMPO_QUERY_USER',
+    kind: 'string',
     description: 'Basic-auth user of the query API (Grafana datasource)',
     prompt: 'Query user (Grafana datasource basic auth)',
     default: () => 'grafana',
@@ -277,7 +348,10 @@ export const SETTINGS: readonly Setting[] = [
     appEnv: 'always',
   },
   {
-    name: 'queryPassword', flag: 'query-password', env: 'TEMPO_QUERY_PASSWORD', kind: 'string',
+    name: 'queryPassword',
+    flag: 'query-password',
+    env: 'TEMPO_QUERY_PASSWORD',
+    kind: 'string',
     description: 'Basic-auth password of the query API (Grafana datasource)',
     prompt: 'Query password',
     validate: v.password,
@@ -296,12 +370,19 @@ function containerCount(value: string): string | undefined {
 
 function grpcPort(value: string): string | undefined {
   const taken = CONTRACT.ports.find((p) => p.name !== 'grpc' && p.default === value)
-  return v.port(value) ?? (taken ? `port ${value} is taken by ${taken.label} (${taken.variable}); pick another (default ${port('grpc').default})` : undefined)
+  return (
+    v.port(value) ??
+    (taken ? `port ${value} is taken by ${taken.label} (${taken.variable}); pick another (default ${port('grpc').default})` : undefined)
+  )
 }
 
 /** A directory name turned into a Scalingo app name where it can be (My_Tempo → my-tempo). */
 export const appNameFrom = (directoryName: string): string =>
-  directoryName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+|-+$/g, '')
+  directoryName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '')
 
 export function setting(name: string): Setting {
   const found = SETTINGS.find((s) => s.name === name)
@@ -309,7 +390,8 @@ export function setting(name: string): Setting {
   return found
 }
 
-export const choiceWarning = (name: string, value: string): string | undefined => setting(name).choices?.find((c) => c.value === value)?.warning
+export const choiceWarning = (name: string, value: string): string | undefined =>
+  setting(name).choices?.find((c) => c.value === value)?.warning
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
 
@@ -334,7 +416,8 @@ export interface AppVariable {
 
 /** The variables the app needs on Scalingo, for this config mode. */
 export function appVariables(answers: Answers): AppVariable[] {
-  const wanted = (s: Setting) => (typeof s.appEnv === 'function' ? s.appEnv(answers) : s.appEnv === 'always' || answers.configMode === 'env')
+  const wanted = (s: Setting) =>
+    typeof s.appEnv === 'function' ? s.appEnv(answers) : s.appEnv === 'always' || answers.configMode === 'env'
   return SETTINGS.filter((s) => s.appEnv && applies(s, answers) && wanted(s)).map((s) => ({
     name: s.env,
     value: answers[s.name],
