@@ -4,11 +4,14 @@
 # Installs the tempo binary of VERSION to BUILD_DIR/.tempo/bin/tempo.
 install_tempo() {
   local version="$1" build_dir="$2" cache_dir="$3"
-  local archive="tempo_${version}_linux_amd64.tar.gz"
-  fetch_release tempo "$version" "$(build_env TEMPO_DOWNLOAD_URL "${BUILD_DEFAULTS[TEMPO_DOWNLOAD_URL]}")" \
-    "$archive" "$(build_env TEMPO_CHECKSUM)" sha256 "$cache_dir" \
-    SHA256SUMS "tempo_${version}_checksums.txt"
-  install_member "$FETCHED_ARCHIVE" tempo "$build_dir/.tempo/bin/tempo"
+  local -A tempo_release=(
+    [name]=tempo [version]="$version" [archive]="tempo_${version}_linux_amd64.tar.gz"
+    [base_url]="$(build_env TEMPO_DOWNLOAD_URL "${BUILD_DEFAULTS[TEMPO_DOWNLOAD_URL]}")"
+    [checksum]="$(build_env TEMPO_CHECKSUM)" [checksum_var]=TEMPO_CHECKSUM
+    [default_algo]=sha256 [checksum_files]="SHA256SUMS tempo_${version}_checksums.txt"
+  )
+  fetch_release tempo_release "$cache_dir"
+  install_member "${tempo_release[path]}" tempo "$build_dir/.tempo/bin/tempo"
 
   local reported
   reported="$("$build_dir/.tempo/bin/tempo" -version 2>&1)" ||
@@ -22,12 +25,15 @@ install_tempo() {
 # Installs the caddy binary of VERSION to BUILD_DIR/.tempo/bin/caddy.
 install_caddy() {
   local version="$1" build_dir="$2" cache_dir="$3"
-  local archive="caddy_${version}_linux_amd64.tar.gz"
   # Caddy publishes SHA-512 digests.
-  fetch_release caddy "$version" "$(build_env CADDY_DOWNLOAD_URL "${BUILD_DEFAULTS[CADDY_DOWNLOAD_URL]}")" \
-    "$archive" "$(build_env CADDY_CHECKSUM)" sha512 "$cache_dir" \
-    "caddy_${version}_checksums.txt"
-  install_member "$FETCHED_ARCHIVE" caddy "$build_dir/.tempo/bin/caddy"
+  local -A caddy_release=(
+    [name]=caddy [version]="$version" [archive]="caddy_${version}_linux_amd64.tar.gz"
+    [base_url]="$(build_env CADDY_DOWNLOAD_URL "${BUILD_DEFAULTS[CADDY_DOWNLOAD_URL]}")"
+    [checksum]="$(build_env CADDY_CHECKSUM)" [checksum_var]=CADDY_CHECKSUM
+    [default_algo]=sha512 [checksum_files]="caddy_${version}_checksums.txt"
+  )
+  fetch_release caddy_release "$cache_dir"
+  install_member "${caddy_release[path]}" caddy "$build_dir/.tempo/bin/caddy"
 
   local reported
   reported="$("$build_dir/.tempo/bin/caddy" version 2>&1)" ||

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Download, verify and cache release archives (Tempo, Caddy).
 # Needs log.sh and env.sh.
+# The steps take a release by name (local -n), which shellcheck cannot follow.
+# shellcheck disable=SC2178
 
 # Network settings, overridable for slow mirrors.
 readonly CURL_CONNECT_TIMEOUT="${CURL_CONNECT_TIMEOUT:-10}"
@@ -49,97 +51,133 @@ checksum_from_file() {
   awk -v name="$archive" '$2 == name || $2 == "*" name { print tolower($1); exit }' "$file"
 }
 
-# Sets FETCHED_HASH to ARCHIVE's digest from the first of the checksums FILES
-# published in DIR_URL that lists it, and FETCHED_FILE to that file's name
-# (both empty when none does).
-fetch_checksum() {
-  local dir_url="$1" archive="$2" tmp="$3" file
-  shift 3
-  FETCHED_HASH="" FETCHED_FILE=""
-  for file in "$@"; do
+# A release is described by an associative array, passed by name:
+#   [name]=tempo [version]=2.10.8 [archive]=tempo_2.10.8_linux_amd64.tar.gz
+#   [base_url]=https://…/download (the archive is at BASE_URL/vVERSION/ARCHIVE)
+#   [checksum]=<hex digest or empty> [checksum_var]=TEMPO_CHECKSUM
+#   [default_algo]=sha256 [checksum_files]="SHA256SUMS …" (published beside it)
+# fetch_release sets [path] to a verified copy in the cache.
+# Each step takes the release by name (local -n rel=NAME).
+
+# fetch_release RELEASE CACHE_ROOT (RELEASE: the array's name, never "rel")
+# Makes sure CACHE_ROOT/NAME/VERSION/ARCHIVE is a verified copy of the release.
+# With no [checksum] override, the digest comes from the first checksums file
+# that lists the archive and is kept in the cache, so that a cache hit is
+# verified again and downloads nothing. A mismatch, or no digest, fails.
+fetch_release() {
+  local -n rel="$1"
+  local cache_dir="$2/${rel["name"]}/${rel["version"]}" tmp
+  rel["checksum"]="${rel["checksum"],,}"
+  check_checksum_override "$1"
+  cached_release "$1" "$cache_dir" && return 0
+  tmp="$(mktemp -d)"
+  download_release "$1" "$tmp"
+  published_checksum "$1" "$tmp"
+  verify_download "$1" "$tmp/${rel["archive"]}"
+  cache_release "$1" "$tmp/${rel["archive"]}" "$2"
+  rm -rf "$tmp"
+}
+
+# Fails unless the [checksum] override is empty or a sha256/sha512 hex digest.
+check_checksum_override() {
+  local -n rel="$1"
+  [[ -z "${rel["checksum"]}" ]] ||
+    { [[ "${rel["checksum"]}" =~ ^[0-9a-f]+$ ]] && hash_algo "${rel["checksum"]}" >/dev/null; } ||
+    die "${rel["checksum_var"]} must be a sha256 (64 hex digits) or sha512 (128 hex digits) digest"
+}
+
+# Succeeds, setting [path], when CACHE_DIR holds the archive and it matches the
+# override or the digest kept beside it; drops a copy that does not.
+cached_release() {
+  local -n rel="$1"
+  local cached="$2/${rel["archive"]}" want algo
+  [[ -f "$cached" ]] || return 1
+  want="${rel["checksum"]}"
+  [[ -n "$want" || ! -f "$cached.hash" ]] || want="$(<"$cached.hash")"
+  if [[ -n "$want" ]] && algo="$(hash_algo "$want")" && [[ "$(file_hash "$algo" "$cached")" == "$want" ]]; then
+    info "Using the cached ${rel["archive"]} ($algo verified)"
+    rel["path"]="$cached"
+    return 0
+  fi
+  info "The cached ${rel["archive"]} does not match its checksum: downloading it again"
+  rm -f "$cached" "$cached.hash"
+  return 1
+}
+
+release_dir_url() {
+  local -n rel="$1"
+  echo "${rel["base_url"]%/}/v${rel["version"]}"
+}
+
+# Downloads the archive into TMP, or fails saying what to check.
+download_release() {
+  local -n rel="$1"
+  local tmp="$2" url
+  url="$(release_dir_url "$1")/${rel["archive"]}"
+  info "Downloading $(redact_url "$url")"
+  fetch_url "$url" "$tmp/${rel["archive"]}" 2>"$tmp/curl.err" && return 0
+  indent <"$tmp/curl.err" >&2
+  rm -rf "$tmp"
+  local upper="${rel["name"]^^}"
+  die "Could not download ${rel["name"]} ${rel["version"]} from $(redact_url "$url"). Is ${rel["version"]} a published release? Check ${upper}_VERSION and ${upper}_DOWNLOAD_URL."
+}
+
+# Sets [expected] and [checksum_source]: the override, else the digest of the
+# first published checksums file (downloaded into TMP) that lists the archive.
+published_checksum() {
+  local -n rel="$1"
+  local tmp="$2" dir_url file digest
+  if [[ -n "${rel["checksum"]}" ]]; then
+    rel["expected"]="${rel["checksum"]}" rel["checksum_source"]="${rel["checksum_var"]}"
+    return 0
+  fi
+  rel["expected"]="" rel["checksum_source"]=""
+  dir_url="$(release_dir_url "$1")"
+  for file in ${rel["checksum_files"]}; do
     fetch_url "$dir_url/$file" "$tmp/$file" 2>/dev/null || continue
-    FETCHED_HASH="$(checksum_from_file "$tmp/$file" "$archive")"
-    if [[ -n "$FETCHED_HASH" ]]; then
-      FETCHED_FILE="$file"
+    digest="$(checksum_from_file "$tmp/$file" "${rel["archive"]}")"
+    if [[ -n "$digest" ]]; then
+      rel["expected"]="$digest" rel["checksum_source"]="$file"
       return 0
     fi
-    info "$file does not list $archive"
+    info "$file does not list ${rel["archive"]}"
   done
 }
 
-# shellcheck disable=SC2034 # FETCHED_ARCHIVE is read by the callers
-# fetch_release NAME VERSION BASE_URL ARCHIVE EXPECTED DEFAULT_ALGO CACHE_DIR CHECKSUM_FILE...
-#
-# Makes sure CACHE_DIR/NAME/VERSION/ARCHIVE is a verified copy of
-# BASE_URL/vVERSION/ARCHIVE and sets FETCHED_ARCHIVE to its path.
-# EXPECTED is a sha256 or sha512 hex digest (an override); when empty, the
-# digest comes from the first CHECKSUM_FILE published next to the archive and is
-# kept in the cache, so that a cache hit is verified again and downloads nothing.
-# A mismatch, or no digest at all, fails with both hashes shown.
-fetch_release() {
-  local name="$1" version="$2" base_url="$3" archive="$4" expected="${5,,}" default_algo="$6" cache_root="$7"
-  shift 7
-  local var="${name^^}_CHECKSUM" dir_url="${base_url%/}/v$version"
-  local cache_dir="$cache_root/$name/$version"
-  local cached="$cache_dir/$archive" hash_file="$cache_dir/$archive.hash"
-  local algo actual source want tmp
-
-  if [[ -n "$expected" ]] && ! { [[ "$expected" =~ ^[0-9a-f]+$ ]] && hash_algo "$expected" >/dev/null; }; then
-    die "$var must be a sha256 (64 hex digits) or sha512 (128 hex digits) digest"
+# Fails, showing both hashes, unless FILE matches [expected].
+verify_download() {
+  local -n rel="$1"
+  local file="$2" algo actual
+  algo="$(hash_algo "${rel["expected"]}" || echo "${rel["default_algo"]}")"
+  actual="$(file_hash "$algo" "$file")"
+  if [[ "$actual" == "${rel["expected"]}" ]]; then
+    info "Checksum verified ($algo, from ${rel["checksum_source"]})"
+    return 0
   fi
-
-  if [[ -f "$cached" ]]; then
-    want="$expected"
-    [[ -n "$want" || ! -f "$hash_file" ]] || want="$(<"$hash_file")"
-    if [[ -n "$want" ]] && algo="$(hash_algo "$want")" &&
-      [[ "$(file_hash "$algo" "$cached")" == "$want" ]]; then
-      info "Using the cached $archive ($algo verified)"
-      FETCHED_ARCHIVE="$cached"
-      return 0
-    fi
-    info "The cached $archive does not match its checksum: downloading it again"
-    rm -f "$cached" "$hash_file"
-  fi
-
-  tmp="$(mktemp -d)"
-  info "Downloading $(redact_url "$dir_url/$archive")"
-  if ! fetch_url "$dir_url/$archive" "$tmp/$archive" 2>"$tmp/curl.err"; then
-    indent <"$tmp/curl.err" >&2
-    rm -rf "$tmp"
-    die "Could not download $name $version from $(redact_url "$dir_url/$archive"). Is $version a published release? Check ${name^^}_VERSION and ${name^^}_DOWNLOAD_URL."
-  fi
-
-  if [[ -n "$expected" ]]; then
-    source="$var"
-  else
-    fetch_checksum "$dir_url" "$archive" "$tmp" "$@"
-    expected="$FETCHED_HASH"
-    source="$FETCHED_FILE"
-  fi
-  algo="$(hash_algo "$expected" || echo "$default_algo")"
-  actual="$(file_hash "$algo" "$tmp/$archive")"
-  if [[ "$actual" != "$expected" ]]; then
-    rm -rf "$tmp"
-    if [[ -z "$expected" ]]; then
-      warn "No checksum found for $archive (looked in: $*)"
-      warn "  expected: (none)"
-      warn "  actual:   $actual"
-      die "Refusing to install an unverified $name $version: set $var to the digest its publisher gives."
-    fi
-    warn "Checksum mismatch for $archive ($algo, from $source)"
-    warn "  expected: $expected"
+  rm -rf "${file%/*}"
+  if [[ -z "${rel["expected"]}" ]]; then
+    warn "No checksum found for ${rel["archive"]} (looked in: ${rel["checksum_files"]})"
+    warn "  expected: (none)"
     warn "  actual:   $actual"
-    die "Refusing to install $name $version: the download is not the published file. Check ${name^^}_DOWNLOAD_URL and $var."
+    die "Refusing to install an unverified ${rel["name"]} ${rel["version"]}: set ${rel["checksum_var"]} to the digest its publisher gives."
   fi
-  info "Checksum verified ($algo, from $source)"
+  warn "Checksum mismatch for ${rel["archive"]} ($algo, from ${rel["checksum_source"]})"
+  warn "  expected: ${rel["expected"]}"
+  warn "  actual:   $actual"
+  die "Refusing to install ${rel["name"]} ${rel["version"]}: the download is not the published file. Check ${rel["name"]^^}_DOWNLOAD_URL and ${rel["checksum_var"]}."
+}
 
-  # Keep only this version: the cache stays small and refills on demand.
-  rm -rf "${cache_root:?}/$name"
+# Moves the verified FILE into the cache with its digest, keeping only this
+# version (the cache stays small and refills on demand); sets [path].
+cache_release() {
+  local -n rel="$1"
+  local file="$2" cache_root="$3" cache_dir
+  cache_dir="$cache_root/${rel["name"]}/${rel["version"]}"
+  rm -rf "${cache_root:?}/${rel["name"]}"
   mkdir -p "$cache_dir"
-  mv "$tmp/$archive" "$cached"
-  echo "$expected" >"$hash_file"
-  rm -rf "$tmp"
-  FETCHED_ARCHIVE="$cached"
+  mv "$file" "$cache_dir/${rel["archive"]}"
+  echo "${rel["expected"]}" >"$cache_dir/${rel["archive"]}.hash"
+  rel["path"]="$cache_dir/${rel["archive"]}"
 }
 
 # Extracts the executable MEMBER of ARCHIVE (a tar.gz) to DEST (a file path).
