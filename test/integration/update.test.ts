@@ -109,7 +109,7 @@ describe('update', () => {
     const before = await read(app, 'tempo.yaml')
     const result = await runCli(['update', '--dry-run', '--grpc-port', '9096'], {cwd: app})
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, /^\+  grpc_listen_port: 9096$/m)
+    assert.match(result.stdout, /^\+  grpc_listen_port: \$\{TEMPO_GRPC_LISTEN_PORT:-9096\}$/m)
     assert.equal(await read(app, 'tempo.yaml'), before)
   })
 
