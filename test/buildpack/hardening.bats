@@ -290,6 +290,24 @@ YAML
   [ -z "$(find "$BATS_TEST_TMPDIR" "$APP" -name 'autosave.json')" ]
 }
 
+@test "row 11: without setpriv, the watcher alone kills the children of a kill -9'd launcher" {
+  # A setpriv that cannot set a parent-death signal.
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/setpriv"
+  chmod +x "$BATS_TEST_TMPDIR/bin/setpriv"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" launch
+  wait_listening
+  local tempo_pid caddy
+  tempo_pid="$(<"$RECORD/pid")"
+  caddy="$(caddy_pid)"
+  kill -KILL "$LAUNCH_PID"
+  eventually 5 no_leftovers
+  refute running "$tempo_pid"
+  refute running "$caddy"
+  refute port_open
+  eventually 5 test -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")"
+}
+
 @test "row 11: a normal stop leaves no Caddy autosave and no run dir" {
   launch
   wait_listening
