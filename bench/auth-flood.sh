@@ -13,7 +13,7 @@
 #
 # Every port is picked free on loopback: it runs beside the tests.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=/dev/null
 source "$REPO_ROOT/test/buildpack/mirror.bash"

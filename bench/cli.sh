@@ -10,7 +10,7 @@
 # elsewhere drifts over seconds, and a command timed only while it lasts
 # would carry all of it.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS="${RUNS:-15}"

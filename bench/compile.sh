@@ -8,7 +8,7 @@
 #
 #   bench/compile.sh        RUNS=5
 set -euo pipefail
-# shellcheck source=bench/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # The test fixtures: release archives and the loopback mirror.
 # shellcheck source=/dev/null

@@ -5,7 +5,7 @@
 #
 #   bench/install.sh        CREATE_VITE_VERSION=latest
 set -euo pipefail
-# shellcheck source=bench/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_built

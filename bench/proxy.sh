@@ -11,7 +11,7 @@
 # loopback ports (3200, 4318, ...) are fixed and may be taken by tests running
 # on the same machine. Only loopback is ever targeted.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # The test fixtures: release archives and the loopback mirror.
 # shellcheck source=/dev/null

@@ -2,7 +2,7 @@
 # Several web containers of one app as one Tempo 2.x cluster
 # (target scalable-single-binary, memberlist ring) over a Scalingo Private
 # Network, and the refusal to run a second, independent Tempo where they cannot
-# form one. Needs contract.sh, log.sh, config.sh.
+# form one. Needs contract.sh, log.sh, settings.sh.
 #
 # Reads: CONTAINER (web-1, web-2...), SCALINGO_PRIVATE_HOSTNAME (set in a
 # Private Network: <n>.<type>.<app-id>.<pn-id>.private-network.internal),

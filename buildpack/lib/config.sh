@@ -2,29 +2,7 @@
 # Which Tempo config an app runs with, resolved identically at build and at start.
 # Order (documented, never changed): 1) tempo.yaml at the app root,
 # 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
-# Needs contract.sh, log.sh.
-
-# Prints every internal port variable as NAME=PORT (the app's value or the
-# default). Fails with one message per invalid or duplicate port on stderr.
-internal_ports() {
-  local name value bad=0
-  local -A seen=()
-  for name in "${PORT_VARS[@]}"; do
-    value="${!name:-${PORT_DEFAULTS[$name]}}"
-    if ! [[ "$value" =~ ^[1-9][0-9]{0,4}$ ]] || ((value > 65535)); then
-      warn "$name must be a port number (1-65535), not \"$value\""
-      bad=1
-      continue
-    fi
-    if [[ -v "seen[$value]" ]]; then
-      warn "$name and ${seen[$value]} are both $value: each internal port must differ"
-      bad=1
-    fi
-    seen[$value]="$name"
-    echo "$name=$value"
-  done
-  return "$bad"
-}
+# Needs contract.sh, log.sh and listen.sh.
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {
@@ -60,13 +38,82 @@ resolve_tempo_config() {
   fi
 }
 
-# Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
-port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }
-
 # Prints the names of the required S3 variables that are unset or empty.
 missing_s3_vars() {
   local name
   for name in "${S3_REQUIRED_VARS[@]}"; do
     [[ -n "${!name:-}" ]] || echo "$name"
   done
+}
+
+# Prints the storage backend a config file names (best effort: first match).
+config_backend() {
+  sed -nE '/^[[:space:]]*backend:/{s/^[[:space:]]*backend:[[:space:]]*["'\'']?([A-Za-z0-9]+).*/\1/p;q;}' "$1"
+}
+
+env_value() { printf '%s' "${!1:-}"; }
+
+# Refuses a config that would put any of Tempo's listeners beyond loopback.
+check_listeners() {
+  local file="$1" problems problem
+  problems="$(exposed_listeners "$file" env_value)"
+  [[ -n "$problems" ]] || return 0
+  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
+  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
+  die "Refusing to start: fix the config so that Tempo listens on loopback only."
+}
+
+# Warns about what an app's own config gets wrong for this platform.
+check_config_file() {
+  local file="$1" duration seconds endpoint
+  endpoint="$(awk -f "$BP_DIR/lib/yaml-paths.awk" "$file" |
+    sed -n 's/^distributor\.receivers\.otlp\.protocols\.http\.endpoint\t//p')"
+  endpoint="$(expand_env_refs "$endpoint" env_value)"
+  # A cluster member's receiver is set by its overlay (cluster.sh).
+  [[ "$CLUSTER_MODE" == on || "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
+    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT}"
+  if ((TEMPO_MAJOR == 2)); then
+    grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
+      warn "The config does not set ingester.flush_all_on_shutdown: true: traces not yet"
+      warn "flushed are lost at every restart and deploy."
+    }
+    return 0
+  fi
+  duration="$(sed -nE '/^[[:space:]]*max_block_duration:/{s/^[[:space:]]*max_block_duration:[[:space:]]*["'\'']?([0-9]+[sm]).*/\1/p;q;}' "$file")"
+  case "$duration" in
+    *s) seconds="${duration%s}" ;;
+    *m) seconds=$((${duration%m} * 60)) ;;
+    *) seconds=30 ;; # Tempo's default
+  esac
+  ((DRAIN_WAIT >= seconds + 2)) || {
+    warn "live_store.max_block_duration is ${duration:-30s (the default)}, longer than TEMPO_DRAIN_WAIT (${DRAIN_WAIT} s)"
+    warn "allows: traces of the last blocks are lost at every restart. Use a few seconds."
+  }
+}
+
+# choose_config APP_DIR CONFIG_DIR PRIVATE_DIR VERSION
+# Picks the config the app runs with (its level is logged, never its content),
+# checks that it has what it needs and keeps Tempo on loopback; sets
+# TEMPO_CONFIG_LEVEL and TEMPO_CONFIG_FILE.
+choose_config() {
+  local backend missing
+  resolve_tempo_config "$@" || die "No default Tempo config for Tempo $(tempo_major "$4").x in $2"
+  info "Config: $TEMPO_CONFIG_LEVEL"
+  if [[ "$TEMPO_CONFIG_FILE" == "$2/"* ]]; then
+    case "${TEMPO_STORAGE_TRACE_BY_ID_BACKEND:-s3}" in
+      s3)
+        mapfile -t missing < <(missing_s3_vars)
+        ((${#missing[@]} == 0)) ||
+          die "The s3 backend needs these variables, which are not set: ${missing[*]}"
+        backend=s3
+        ;;
+      local) backend=local ;;
+      *) die "TEMPO_STORAGE_TRACE_BY_ID_BACKEND must be s3 or local with the default config" ;;
+    esac
+  else
+    check_config_file "$TEMPO_CONFIG_FILE"
+    backend="$(config_backend "$TEMPO_CONFIG_FILE")"
+  fi
+  check_listeners "$TEMPO_CONFIG_FILE"
+  [[ "$backend" != local ]] || loud_warning "$WARNING_LOCAL_STORAGE"
 }

@@ -52,7 +52,7 @@ checksum_from_file() {
 }
 
 # A release is described by an associative array, passed by name:
-#   [name]=tempo [version]=2.10.8 [archive]=tempo_2.10.8_linux_amd64.tar.gz
+#   [name]=tempo [version]=X.Y.Z [archive]=tempo_X.Y.Z_linux_amd64.tar.gz
 #   [base_url]=https://…/download (the archive is at BASE_URL/vVERSION/ARCHIVE)
 #   [checksum]=<hex digest or empty> [checksum_var]=TEMPO_CHECKSUM
 #   [default_algo]=sha256 [checksum_files]="SHA256SUMS …" (published beside it)

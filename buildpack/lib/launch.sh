@@ -1,130 +1,14 @@
 #!/usr/bin/env bash
 # Process lifecycle of the web process: Tempo and Caddy as children of the
 # launcher, each in its own session so that a signal sent to the launcher's
-# process group cannot reach them before the drain. Needs contract.sh, log.sh,
-# proxy.sh and cluster.sh.
+# process group cannot reach them before the drain; the drain and the stop.
+# Needs contract.sh, log.sh, process.sh, settings.sh, config.sh, proxy.sh and
+# cluster.sh.
 #
-# Globals: RUN_DIR (private scratch dir), BP_DIR,
-# TEMPO_MAJOR, TEMPO_CONFIG_FILE, PORT; the *_PID variables below.
+# Globals: RUN_DIR (private scratch dir), BP_DIR, TEMPO_MAJOR,
+# TEMPO_CONFIG_FILE, PORT, the timeouts (read_timeouts); the *_PID below.
 
-TEMPO_PID="" CADDY_PID="" RELAY_PID="" PAUSE_PID="" WATCH_FD=""
-TEMPO_GOMEMLIMIT=""
-
-# Milliseconds since the epoch (bash 5).
-now_ms() {
-  local t="${EPOCHREALTIME//[.,]/}"
-  echo $((10#$t / 1000))
-}
-
-# Seconds with one decimal between two now_ms values.
-seconds_between() {
-  local ms=$(($2 - $1))
-  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
-}
-
-# Sleeps without deferring trapped signals (a foreground sleep would).
-pause() {
-  sleep "$1" &
-  PAUSE_PID=$!
-  # 2>/dev/null: no "Killed" job notices for the children killed meanwhile.
-  wait "$PAUSE_PID" 2>/dev/null || true
-  PAUSE_PID=""
-}
-
-alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-
-# Collects a child that is gone or SIGKILLed; 2>/dev/null: bash would print a
-# "Killed" notice with the job's command.
-reap() {
-  [[ -z "${1:-}" ]] || wait "$1" 2>/dev/null || true
-}
-
-# Signals the process group that PID leads, or PID alone if it leads none.
-signal_group() {
-  local sig="$1" pid="$2"
-  alive "$pid" || return 0
-  kill -s "$sig" -- "-$pid" 2>/dev/null || kill -s "$sig" "$pid" 2>/dev/null || true
-}
-
-# Polls CHECK (a command) every 0.1 s until it succeeds or DEADLINE_MS passes.
-wait_until() {
-  local deadline="$1"
-  shift
-  until "$@"; do
-    (($(now_ms) < deadline)) || return 1
-    pause 0.1
-  done
-}
-
-# PORT [HOST]
-port_in_use() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
-
-# Reads a whole number of seconds from VAR (default: the contract's).
-seconds_setting() {
-  local name="$1" value="${!1:-${RUNTIME_DEFAULTS[$1]}}"
-  [[ "$value" =~ ^[0-9]+$ ]] || die "$name must be a whole number of seconds, not \"$value\""
-  echo "$value"
-}
-
-# Sets TEMPO_GOMEMLIMIT for Tempo: about 85 % of the container's memory, the
-# rest for Caddy and the Go runtime's overhead. A GOMEMLIMIT set by the app wins.
-compute_gomemlimit() {
-  local memory="${CONTAINER_MEMORY:-}"
-  if [[ -n "${GOMEMLIMIT:-}" ]]; then
-    TEMPO_GOMEMLIMIT="$GOMEMLIMIT"
-    info "GOMEMLIMIT=$GOMEMLIMIT (set by the app)"
-  elif [[ "$memory" =~ ^[0-9]+$ ]] && ((memory >= 64 * 1024 * 1024)); then
-    TEMPO_GOMEMLIMIT="$((memory * 85 / 100 / 1048576))MiB"
-    info "GOMEMLIMIT=$TEMPO_GOMEMLIMIT (85% of the container's $((memory / 1048576))MiB)"
-  elif [[ -n "$memory" ]]; then
-    warn "CONTAINER_MEMORY=\"$memory\" is not a size in bytes: Tempo runs without GOMEMLIMIT"
-  fi
-}
-
-# Prints the storage backend a config file names (best effort: first match).
-config_backend() {
-  sed -nE '/^[[:space:]]*backend:/{s/^[[:space:]]*backend:[[:space:]]*["'\'']?([A-Za-z0-9]+).*/\1/p;q;}' "$1"
-}
-
-env_value() { printf '%s' "${!1:-}"; }
-
-# Refuses a config that would put any of Tempo's listeners beyond loopback.
-check_listeners() {
-  local file="$1" problems problem
-  problems="$(exposed_listeners "$file" env_value)"
-  [[ -n "$problems" ]] || return 0
-  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
-  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
-  die "Refusing to start: fix the config so that Tempo listens on loopback only."
-}
-
-# Warns about what an app's own config gets wrong for this platform.
-check_config_file() {
-  local file="$1" duration seconds endpoint
-  endpoint="$(awk -f "$BP_DIR/lib/yaml-paths.awk" "$file" |
-    sed -n 's/^distributor\.receivers\.otlp\.protocols\.http\.endpoint\t//p')"
-  endpoint="$(expand_env_refs "$endpoint" env_value)"
-  # A cluster member's receiver is set by its overlay (cluster.sh).
-  [[ "$CLUSTER_MODE" == on || "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
-    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT}"
-  if ((TEMPO_MAJOR == 2)); then
-    grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
-      warn "The config does not set ingester.flush_all_on_shutdown: true: traces not yet"
-      warn "flushed are lost at every restart and deploy."
-    }
-    return 0
-  fi
-  duration="$(sed -nE '/^[[:space:]]*max_block_duration:/{s/^[[:space:]]*max_block_duration:[[:space:]]*["'\'']?([0-9]+[sm]).*/\1/p;q;}' "$file")"
-  case "$duration" in
-    *s) seconds="${duration%s}" ;;
-    *m) seconds=$((${duration%m} * 60)) ;;
-    *) seconds=30 ;; # Tempo's default
-  esac
-  ((DRAIN_WAIT >= seconds + 2)) || {
-    warn "live_store.max_block_duration is ${duration:-30s (the default)}, longer than TEMPO_DRAIN_WAIT (${DRAIN_WAIT} s)"
-    warn "allows: traces of the last blocks are lost at every restart. Use a few seconds."
-  }
-}
+TEMPO_PID="" CADDY_PID="" RELAY_PID="" WATCH_FD=""
 
 # Starts Tempo, its output relayed through an awk that keeps the last lines
 # and spots the end of the 2.x flush.
@@ -196,21 +80,7 @@ tempo_process() {
     "-server.http-listen-port=$TEMPO_HTTP_LISTEN_PORT"
 }
 
-# HTTP status of a GET of PORT/PATH on HOST (default loopback); 000 when nothing answers.
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://${2:-127.0.0.1}:$1" 2>/dev/null; }
-
 tempo_ready() { [[ "$(http_status "$TEMPO_HTTP_LISTEN_PORT/ready" "$TEMPO_LISTEN_HOST")" == 200 ]]; }
-
-# Runs CHECK every INTERVAL until it passes (0), DEADLINE passes (1) or PID exits (2).
-wait_for_child() {
-  local deadline="$1" pid="$2" interval="$3"
-  shift 3
-  until "$@"; do
-    alive "$pid" || return 2
-    (($(now_ms) < deadline)) || return 1
-    pause "$interval"
-  done
-}
 
 wait_tempo_ready() { wait_for_child "$1" "$TEMPO_PID" 0.2 tempo_ready; }
 
@@ -360,4 +230,70 @@ cleanup() {
   if alive "$RELAY_PID"; then wait_relay; fi
   [[ -z "${RUN_DIR:-}" ]] || rm -rf "$RUN_DIR"
   if [[ -n "$WATCH_FD" ]]; then { echo exit >&"$WATCH_FD"; } 2>/dev/null || true; fi
+}
+
+# check_installation INSTALL_DIR
+# Sets TEMPO_BIN, CADDY_BIN, TEMPO_RUN_VERSION and TEMPO_MAJOR from what the
+# build installed; the installed binary decides the major, so changing
+# TEMPO_VERSION needs a new build.
+check_installation() {
+  local install_dir="$1" tool
+  for tool in setsid curl awk mkfifo; do
+    command -v "$tool" >/dev/null || die "$tool is required to start Tempo and is missing from this image"
+  done
+  TEMPO_BIN="$install_dir/bin/tempo"
+  CADDY_BIN="$install_dir/bin/caddy"
+  [[ -x "$TEMPO_BIN" && -x "$CADDY_BIN" ]] ||
+    die "Tempo and Caddy are not installed in $install_dir/bin: was the app built with the Tempo buildpack?"
+  if [[ -n "${TEMPO_INSTALLED_VERSION:-}" ]]; then
+    TEMPO_RUN_VERSION="$TEMPO_INSTALLED_VERSION"
+    if [[ -n "${TEMPO_VERSION:-}" && "${TEMPO_VERSION#v}" != "$TEMPO_RUN_VERSION" ]]; then
+      warn "TEMPO_VERSION is $TEMPO_VERSION but this build installed Tempo $TEMPO_RUN_VERSION: deploy again to switch"
+    fi
+  else
+    TEMPO_RUN_VERSION="$(tempo_version "${TEMPO_VERSION:-}")" ||
+      die "TEMPO_VERSION must look like $DEFAULT_TEMPO_VERSION, not \"${TEMPO_VERSION:-}\""
+  fi
+  TEMPO_MAJOR="$(tempo_major "$TEMPO_RUN_VERSION")"
+}
+
+# Sets RUN_DIR: the private scratch dir (rendered configs, Caddy's JSON, markers).
+make_run_dir() {
+  RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/tempo-launch.XXXXXX")"
+  chmod 0700 "$RUN_DIR"
+}
+
+check_ports_free() {
+  local internal
+  ! port_in_use "$PORT" || die "Port $PORT is already in use on this machine"
+  for internal in "$TEMPO_HTTP_LISTEN_PORT" "$TEMPO_OTLP_HTTP_PORT"; do
+    ! port_in_use "$internal" "$TEMPO_LISTEN_HOST" || die "Port $internal is already in use on $TEMPO_LISTEN_HOST"
+  done
+}
+
+# Starts Tempo and waits for its /ready (the proxy's config is prepared
+# meanwhile); on a timeout or an early exit, fails with Tempo's last lines.
+start_tempo_and_wait() {
+  local start status=0
+  start="$(now_ms)"
+  start_tempo "$TEMPO_BIN"
+  adapt_proxy_config "$CADDY_BIN"
+  wait_tempo_ready $((start + READY_TIMEOUT * 1000)) || status=$?
+  case "$status" in
+    0) info "Tempo ready in $(seconds_between "$start" "$(now_ms)") s" ;;
+    1) fail_with_tempo_log "Tempo is not ready $READY_TIMEOUT s after its start: giving up." ;;
+    *) fail_with_tempo_log "Tempo exited before it was ready." ;;
+  esac
+}
+
+# Binds $PORT: the platform sends traffic from the first accepted connection.
+start_proxy_and_wait() {
+  local status=0
+  start_proxy "$CADDY_BIN"
+  wait_proxy_listening $(($(now_ms) + 10000)) || status=$?
+  case "$status" in
+    0) ;;
+    1) die "Caddy did not start listening on port $PORT" ;;
+    *) child_died Caddy "$CADDY_PID" ;;
+  esac
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Credentials, limits and environment of the front proxy (Caddy). Needs
-# contract.sh, log.sh and config.sh.
+# Credentials and environment of the front proxy (Caddy). Needs contract.sh,
+# log.sh and settings.sh.
 
 # Sets TEMPO_PROXY_AUTH to "on" or "off". Fails with one message naming every
 # missing, malformed or weak credential.
@@ -44,50 +44,6 @@ check_auth() {
   fi
 }
 
-# Reads a Caddy duration setting (e.g. 30s, 500ms, 2m) from VAR (default: the contract's).
-duration_setting() {
-  local name="$1" value="${!1:-${RUNTIME_DEFAULTS[$1]}}"
-  [[ "$value" =~ ^[0-9]{1,6}(ms|s|m)$ ]] ||
-    die "$name must be a duration such as 30s, 500ms or 2m, not \"$value\""
-  echo "$value"
-}
-
-# Reads a whole number from VAR, default DEFAULT, at least MIN.
-count_setting() {
-  local name="$1" value="${!1:-$2}" min="$3"
-  if ! [[ "$value" =~ ^[0-9]{1,12}$ ]] || ((10#$value < min)); then
-    die "$name must be a whole number, at least $min, not \"$value\""
-  fi
-  echo $((10#$value))
-}
-
-# The container's memory in MiB, or the M size's when CONTAINER_MEMORY is unset.
-container_mib() {
-  local memory="${CONTAINER_MEMORY:-}"
-  if [[ "$memory" =~ ^[0-9]+$ ]] && ((memory >= 64 * 1048576)); then
-    echo $((memory / 1048576))
-  else
-    echo "$UNKNOWN_MEMORY_MIB"
-  fi
-}
-
-# Sizes what Tempo accepts per second and what the proxy lets through at once
-# from the container's memory (see the README's table), unless the app sets
-# them; exports the ingestion limits for the default templates.
-size_ingest_limits() {
-  local mib
-  mib="$(container_mib)"
-  TEMPO_INGESTION_RATE_LIMIT_BYTES="$(count_setting TEMPO_INGESTION_RATE_LIMIT_BYTES \
-    $((mib * INGEST_RATE_BYTES_PER_MIB)) 1)"
-  TEMPO_INGESTION_BURST_SIZE_BYTES="$(count_setting TEMPO_INGESTION_BURST_SIZE_BYTES \
-    "$TEMPO_INGESTION_RATE_LIMIT_BYTES" 1)"
-  local inflight=$((mib / INGEST_MIB_PER_REQUEST))
-  ((inflight >= MIN_INGEST_REQUESTS)) || inflight="$MIN_INGEST_REQUESTS"
-  TEMPO_PROXY_MAX_INGEST_REQUESTS="$(count_setting TEMPO_PROXY_MAX_INGEST_REQUESTS "$inflight" 1)"
-  export TEMPO_INGESTION_RATE_LIMIT_BYTES TEMPO_INGESTION_BURST_SIZE_BYTES
-  info "Ingest limits: $TEMPO_INGESTION_RATE_LIMIT_BYTES bytes/s (burst $TEMPO_INGESTION_BURST_SIZE_BYTES), $TEMPO_PROXY_MAX_INGEST_REQUESTS requests in flight (${mib}MiB container)"
-}
-
 # Exports what the Caddyfile reads: every {$...} value is validated here,
 # since Caddy substitutes them before parsing.
 prepare_proxy_env() {
@@ -119,4 +75,14 @@ adapt_proxy_config() {
     die "Unexpected output of caddy adapt: ${json:0:80}"
   printf '%s\n' '{"admin":{"disabled":true,"config":{"persist":false}}'"${json#'{"admin":{"disabled":true}'}" \
     >"$RUN_DIR/caddy.json"
+}
+
+# check_auth, then says which credentials guard what, or loudly that none do.
+check_credentials() {
+  check_auth
+  if [[ "$TEMPO_PROXY_AUTH" == off ]]; then
+    loud_warning "$WARNING_AUTH_OFF"
+  else
+    info "Auth: ingest with TEMPO_INGEST_TOKEN, queries with TEMPO_QUERY_USER/TEMPO_QUERY_PASSWORD"
+  fi
 }

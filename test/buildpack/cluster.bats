@@ -29,7 +29,7 @@ render_member() {
   env -i PATH="$PATH" "$@" bash -c '
     set -euo pipefail
     BP_DIR="$1"
-    for lib in contract log config cluster; do source "$BP_DIR/lib/$lib.sh"; done
+    for lib in contract log settings config cluster; do source "$BP_DIR/lib/$lib.sh"; done
     cluster_setup 2
     TEMPO_CONFIG_FILE="$2"
     cluster_render_config "$3" >/dev/null

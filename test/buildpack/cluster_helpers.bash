@@ -10,7 +10,7 @@
 #   stop_members                SIGTERM to every member still running
 
 # shellcheck disable=SC2034 # APP, RECORD... are read by launch_helpers.bash
-# shellcheck source=test/buildpack/launch_helpers.bash
+# shellcheck source=SCRIPTDIR/launch_helpers.bash
 source "${BASH_SOURCE[0]%/*}/launch_helpers.bash"
 
 MEMBER_ADDR=() MEMBER_PORT=() MEMBER_PID=()

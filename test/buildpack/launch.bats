@@ -183,11 +183,11 @@ YAML
 }
 
 @test "unset timeouts take the contract's defaults; a malformed one is refused by name" {
-  run env -i bash -c 'source "$1/contract.sh" && source "$1/log.sh" && source "$1/launch.sh" &&
+  run env -i bash -c 'source "$1/contract.sh" && source "$1/log.sh" && source "$1/settings.sh" &&
     echo "$(seconds_setting TEMPO_READY_TIMEOUT) $(seconds_setting TEMPO_SHUTDOWN_TIMEOUT)"' _ "$APP/.tempo/buildpack/lib"
   [ "$status" -eq 0 ]
   [ "$output" = "50 25" ]
-  run env -i TEMPO_READY_TIMEOUT=soon bash -c 'source "$1/contract.sh" && source "$1/log.sh" && source "$1/launch.sh" &&
+  run env -i TEMPO_READY_TIMEOUT=soon bash -c 'source "$1/contract.sh" && source "$1/log.sh" && source "$1/settings.sh" &&
     seconds_setting TEMPO_READY_TIMEOUT' _ "$APP/.tempo/buildpack/lib"
   [ "$status" -eq 1 ]
   contains "$output" 'TEMPO_READY_TIMEOUT must be a whole number of seconds, not "soon"'

@@ -12,9 +12,9 @@
 
 # shellcheck disable=SC2034 # STATUS, BODY, EXIT_STATUS... are read by the tests
 # Beside this file, whichever suite loads it.
-# shellcheck source=test/buildpack/mirror.bash
+# shellcheck source=SCRIPTDIR/mirror.bash
 source "${BASH_SOURCE[0]%/*}/mirror.bash"
-# shellcheck source=test/buildpack/assertions.bash
+# shellcheck source=SCRIPTDIR/assertions.bash
 source "${BASH_SOURCE[0]%/*}/assertions.bash"
 
 INGEST_TOKEN=ingest-3f9a1c7e5b2d4a6f8e0c

@@ -30,7 +30,7 @@ function memberConfig(config: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'member-'))
   writeFileSync(path.join(dir, 'in.yaml'), config)
   const script =
-    'set -euo pipefail; BP_DIR="$1"; for lib in contract log config cluster; do source "$BP_DIR/lib/$lib.sh"; done; cluster_setup 2; TEMPO_CONFIG_FILE="$2"; cluster_render_config "$3" >/dev/null; cat "$TEMPO_CONFIG_FILE"'
+    'set -euo pipefail; BP_DIR="$1"; for lib in contract log settings config cluster; do source "$BP_DIR/lib/$lib.sh"; done; cluster_setup 2; TEMPO_CONFIG_FILE="$2"; cluster_render_config "$3" >/dev/null; cat "$TEMPO_CONFIG_FILE"'
   return execFileSync('bash', ['-c', script, 'render', path.join(ROOT, 'buildpack'), path.join(dir, 'in.yaml'), dir], {
     env: {
       PATH: process.env.PATH,
