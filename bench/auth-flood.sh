@@ -97,17 +97,6 @@ start_app() {
   die "the app did not start"
 }
 
-stop_app() {
-  local i
-  kill -TERM "$launcher_pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$launcher_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$launcher_pid" 2>/dev/null || true
-  wait "$launcher_pid" 2>/dev/null || true
-}
-
 # This app's Caddy: a child of its launcher.
 caddy_pid() {
   local pid
@@ -156,7 +145,7 @@ starts=()
 for ((run = 0; run < START_RUNS; run++)); do
   start_app
   starts+=("$START_MS")
-  stop_app
+  stop_app "$launcher_pid"
 done
 start_median="$(printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 
@@ -175,7 +164,7 @@ big_statuses="$(for _ in $(seq 12); do
   curl -s -o /dev/null -w '%{http_code}\n' -H @"$BENCH_TMP/big-header" "http://127.0.0.1:$PORT_UNDER_TEST/api/search"
 done | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')"
 rss_after="$(awk '/^VmRSS:/ { print $2 }' "/proc/$caddy/status")"
-stop_app
+stop_app "$launcher_pid"
 
 echo "# Auth flood — $(machine_line)"
 echo "# Caddy $("$CADDY_UNDER_TEST" version | cut -d' ' -f1), buildpack at ${BUILDPACK_LABEL:-$(git -C "$BUILDPACK_ROOT" rev-parse --short HEAD)}, flood ${DURATION}s × $CONNECTIONS connections at ${FLOOD_RATE:-unbounded} req/s, stub Tempo"

@@ -77,3 +77,15 @@ now_ms() {
   ns="$(date +%s%N)"
   printf '%s\n' "$((ns / 1000000))"
 }
+
+# stop_app LAUNCHER_PID: SIGTERM, 15 s to drain, then SIGKILL.
+stop_app() {
+  local launcher_pid="$1" i
+  kill -TERM "$launcher_pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$launcher_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$launcher_pid" 2>/dev/null || true
+  wait "$launcher_pid" 2>/dev/null || true
+}

@@ -90,17 +90,6 @@ start_app() {
   die "the app did not start"
 }
 
-stop_app() {
-  local i
-  kill -TERM "$launcher_pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$launcher_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$launcher_pid" 2>/dev/null || true
-  wait "$launcher_pid" 2>/dev/null || true
-}
-
 # A process of this app by its command line: Caddy names the config the
 # launcher wrote in this bench's scratch space, the stub Tempo this app's config. Other copies may run on the
 # machine (tests), and a network namespace does not hide their pids.
@@ -154,7 +143,7 @@ start_app
 [[ "$(status_of "http://127.0.0.1:4318/v1/traces")" == 200 ]] || die "the stub's receiver refuses the body"
 tempo="$(pid_of tempo)" || die "no stub Tempo process found"
 read -r direct_rps direct_p50 direct_p99 direct_tempo_us < <(load "http://127.0.0.1:4318/v1/traces" "$tempo")
-stop_app
+stop_app "$launcher_pid"
 
 note "load 2/2: through Caddy with the bearer token"
 start_app
@@ -169,7 +158,7 @@ read -r proxy_rps proxy_p50 proxy_p99 proxy_caddy_us proxy_tempo_us < \
 # VmHWM: the resident set's high-water mark since Caddy started.
 caddy_kib="$(awk '/^VmHWM:/ { print $2 }' "/proc/$caddy/status")"
 caddy_version="$(/usr/bin/caddy version | cut -d' ' -f1)"
-stop_app
+stop_app "$launcher_pid"
 
 echo "# Ingest through the proxy — $(machine_line)"
 echo "# autocannon $(node -p 'require(process.argv[1]).version' "$(dirname "$AUTOCANNON")/package.json"), ${DURATION}s, $CONNECTIONS connections, $(wc -c <"$BENCH_TMP/body.json")-byte OTLP/JSON body (10 spans), Caddy $caddy_version, stub Tempo (Node)"
