@@ -2,14 +2,14 @@
 # What the front proxy costs on the ingest path: a bounded load of
 # POST /v1/traces (a realistic 10-span OTLP/JSON body) through the launcher's
 # Caddy with auth, against the same load straight to the stub Tempo's OTLP
-# receiver on 127.0.0.1:4318, each against a freshly started app.
+# receiver on loopback, each against a freshly started app.
 # Requests/s, p50, p99, and Caddy's peak RSS.
 #
 #   bench/proxy.sh          DURATION=10 CONNECTIONS=10 AUTOCANNON_VERSION=latest
 #
-# Runs in a private network namespace when it can (root): the launcher's
-# loopback ports (3200, 4318, ...) are fixed and may be taken by tests running
-# on the same machine. Only loopback is ever targeted.
+# Runs in a private network namespace when it can (root), with the launcher's
+# default internal ports (contract.sh), which tests running on the same machine
+# may otherwise hold. Only loopback is ever targeted.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,7 +36,8 @@ else
   ip link set lo up
 fi
 
-for port in "$PORT_UNDER_TEST" 3200 4317 4318 9095; do
+OTLP_HTTP_PORT="${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}"
+for port in "$PORT_UNDER_TEST" "${PORT_DEFAULTS[@]}"; do
   ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use on loopback"
 done
 
@@ -140,9 +141,9 @@ CLK_TCK="$(getconf CLK_TCK)"
 
 note "load 1/2: straight to the OTLP receiver (${DURATION}s, $CONNECTIONS connections)"
 start_app
-[[ "$(status_of "http://127.0.0.1:4318/v1/traces")" == 200 ]] || die "the stub's receiver refuses the body"
+[[ "$(status_of "http://127.0.0.1:$OTLP_HTTP_PORT/v1/traces")" == 200 ]] || die "the stub's receiver refuses the body"
 tempo="$(pid_of tempo)" || die "no stub Tempo process found"
-read -r direct_rps direct_p50 direct_p99 direct_tempo_us < <(load "http://127.0.0.1:4318/v1/traces" "$tempo")
+read -r direct_rps direct_p50 direct_p99 direct_tempo_us < <(load "http://127.0.0.1:$OTLP_HTTP_PORT/v1/traces" "$tempo")
 stop_app "$launcher_pid"
 
 note "load 2/2: through Caddy with the bearer token"
@@ -167,7 +168,7 @@ awk -v dr="$direct_rps" -v d50="$direct_p50" -v d99="$direct_p99" -v dt="$direct
   -v kib="$caddy_kib" -v cpus="$(nproc)" 'BEGIN {
   printf "| %-22s | %7s | %6s | %6s | %8s | %16s | %16s |\n", "target", "req/s", "p50 ms", "p99 ms", "x direct", "Caddy CPU us/req", "Tempo CPU us/req"
   printf "|%s|%s|%s|%s|%s|%s|%s|\n", "------------------------", "--------:", "-------:", "-------:", "---------:", "-----------------:", "-----------------:"
-  printf "| %-22s | %7.0f | %6.1f | %6.1f | %8.2f | %16s | %16d |\n", "direct 127.0.0.1:4318", dr, d50, d99, 1, "", dt
+  printf "| %-22s | %7.0f | %6.1f | %6.1f | %8.2f | %16s | %16d |\n", "direct to the receiver", dr, d50, d99, 1, "", dt
   printf "| %-22s | %7.0f | %6.1f | %6.1f | %8.2f | %16d | %16d |\n", "Caddy + bearer auth", pr, p50, p99, pr / dr, pc, pt
   printf "\nthroughput cost of the proxy: %.1f %% (target ≤ 10 %%); Caddy peak RSS %.1f MiB;\n", (1 - pr / dr) * 100, kib / 1024
   printf "Caddy uses %.2f CPU us per us of Tempo CPU per request (load generator, Tempo and Caddy share %d CPUs)\n", pc / pt, cpus
