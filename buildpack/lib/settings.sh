@@ -5,13 +5,16 @@
 
 TEMPO_GOMEMLIMIT=""
 
+# Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
+port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }
+
 # Prints every internal port variable as NAME=PORT (the app's value or the
 # default). Fails with one message per invalid or duplicate port on stderr.
 internal_ports() {
   local name value bad=0
   local -A seen=()
   for name in "${PORT_VARS[@]}"; do
-    value="${!name:-${PORT_DEFAULTS[$name]}}"
+    value="$(port_setting "$name")"
     if ! [[ "$value" =~ ^[1-9][0-9]{0,4}$ ]] || ((value > 65535)); then
       warn "$name must be a port number (1-65535), not \"$value\""
       bad=1
@@ -26,9 +29,6 @@ internal_ports() {
   done
   return "$bad"
 }
-
-# Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
-port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }
 
 # Reads a whole number of seconds from VAR (default: the contract's).
 seconds_setting() {

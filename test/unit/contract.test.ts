@@ -5,7 +5,7 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 
 import {contractShell, shellWord} from '../../src/lib/core/contract-shell.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION, newestOfMajor, tempoMajor} from '../../src/lib/core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, ingestLimits, newestOfMajor, tempoMajor} from '../../src/lib/core/contract.js'
 import {variablesTable} from '../../src/lib/core/docs.js'
 import {ROOT} from '../helpers/cli.js'
 
@@ -73,6 +73,25 @@ describe('the contract', () => {
     for (const v of CONTRACT.tempo.versions) assert.equal(tempoMajor(v.version), v.major)
     assert.equal(tempoMajor('v4.1.0'), '4')
     for (const major of Object.keys(CONTRACT.tempo.majors)) assert.equal(tempoMajor(newestOfMajor(major)), major)
+  })
+
+  it("the ingest limits' fallbacks in the configs are what the launcher sizes for an unknown memory", () => {
+    const {bytesPerSecond, requests} = ingestLimits(CONTRACT.ingestLimits.unknownMemoryMiB)
+    const fallback = (name: string) => CONTRACT.runtimeVariables.find((v) => v.name === name)?.default
+    assert.equal(fallback('TEMPO_INGESTION_RATE_LIMIT_BYTES'), String(bytesPerSecond))
+    assert.equal(fallback('TEMPO_INGESTION_BURST_SIZE_BYTES'), String(bytesPerSecond))
+    assert.equal(fallback('TEMPO_PROXY_MAX_INGEST_REQUESTS'), String(requests))
+    const sized = (env: Record<string, string> = {}) =>
+      bash(
+        'source "$(dirname "$1")/log.sh" && source "$(dirname "$1")/settings.sh" && size_ingest_limits >/dev/null && echo "$TEMPO_INGESTION_RATE_LIMIT_BYTES $TEMPO_PROXY_MAX_INGEST_REQUESTS"',
+        env,
+      ).trim()
+    assert.equal(sized(), `${bytesPerSecond} ${requests}`)
+    // The README's per-size table (TypeScript) and the launcher (Bash) size alike.
+    for (const mib of Object.values(CONTRACT.containerSizes)) {
+      const limits = ingestLimits(mib)
+      assert.equal(sized({CONTAINER_MEMORY: String(mib * 1048576)}), `${limits.bytesPerSecond} ${limits.requests}`)
+    }
   })
 
   it('lists the default Tempo version among the known ones', () => {

@@ -29,10 +29,7 @@ export interface RenderedFile {
 }
 
 const PORTS = Object.fromEntries(CONTRACT.ports.map((p) => [p.name, p.default]))
-const RUNTIME_DEFAULTS = Object.fromEntries([
-  ...CONTRACT.ports.map((p) => [p.variable, p.default]),
-  ...CONTRACT.runtimeVariables.map((v) => [v.name, v.default]),
-])
+const RUNTIME_DEFAULTS = Object.fromEntries(runtimeVariables().map((v) => [v.name, v.default]))
 
 /** A run-time setting of the buildpack as a ${VAR:-default} reference: internal ports and limits move without a new config. */
 const internal = (name: string, fallback?: string): string => {

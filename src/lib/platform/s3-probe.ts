@@ -5,6 +5,8 @@
 import {randomBytes} from 'node:crypto'
 import {lookup} from 'node:dns/promises'
 
+import {classifyNetworkError} from '../core/network.js'
+
 export const PROBE_PREFIX = '.tempo-scalingo-probe/'
 
 export interface BucketTarget {
@@ -380,30 +382,30 @@ async function resolves(host: string): Promise<string | undefined> {
   }
 }
 
-const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|EPROTO$|HOSTNAME_MISMATCH)/
-
 function networkError(error: unknown, host: string, scheme: string, timeoutMs: number): NetworkError {
-  const e = error as Error & {cause?: Error & {code?: string}; code?: string}
-  if (e.name === 'TimeoutError' || e.name === 'AbortError')
-    return new NetworkError('timeout', `${host} did not answer within ${timeoutMs / 1000} s`)
-  const cause = e.cause ?? e
-  const code = cause.code ?? ''
-  if (code === 'ECONNREFUSED')
-    return new NetworkError('refused', `connection refused by ${host}: nothing listens on that port (check the endpoint's port)`)
-  if (code === 'ECONNRESET')
-    return new NetworkError(
-      'network',
-      `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`,
-    )
-  if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT/.test(code)) return new NetworkError('timeout', `connecting to ${host} timed out (${code})`)
-  if (/^(ENOTFOUND|EAI_)/.test(code))
-    return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
-  if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(cause.message)) {
-    const plain = /wrong version number|packet length too long|http request/i.test(cause.message)
-    return new NetworkError(
-      'tls',
-      `TLS with ${host} failed: ${cause.message}${plain ? ' — the endpoint speaks plain HTTP: set TEMPO_STORAGE_S3_INSECURE=true (or give an http:// endpoint)' : ''}`,
-    )
+  const {kind, code, detail} = classifyNetworkError(error)
+  switch (kind) {
+    case 'timeout':
+      return new NetworkError('timeout', `${host} did not answer within ${timeoutMs / 1000} s`)
+    case 'connect-timeout':
+      return new NetworkError('timeout', `connecting to ${host} timed out (${code})`)
+    case 'refused':
+      return new NetworkError('refused', `connection refused by ${host}: nothing listens on that port (check the endpoint's port)`)
+    case 'reset':
+      return new NetworkError(
+        'network',
+        `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`,
+      )
+    case 'dns':
+      return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
+    case 'tls': {
+      const plain = /wrong version number|packet length too long|http request/i.test(detail)
+      return new NetworkError(
+        'tls',
+        `TLS with ${host} failed: ${detail}${plain ? ' — the endpoint speaks plain HTTP: set TEMPO_STORAGE_S3_INSECURE=true (or give an http:// endpoint)' : ''}`,
+      )
+    }
+    default:
+      return new NetworkError('network', `cannot reach ${host}: ${detail}`)
   }
-  return new NetworkError('network', `cannot reach ${host}: ${cause.message || e.message}`)
 }

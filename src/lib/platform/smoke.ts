@@ -4,6 +4,7 @@
 import {randomBytes} from 'node:crypto'
 
 import {UsageError} from '../core/errors.js'
+import {classifyNetworkError} from '../core/network.js'
 
 export const SERVICE_NAME = 'create-tempo-scalingo-check'
 export const SPAN_NAME = 'create-tempo-scalingo check'
@@ -141,49 +142,42 @@ export function excerpt(body: string, max = 160): string {
 
 /** Names a fetch failure by its cause (DNS, refused, TLS, timeout) and says whether waiting may help. */
 export function describeNetworkError(error: unknown, url: URL, timeoutMs: number): NetworkFailure {
-  const err = error as {name?: string; message?: string; cause?: {code?: string; message?: string}}
-  const code = err.cause?.code ?? ''
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-    return {
-      message: `no answer from ${url.host} within ${Math.round(timeoutMs / 1000)} s`,
-      cause: 'the app is asleep, overloaded or unreachable from here',
-      retry: true,
-    }
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return {
-      message: `cannot resolve ${url.hostname} (${code})`,
-      cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain',
-      retry: false,
-    }
-  }
-  // fetch refuses some ports outright (the Fetch standard's "bad ports"): waiting cannot help.
-  if (/bad port/i.test(err.cause?.message ?? '')) {
-    return {
-      message: `this client refuses to connect to port ${url.port} of ${url.hostname} (a port fetch blocks as unsafe)`,
-      cause: 'wrong port in the URL: the app is served on 443 (https) or 80 (http), a local run on the port given to it',
-      retry: false,
-    }
-  }
-  if (code === 'ECONNREFUSED') {
-    return {
-      message: `connection refused by ${url.host}`,
-      cause:
-        'nothing listens there: wrong port, or the app is not running (its proxy opens the port only once Tempo is ready, and a wrong S3 setting keeps Tempo from getting ready)',
-      retry: true,
-    }
-  }
-  if (/CERT|TLS|SSL|EPROTO/.test(code) || /certificate|SSL|TLS/i.test(err.cause?.message ?? '')) {
-    return {
-      message: `TLS handshake with ${url.host} failed (${code || err.cause?.message})`,
-      cause: 'http:// and https:// mixed up, or a certificate problem',
-      retry: false,
-    }
-  }
-  return {
-    message: `request to ${url.host} failed: ${code || err.cause?.message || err.message}`,
-    cause: 'network trouble between here and the app',
-    retry: true,
+  const {kind, code, detail} = classifyNetworkError(error)
+  switch (kind) {
+    case 'timeout':
+      return {
+        message: `no answer from ${url.host} within ${Math.round(timeoutMs / 1000)} s`,
+        cause: 'the app is asleep, overloaded or unreachable from here',
+        retry: true,
+      }
+    case 'dns':
+      return {
+        message: `cannot resolve ${url.hostname} (${code})`,
+        cause: 'wrong URL: check the app name and region (https://<app>.<region>.scalingo.io) or the DNS of your domain',
+        retry: false,
+      }
+    // Waiting cannot help: the client itself refuses the port.
+    case 'bad-port':
+      return {
+        message: `this client refuses to connect to port ${url.port} of ${url.hostname} (a port fetch blocks as unsafe)`,
+        cause: 'wrong port in the URL: the app is served on 443 (https) or 80 (http), a local run on the port given to it',
+        retry: false,
+      }
+    case 'refused':
+      return {
+        message: `connection refused by ${url.host}`,
+        cause:
+          'nothing listens there: wrong port, or the app is not running (its proxy opens the port only once Tempo is ready, and a wrong S3 setting keeps Tempo from getting ready)',
+        retry: true,
+      }
+    case 'tls':
+      return {
+        message: `TLS handshake with ${url.host} failed (${code || detail})`,
+        cause: 'http:// and https:// mixed up, or a certificate problem',
+        retry: false,
+      }
+    default:
+      return {message: `request to ${url.host} failed: ${code || detail}`, cause: 'network trouble between here and the app', retry: true}
   }
 }
 
