@@ -55,9 +55,8 @@ env_dir="$BENCH_TMP/env"
 mkdir -p "$app" "$env_dir"
 printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
 printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
-# The fixture release carries the version the buildpack under test installs.
-caddy_default="$(sed -n 's/^readonly DEFAULT_CADDY_VERSION=//p' "$BUILDPACK_ROOT/buildpack/lib/build.sh")"
-[[ -d "$BENCH_TMP/releases/caddy/v$caddy_default" ]] || make_caddy_release "$BENCH_TMP/releases" "$caddy_default"
+# Whatever its default, the buildpack under test installs the fixture's Caddy release.
+printf '%s' "$FIXTURE_CADDY_VERSION" >"$env_dir/CADDY_VERSION"
 "$BUILDPACK_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
   { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
 stop_mirror
