@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$REPO_ROOT/test/buildpack/mirror.bash"
 
 RUNS="${RUNS:-5}"
-TEMPO_VERSION_UNDER_TEST="${TEMPO_VERSION_UNDER_TEST:-2.10.8}"
+TEMPO_VERSION_UNDER_TEST="${TEMPO_VERSION_UNDER_TEST:-$DEFAULT_TEMPO_VERSION}"
 compile="$REPO_ROOT/buildpack/bin/compile"
 [[ -x "$compile" ]] || die "no $compile"
 
