@@ -22,8 +22,10 @@ export default class Deploy extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Deploy)
-    const [{appTarget, createDecision, ensureApp}, {deployApp}, {canPrompt}] = await Promise.all([
-      import('../lib/platform/scalingo.js'),
+    const [{appTarget}, {createDecision, ensureApp}, {connectScalingo}, {deployApp}, {canPrompt}] = await Promise.all([
+      import('../lib/flows/target.js'),
+      import('../lib/flows/on-scalingo.js'),
+      import('../lib/platform/scalingo/client.js'),
       import('../lib/platform/git.js'),
       import('../lib/settings/prompts.js'),
     ])
@@ -32,7 +34,8 @@ export default class Deploy extends BaseCommand {
     // With --json, stdout holds the document alone (and oclif's logToStderr is muted).
     const log = (line: string) => (this.jsonEnabled() ? process.stderr.write(`${line}\n`) : this.log(line))
     const create = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
-    const appStatus = await ensureApp({app: target.app, region: target.region, log, create})
+    const scalingo = await connectScalingo(process.env, log)
+    const appStatus = await ensureApp({scalingo, app: target.app, region: target.region, create})
     const result = await deployApp({
       dir,
       app: target.app,

@@ -28,21 +28,25 @@ export default class EnvSet extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EnvSet)
-    const [{appTarget, createDecision, setAppVariables, variablesFor}, {canPrompt}] = await Promise.all([
-      import('../lib/platform/scalingo.js'),
+    const [{appTarget, variablesFor}, {createDecision, setAppVariables}, {connectScalingo}, {canPrompt}] = await Promise.all([
+      import('../lib/flows/target.js'),
+      import('../lib/flows/on-scalingo.js'),
+      import('../lib/platform/scalingo/client.js'),
       import('../lib/settings/prompts.js'),
     ])
     const dir = process.cwd()
     const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, true)
     const variables = await variablesFor(dir, target.answers ?? {})
     const createApp = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
+    const log = (line: string) => this.say(line)
     return setAppVariables({
+      scalingo: await connectScalingo(process.env, log),
       app: target.app,
       region: target.region,
       variables,
       dryRun: flags['dry-run'],
       createApp,
-      log: (line) => this.say(line),
+      log,
     })
   }
 

@@ -1,10 +1,12 @@
-// createApp / ensureApp against the fake Scalingo API and the fake `scalingo` executable.
+// The Scalingo client (API, CLI or manual, chosen once) creating apps, and ensureApp over it,
+// against the fake Scalingo API and the fake `scalingo` executable.
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, afterEach, before, describe, test} from 'node:test'
 
 import {CliError} from '../../src/lib/core/errors.js'
-import {createApp, ensureApp} from '../../src/lib/platform/scalingo.js'
+import {type CreateDecision, ensureApp as ensureAppWith} from '../../src/lib/flows/on-scalingo.js'
+import {connectScalingo, type ScalingoEnv} from '../../src/lib/platform/scalingo/client.js'
 import {tempDir} from '../helpers/cli.js'
 import {
   API_TOKEN,
@@ -16,6 +18,12 @@ import {
   readIfAny,
   startFakeApi,
 } from '../helpers/scalingo-fakes.js'
+
+type Log = (line: string) => void
+const createApp = async ({app, region, log, env}: {app: string; region: string; log: Log; env: ScalingoEnv}) =>
+  (await connectScalingo(env, log)).createApp(app, region)
+const ensureApp = async ({env, log, ...rest}: {app: string; region: string; log: Log; env: ScalingoEnv; create: CreateDecision}) =>
+  ensureAppWith({scalingo: await connectScalingo(env, log), ...rest})
 
 const failure = async (promise: Promise<unknown>): Promise<CliError> => {
   try {
@@ -118,6 +126,14 @@ describe('createApp through the API', () => {
     assert.match(error.message, /while creating app unpaid-tempo: HTTP 402/)
   })
 
+  test('one client exchanges the token once for all its calls', async () => {
+    const scalingo = await connectScalingo(env(), log)
+    assert.equal(await scalingo.appStatus('my-tempo', 'osc-fr1'), 'exists')
+    assert.equal(await scalingo.appStatus('nobody-tempo', 'osc-fr1'), 'missing')
+    assert.equal((await scalingo.createApp('once-tempo', 'osc-fr1')).created, true)
+    assert.equal(api.requests.filter((q) => q.url === '/v1/tokens/exchange').length, 1)
+  })
+
   test('ensureApp: exists, created on 404 when wanted, refused when not', async () => {
     assert.equal(await ensureApp({app: 'my-tempo', region: 'osc-fr1', log, env: env(), create: false}), 'exists')
     const error = await failure(ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: env(), create: false}))
@@ -142,6 +158,17 @@ describe('createApp through the API', () => {
       await ensureApp({app: 'later-tempo', region: 'osc-fr1', log, env: {PATH: pathWithoutScalingo()}, create: true}),
       'unchecked',
     )
+  })
+})
+
+describe('connectScalingo', () => {
+  test('chooses once: the API with a token, else the CLI on PATH, else manual', async () => {
+    const bin = path.join(await tempDir(), 'bin')
+    await fakeScalingoCli(bin)
+    const log = () => {}
+    assert.equal((await connectScalingo({SCALINGO_API_TOKEN: API_TOKEN, PATH: pathWithoutScalingo([bin])}, log)).via, 'api')
+    assert.equal((await connectScalingo({PATH: pathWithoutScalingo([bin])}, log)).via, 'cli')
+    assert.equal((await connectScalingo({PATH: pathWithoutScalingo()}, log)).via, 'manual')
   })
 })
 

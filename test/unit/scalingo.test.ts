@@ -5,16 +5,12 @@ import {after, before, describe, test} from 'node:test'
 
 import {CliError} from '../../src/lib/core/errors.js'
 import {scalingoGitUrl} from '../../src/lib/platform/git.js'
-import {
-  appTarget,
-  describe422,
-  dotEnvDocument,
-  instructions,
-  retryAfter,
-  setAppVariables,
-  type Variable,
-  variablesFor,
-} from '../../src/lib/platform/scalingo.js'
+import {setAppVariables} from '../../src/lib/flows/on-scalingo.js'
+import {appTarget, variablesFor} from '../../src/lib/flows/target.js'
+import {describe422, retryAfter} from '../../src/lib/platform/scalingo/api.js'
+import type {Variable} from '../../src/lib/platform/scalingo/apps.js'
+import {dotEnvDocument} from '../../src/lib/platform/scalingo/cli.js'
+import {connectScalingo, instructions} from '../../src/lib/platform/scalingo/client.js'
 import {tempDir} from '../helpers/cli.js'
 import {ANSWERS, API_TOKEN, assertNoSecret, type FakeApi, makeApp, SECRETS, startFakeApi} from '../helpers/scalingo-fakes.js'
 
@@ -158,12 +154,18 @@ describe('setAppVariables (API)', () => {
   })
   after(() => api.close())
 
-  const options = (env: NodeJS.ProcessEnv) => ({app: 'my-tempo', region: 'osc-fr1', variables: VARIABLES, log, env})
+  const options = async (env: NodeJS.ProcessEnv) => ({
+    scalingo: await connectScalingo(env, log),
+    app: 'my-tempo',
+    region: 'osc-fr1',
+    variables: VARIABLES,
+    log,
+  })
 
   test('a dry run sends nothing and redacts secrets', async () => {
     api.requests.length = 0
     const result = await setAppVariables({
-      ...options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url}),
+      ...(await options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})),
       dryRun: true,
     })
     assert.equal(api.requests.length, 0)
@@ -173,7 +175,7 @@ describe('setAppVariables (API)', () => {
 
   test('a host that does not answer is named', async () => {
     await assert.rejects(
-      setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: 'http://127.0.0.1:9'})),
+      setAppVariables(await options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_AUTH_URL: 'http://127.0.0.1:9'})),
       /Cannot reach http:\/\/127\.0\.0\.1:9/,
     )
   })
@@ -183,7 +185,7 @@ describe('setAppVariables (API)', () => {
     api.retryAfter = '0'
     api.putPlan = [429, 429, 429, 429, 429, 429]
     await assert.rejects(
-      setAppVariables(options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})),
+      setAppVariables(await options({SCALINGO_API_TOKEN: API_TOKEN, SCALINGO_API_URL: api.url, SCALINGO_AUTH_URL: api.url})),
       /still rate limiting after 5 attempts/,
     )
     assert.equal(api.requests.filter((r) => r.method === 'PUT').length, 5)

@@ -1,24 +1,15 @@
 // From generated files to a running app, each step only once the one before holds:
 // the bucket answers to the keys, the app exists, its variables are set, then the push.
 // On a terminal each step is asked; in CI, flags ask for them.
-import {constants} from 'node:fs'
-import {access} from 'node:fs/promises'
-import path from 'node:path'
-
 import {CliError, EXIT} from '../core/errors.js'
 import {deployApp, type DeployResult} from '../platform/git.js'
 import {cli} from '../core/invocation.js'
 import {redact} from '../core/output.js'
 import type {ProbeResult} from '../platform/s3-probe.js'
-import {
-  createApp,
-  type CreateAppResult,
-  createAppCommand,
-  ensureApp,
-  setAppVariables,
-  type SetVariablesResult,
-  variablesFromAnswers,
-} from '../platform/scalingo.js'
+import {type CreateAppResult, createAppCommand} from '../platform/scalingo/apps.js'
+import {connectScalingo, scalingoReachable} from '../platform/scalingo/client.js'
+import {ensureApp, setAppVariables, type SetVariablesResult} from './on-scalingo.js'
+import {variablesFromAnswers} from './target.js'
 import {type Answers, secretValues} from '../settings/settings.js'
 
 export interface JourneyOptions {
@@ -41,21 +32,6 @@ export interface JourneyResult {
   pushed?: DeployResult
 }
 
-/** Whether anything can act on Scalingo from here: an API token, or the `scalingo` CLI on PATH. */
-export async function scalingoReachable(env: Record<string, string | undefined>): Promise<boolean> {
-  if (env.SCALINGO_API_TOKEN) return true
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    if (
-      await access(path.join(dir, 'scalingo'), constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return true
-  }
-  return false
-}
-
 async function confirm(message: string, byDefault: boolean): Promise<boolean> {
   const {default: ask} = await import('@inquirer/confirm')
   return ask({message, default: byDefault})
@@ -75,6 +51,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   }
   const deploying = Boolean(flags['create-app'] || flags['env-set'] || flags.push)
   const reachable = await scalingoReachable(env)
+  const scalingo = await connectScalingo(env, log)
 
   // 1. The bucket, before anything reaches Scalingo: a wrong key or region fails here, not at Tempo's start.
   if (answers.storage === 's3') {
@@ -111,7 +88,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   const offer = interactive && reachable
   if (flags['create-app'] ?? (offer && (await confirm(`Create the Scalingo app ${app} in ${region} now?`, true)))) {
     log('')
-    result.app = await createApp({app, region, log, env}).catch(resume('env-set --create-app'))
+    result.app = await scalingo.createApp(app, region).catch(resume('env-set --create-app'))
   }
 
   // 3. Its variables: offered on a terminal only when something can set them.
@@ -121,11 +98,11 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   if (flags['env-set'] ?? (offer && (await confirm(envSetQuestion, true)))) {
     log('')
     result.envSet = await setAppVariables({
+      scalingo,
       app,
       region,
       variables: variablesFromAnswers(answers),
       log,
-      env,
       createApp: Boolean(flags['create-app']),
     }).catch(resume('env-set'))
   }
@@ -138,7 +115,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   if (flags.push ?? (offer && (await confirm(pushQuestion, false)))) {
     log('')
     // Without an answer from the API, a missing app shows up as a refused push: look first when a token allows it.
-    if (!result.app) await ensureApp({app, region, log, env, create: false}).catch(resume('deploy'))
+    if (!result.app) await ensureApp({scalingo, app, region, create: false}).catch(resume('deploy'))
     result.pushed = await deployApp({dir: options.target, app, region, remoteUrl: env.SCALINGO_GIT_URL, log}).catch(resume('deploy'))
   }
   if (!reachable && !deploying && interactive) {

@@ -12,7 +12,7 @@ import {checkTarget, GENERATED_PATHS, moveIntoPlace, planScaffold, stage} from '
 import {canPrompt, createAsk} from '../settings/prompts.js'
 import {renderContext} from '../app/render.js'
 import {resolveAnswers} from '../settings/resolve.js'
-import {createAppCommand} from '../platform/scalingo.js'
+import {createAppCommand} from '../platform/scalingo/apps.js'
 import {type Answers, appVariables, publicAnswers, secretValues} from '../settings/settings.js'
 
 export interface ScaffoldOptions {

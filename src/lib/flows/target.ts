@@ -1,0 +1,72 @@
+// The app a command acts on inside a generated app, and the variables it needs: from flags
+// or the environment, else the app's answers file; secrets from the environment, else its .env.
+import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {CliError, EXIT, UsageError} from '../core/errors.js'
+import {credentialProblems} from '../core/validate.js'
+import type {Variable} from '../platform/scalingo/apps.js'
+import {type Answers, appVariables, setting, SETTINGS} from '../settings/settings.js'
+
+export interface Target {
+  app: string
+  region: string
+  /** The app's answers file, when there is one. */
+  answers?: Answers
+}
+
+/**
+ * The app and region to act on: given values (flag or env), else the answers file of the
+ * app at `dir`, which is required when `needAnswers` or when no app name is given.
+ */
+export async function appTarget(
+  dir: string,
+  given: {app?: string; region?: string},
+  cliVersion: string,
+  needAnswers: boolean,
+): Promise<Target> {
+  let answers: Answers | undefined
+  try {
+    answers = (await readAnswersFile(dir, cliVersion)).answers
+  } catch (error) {
+    if (needAnswers || !given.app) throw error
+  }
+  const app = given.app || answers?.appName
+  const region = given.region || answers?.region || 'osc-fr1'
+  if (!app) throw new UsageError('No app name: pass --app (or set SCALINGO_APP).')
+  for (const [name, value] of [
+    ['appName', app],
+    ['region', region],
+  ] as const) {
+    const s = setting(name)
+    const error = s.validate?.(value)
+    if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
+  }
+  return {app, region, answers}
+}
+
+/**
+ * The variables the app needs, from its answers plus secrets taken from the environment
+ * (the buildpack's own names) or else the app's .env.
+ */
+export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
+  const values = await withDotEnv(dir, env)
+  const merged: Answers = {...answers}
+  for (const s of SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
+  return variablesFromAnswers(merged)
+}
+
+/** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
+export function variablesFromAnswers(answers: Answers): Variable[] {
+  const all = appVariables(answers)
+  const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
+  if (missing.length > 0) {
+    throw new CliError(
+      `No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`,
+      EXIT.usage,
+    )
+  }
+  // The app would refuse to start with them: never set them.
+  const weak = credentialProblems(Object.fromEntries(all.map((v) => [v.name, v.value])))
+  if (weak.length > 0) throw new CliError(`Refusing to set credentials that protect nothing:\n${weak.join('\n')}`, EXIT.usage)
+  // An empty optional value (e.g. no S3 region) means "not set": Scalingo refuses empty values.
+  return all.filter((v) => v.value !== '').map((v) => ({name: v.name, value: v.value as string, secret: v.secret}))
+}

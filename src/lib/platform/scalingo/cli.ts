@@ -1,0 +1,98 @@
+// Scalingo through the `scalingo` CLI on PATH, as logged in by its user. Values reach it on
+// stdin only (`env-set --file -`, CLI >= 1.29), and lines of its output that hold one are dropped.
+import {spawn} from 'node:child_process'
+
+import {CliError} from '../../core/errors.js'
+import {created, existing, type Log, taken, type Variable} from './apps.js'
+import type {Scalingo} from './client.js'
+
+export function cliClient(cli: string, log: Log): Scalingo {
+  const scalingo = (args: string[], input = '') => run(cli, args, input)
+  return {
+    via: 'cli',
+
+    // `scalingo apps` lists the account's apps, not whether a name is free: only the API can tell.
+    appStatus: async () => 'unknown',
+
+    async createApp(app, region) {
+      const args = ['--region', region, 'create', app]
+      log(`Creating app ${app} in ${region} with \`scalingo ${args.join(' ')}\`…`)
+      const {code, output} = await scalingo(args)
+      if (code === 0) return created('cli', app, region, log)
+      const lines = indented(output.split('\n'))
+      if (/not (logged in|authenticated)|unauthori[sz]ed|scalingo login|\b401\b/i.test(output)) {
+        throw new CliError(
+          `The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`,
+        )
+      }
+      if (taken(output)) return existing('cli', app, region, log, (r) => listed(scalingo, app, r))
+      throw new CliError(`\`scalingo ${args.join(' ')}\` failed (exit ${code}): nothing was created.\n${lines}`)
+    },
+
+    async setVariables(app, region, variables) {
+      const args = ['--region', region, '--app', app, 'env-set', '--file', '-']
+      log(`Setting ${variables.length} variables on ${app} (${region}) with \`scalingo ${args.join(' ')}\` (values on stdin)…`)
+      const {code, output} = await scalingo(args, dotEnvDocument(variables))
+      const values = variables.map((v) => v.value).filter((value) => value.length > 0)
+      // "NAME has been set to 'VALUE'." lines, and any other line holding a value, are never shown.
+      const visible = output
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .filter((line) => line !== '' && !/ has been set to /.test(line) && !values.some((value) => line.includes(value)))
+      if (code !== 0) {
+        const hint = visible.some((line) => /flag provided but not defined|--file/.test(line))
+          ? '\nThis Scalingo CLI is too old to read variables from stdin: upgrade it (>= 1.29), or set SCALINGO_API_TOKEN to use the API.'
+          : ''
+        throw new CliError(`\`scalingo env-set\` failed (exit ${code}):\n${indented(visible)}${hint}`)
+      }
+      for (const line of visible) log(`  ${line}`)
+      return 'set'
+    },
+  }
+}
+
+const indented = (lines: string[]): string =>
+  lines
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => `  ${line}`)
+    .join('\n')
+
+/** Whether `scalingo apps` lists the app in the region (a table: | NAME | ROLE | OWNER | STATUS |). */
+async function listed(scalingo: (args: string[]) => ReturnType<typeof run>, app: string, region: string): Promise<boolean> {
+  const {code, output} = await scalingo(['--region', region, 'apps'])
+  return (
+    code === 0 &&
+    output.split('\n').some((line) =>
+      line
+        .split('|')
+        .map((cell) => cell.trim())
+        .includes(app),
+    )
+  )
+}
+
+/** The variables as a .env document, as the Scalingo CLI's `env-set --file -` parses it. */
+export function dotEnvDocument(variables: readonly Variable[]): string {
+  return variables.map(({name, value}) => `${name}=${dotEnvQuote(value)}`).join('\n') + '\n'
+}
+
+// Single quotes are literal; otherwise double quotes with the escapes the parser undoes.
+function dotEnvQuote(value: string): string {
+  if (!value.includes("'") && !value.includes('\n')) return `'${value}'`
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n')}"`
+}
+
+function run(command: string, args: string[], input: string): Promise<{code: number | null; output: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {stdio: ['pipe', 'pipe', 'pipe']})
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('error', (error) => reject(new CliError(`Cannot run ${command}: ${error.message}`)))
+    child.on('close', (code) => resolve({code, output}))
+    // A CLI that exits before reading stdin must not crash us with EPIPE.
+    child.stdin.on('error', () => {})
+    child.stdin.end(input)
+  })
+}

@@ -1,0 +1,94 @@
+// One way to act on Scalingo, chosen once: the API with SCALINGO_API_TOKEN (the CI path),
+// else the `scalingo` CLI on PATH, else nothing but the commands to run by hand. Every
+// command asks the same three things of it; values never go to a child's argv nor to the output.
+import {constants} from 'node:fs'
+import {access} from 'node:fs/promises'
+import path from 'node:path'
+
+import {CliError, EXIT} from '../../core/errors.js'
+import {type CreateAppResult, createAppCommand, type Log, type Variable} from './apps.js'
+
+export type AppStatus = 'exists' | 'missing' | 'unknown'
+
+export interface Scalingo {
+  readonly via: 'api' | 'cli' | 'manual'
+  /** Whether the account has the app in the region; 'unknown' where only the API could tell. */
+  appStatus(app: string, region: string): Promise<AppStatus>
+  /** Creates the app, or takes the account's existing one of that name in that region. */
+  createApp(app: string, region: string): Promise<CreateAppResult>
+  /** Sets the variables in one go; 'missing' (nothing set) when the API does not know the app. */
+  setVariables(app: string, region: string, variables: readonly Variable[]): Promise<'set' | 'missing'>
+}
+
+/** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
+export type ScalingoEnv = Record<string, string | undefined>
+
+export async function connectScalingo(env: ScalingoEnv, log: Log): Promise<Scalingo> {
+  if (env.SCALINGO_API_TOKEN) {
+    const {apiClient} = await import('./api.js')
+    return apiClient(env, env.SCALINGO_API_TOKEN, log)
+  }
+  const cli = await findOnPath('scalingo', env.PATH ?? '')
+  if (cli) {
+    const {cliClient} = await import('./cli.js')
+    return cliClient(cli, log)
+  }
+  return manual
+}
+
+/** Whether anything can act on Scalingo from here: an API token, or the `scalingo` CLI on PATH. */
+export async function scalingoReachable(env: ScalingoEnv): Promise<boolean> {
+  return Boolean(env.SCALINGO_API_TOKEN || (await findOnPath('scalingo', env.PATH ?? '')))
+}
+
+const NEITHER = 'Neither SCALINGO_API_TOKEN nor the `scalingo` CLI is available'
+
+const manual: Scalingo = {
+  via: 'manual',
+  appStatus: async () => 'unknown',
+  async createApp(app, region) {
+    throw new CliError(
+      [
+        `${NEITHER}: app ${app} was not created. Create it with`,
+        '',
+        `  ${createAppCommand(app, region)}`,
+        '',
+        `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
+      ].join('\n'),
+    )
+  },
+  async setVariables(app, region, variables) {
+    throw new CliError(instructions(app, region, variables), EXIT.failure)
+  },
+}
+
+/** The commands a user can run by hand, secrets as placeholders. */
+export function instructions(app: string, region: string, variables: readonly Variable[]): string {
+  const lines = variables.map((v) => `  ${v.name}=${v.secret ? `<${v.name}>` : shellQuote(v.value)}`)
+  return [
+    `${NEITHER}: nothing was set. Either`,
+    '- set SCALINGO_API_TOKEN (create one at https://dashboard.scalingo.com/account/tokens) and run this again, or',
+    '- install the Scalingo CLI (https://doc.scalingo.com/tools/cli/start), log in and run this again, or',
+    "- run, replacing each <placeholder> with its value from the app's .env:",
+    '',
+    `scalingo --region ${region} --app ${app} env-set \\`,
+    lines.join(' \\\n'),
+    '',
+    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` sets the secrets from the .env; it holds no other variable.)`,
+  ].join('\n')
+}
+
+const shellQuote = (value: string): string => (/^[\w.,:/@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
+
+async function findOnPath(command: string, searchPath: string): Promise<string | undefined> {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, command)
+    try {
+      await access(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not in this directory
+    }
+  }
+}
