@@ -5,7 +5,8 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 
 import {contractShell, shellWord} from '../../src/lib/core/contract-shell.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION, ingestLimits, newestOfMajor, tempoMajor} from '../../src/lib/core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, ingestLimits, newestOfMajor, requiredVariables, tempoMajor} from '../../src/lib/core/contract.js'
+import {setting} from '../../src/lib/settings/settings.js'
 import {variablesTable} from '../../src/lib/core/docs.js'
 import {ROOT} from '../helpers/cli.js'
 
@@ -36,7 +37,22 @@ describe('the contract', () => {
     for (const v of CONTRACT.runtimeVariables) assert.equal(bash(`printf %s "\${RUNTIME_DEFAULTS[${v.name}]}"`), v.default)
     for (const v of CONTRACT.tempo.versions)
       assert.equal(bash(`tempo_major() { echo "\${TEMPO_VERSION_MAJOR[$1]}"; }; tempo_major ${v.version}`).trim(), v.major)
-    assert.deepEqual(bash('printf "%s\\n" "${S3_REQUIRED_VARS[@]}"').trim().split('\n'), CONTRACT.required.s3)
+    assert.deepEqual(bash('printf "%s\\n" "${S3_REQUIRED_VARS[@]}"').trim().split('\n'), requiredVariables('s3'))
+    assert.deepEqual(bash('printf "%s\\n" "${AUTH_VARS[@]}"').trim().split('\n'), requiredVariables('auth'))
+  })
+
+  it('each app variable is asked by the setting it names, under its name, secret where the contract says so', () => {
+    for (const v of CONTRACT.appVariables.list) {
+      const s = setting(v.setting)
+      assert.equal(s.env, v.name, `setting ${v.setting}`)
+      assert.equal(Boolean(s.secret), Boolean(v.secret), `${v.name} is${v.secret ? '' : ' not'} a secret`)
+    }
+    assert.deepEqual(requiredVariables('s3'), [
+      'TEMPO_STORAGE_S3_BUCKET',
+      'TEMPO_STORAGE_S3_ENDPOINT',
+      'TEMPO_STORAGE_S3_ACCESS_KEY_ID',
+      'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY',
+    ])
   })
 
   it('each credential rule means the same in Bash (ERE) and in TypeScript', () => {

@@ -1,6 +1,6 @@
 // The contract as a Bash file the buildpack sources: the buildpack runs straight from
 // this repository's git tree, without Node, so the file is generated at build and committed.
-import {type Contract} from './contract.js'
+import {type AppVariable, type Contract} from './contract.js'
 
 // eslint-disable-next-line no-control-regex -- control characters are what it escapes
 const CONTROL = /[\x00-\x1f\x7f]/g
@@ -20,6 +20,9 @@ const scalar = (name: string, value: string | number): string => `readonly ${nam
 const array = (name: string, values: string[]): string => `readonly ${name}=(${values.map(shellWord).join(' ')})`
 const map = (name: string, entries: [string, string][]): string =>
   `declare -grA ${name}=(${entries.map(([key, value]) => `[${shellWord(key)}]=${shellWord(value)}`).join(' ')})`
+
+const required = (contract: Contract, group: AppVariable['group']): string[] =>
+  contract.appVariables.list.filter((v) => v.group === group && v.required).map((v) => v.name)
 
 export function contractShell(contract: Contract): string {
   const build = Object.fromEntries(contract.buildVariables.map((v) => [v.name, v.default]))
@@ -68,8 +71,8 @@ export function contractShell(contract: Contract): string {
     scalar('INGEST_MIB_PER_REQUEST', contract.ingestLimits.mibPerRequest),
     scalar('MIN_INGEST_REQUESTS', contract.ingestLimits.minRequests),
     scalar('UNKNOWN_MEMORY_MIB', contract.ingestLimits.unknownMemoryMiB),
-    array('S3_REQUIRED_VARS', contract.required.s3),
-    array('AUTH_VARS', contract.required.auth),
+    array('S3_REQUIRED_VARS', required(contract, 's3')),
+    array('AUTH_VARS', required(contract, 'auth')),
     '',
     '# Credential rules (POSIX ERE, shared with the CLI).',
     scalar('CREDENTIAL_MIN_LENGTH', credentials.minLength),

@@ -20,6 +20,17 @@ export interface Port {
   description: string
 }
 
+/** One of the app's own variables the buildpack reads. */
+export interface AppVariable {
+  name: string
+  /** The CLI setting that asks for it (settings.ts). */
+  setting: string
+  group: 'storage' | 's3' | 'auth'
+  /** The group cannot work without it (s3: the s3 backend; auth: auth on). */
+  required?: boolean
+  secret?: boolean
+}
+
 export interface CredentialRule {
   pattern: string
   rule: string
@@ -43,7 +54,7 @@ export interface Contract {
   /** Memory of each Scalingo container size, in MiB. */
   containerSizes: Record<string, number>
   ingestLimits: {bytesPerSecondPerMiB: number; mibPerRequest: number; minRequests: number; unknownMemoryMiB: number}
-  required: {s3: string[]; auth: string[]}
+  appVariables: {list: AppVariable[]}
   credentials: {
     minLength: number
     ingestBasicUser: string
@@ -63,6 +74,23 @@ export const buildVariable = (name: string): Variable => {
   if (!found) throw new Error(`data/contract.json has no build variable ${name}`)
   return found
 }
+
+export const runtimeVariable = (name: string): Variable => {
+  const found = CONTRACT.runtimeVariables.find((v) => v.name === name)
+  if (!found) throw new Error(`data/contract.json has no run-time variable ${name}`)
+  return found
+}
+
+/** The name of the app variable that SETTING asks for. */
+export const appVariable = (setting: string): string => {
+  const found = CONTRACT.appVariables.list.find((v) => v.setting === setting)
+  if (!found) throw new Error(`data/contract.json has no app variable for the setting ${setting}`)
+  return found.name
+}
+
+/** The variables a group cannot work without, in the contract's order. */
+export const requiredVariables = (group: AppVariable['group']): string[] =>
+  CONTRACT.appVariables.list.filter((v) => v.group === group && v.required).map((v) => v.name)
 
 export const DEFAULT_TEMPO_VERSION = buildVariable('TEMPO_VERSION').default
 export const TEMPO_VERSIONS = CONTRACT.tempo.versions.map((v) => v.version)

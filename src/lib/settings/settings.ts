@@ -2,7 +2,7 @@
 // file, scalingo.json, the .env file and the generated README's variable list.
 import {randomBytes} from 'node:crypto'
 
-import {CONTRACT, DEFAULT_TEMPO_VERSION, port, tempoMajor} from '../core/contract.js'
+import {appVariable, buildVariable, CONTRACT, DEFAULT_TEMPO_VERSION, port, runtimeVariable, tempoMajor} from '../core/contract.js'
 import * as v from '../core/validate.js'
 
 export {DEFAULT_TEMPO_VERSION, tempoMajor}
@@ -121,7 +121,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'containers',
     flag: 'containers',
-    env: 'TEMPO_CLUSTER_SIZE',
+    env: runtimeVariable('TEMPO_CLUSTER_SIZE').name,
     kind: 'string',
     description: 'Number of web containers; more than 1 runs them as one Tempo 2.x cluster over a Scalingo Private Network',
     prompt: 'Web containers (more than 1: one Tempo cluster, needs Tempo 2.x and a Private Network)',
@@ -137,7 +137,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'storage',
     flag: 'storage',
-    env: 'TEMPO_STORAGE_TRACE_BY_ID_BACKEND',
+    env: appVariable('storage'),
     kind: 'choice',
     description: 'Trace storage backend: s3, or local for a trial (data dies with the container)',
     prompt: 'Trace storage',
@@ -168,7 +168,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'endpoint',
     flag: 'endpoint',
-    env: 'TEMPO_STORAGE_S3_ENDPOINT',
+    env: appVariable('endpoint'),
     kind: 'string',
     description: 'S3 endpoint, host[:port] without scheme',
     prompt: 'S3 endpoint (host[:port])',
@@ -182,7 +182,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 's3Region',
     flag: 's3-region',
-    env: 'TEMPO_STORAGE_S3_REGION',
+    env: appVariable('s3Region'),
     kind: 'string',
     description: 'S3 region (optional for most providers)',
     prompt: 'S3 region (empty if the provider has none)',
@@ -194,7 +194,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'forcePathStyle',
     flag: 'force-path-style',
-    env: 'TEMPO_STORAGE_S3_FORCEPATHSTYLE',
+    env: appVariable('forcePathStyle'),
     kind: 'boolean',
     description: 'Use path-style S3 URLs (MinIO and some providers)',
     prompt: 'Path-style URLs (endpoint/bucket, as MinIO needs)?',
@@ -207,7 +207,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'bucket',
     flag: 'bucket',
-    env: 'TEMPO_STORAGE_S3_BUCKET',
+    env: appVariable('bucket'),
     kind: 'string',
     description: 'S3 bucket holding the traces',
     prompt: 'S3 bucket',
@@ -219,7 +219,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'accessKey',
     flag: 'access-key',
-    env: 'TEMPO_STORAGE_S3_ACCESS_KEY_ID',
+    env: appVariable('accessKey'),
     kind: 'string',
     description: 'S3 access key id',
     prompt: 'S3 access key id',
@@ -233,7 +233,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'secretKey',
     flag: 'secret-key',
-    env: 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY',
+    env: appVariable('secretKey'),
     kind: 'string',
     description: 'S3 secret access key',
     prompt: 'S3 secret access key',
@@ -246,7 +246,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'tempoVersion',
     flag: 'tempo-version',
-    env: 'TEMPO_VERSION',
+    env: buildVariable('TEMPO_VERSION').name,
     kind: 'choice',
     description: 'Grafana Tempo version installed by the buildpack (x.y.z)',
     prompt: 'Tempo version',
@@ -259,7 +259,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'insecure',
     flag: 'insecure',
-    env: 'TEMPO_STORAGE_S3_INSECURE',
+    env: appVariable('insecure'),
     kind: 'boolean',
     description: 'Talk to S3 over plain HTTP instead of HTTPS (default: true when the endpoint is given as http://)',
     default: (_, context) => String(context.endpointScheme === 'http'),
@@ -270,7 +270,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'grpcPort',
     flag: 'grpc-port',
-    env: 'TEMPO_GRPC_LISTEN_PORT',
+    env: port('grpc').variable,
     kind: 'string',
     description: "Tempo's internal gRPC port (the public HTTP port is Scalingo's $PORT)",
     default: () => port('grpc').default,
@@ -280,7 +280,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'walPath',
     flag: 'wal-path',
-    env: 'TEMPO_STORAGE_WAL_PATH',
+    env: appVariable('walPath'),
     kind: 'string',
     description: 'Write-ahead log directory on the container disk',
     default: () => '/tmp/tempo/wal',
@@ -290,7 +290,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'retention',
     flag: 'retention',
-    env: 'TEMPO_RETENTION',
+    env: appVariable('retention'),
     kind: 'string',
     description: 'How long traces are kept in storage (Go duration, e.g. 336h = 14 days)',
     prompt: 'Trace retention (e.g. 336h = 14 days)',
@@ -325,7 +325,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'ingestToken',
     flag: 'ingest-token',
-    env: 'TEMPO_INGEST_TOKEN',
+    env: appVariable('ingestToken'),
     kind: 'string',
     description: 'Bearer token that OTLP exporters send to push traces',
     prompt: 'Ingest token (sent by OTLP exporters as a bearer token)',
@@ -338,7 +338,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'queryUser',
     flag: 'query-user',
-    env: 'TEMPO_QUERY_USER',
+    env: appVariable('queryUser'),
     kind: 'string',
     description: 'Basic-auth user of the query API (Grafana datasource)',
     prompt: 'Query user (Grafana datasource basic auth)',
@@ -350,7 +350,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'queryPassword',
     flag: 'query-password',
-    env: 'TEMPO_QUERY_PASSWORD',
+    env: appVariable('queryPassword'),
     kind: 'string',
     description: 'Basic-auth password of the query API (Grafana datasource)',
     prompt: 'Query password',
