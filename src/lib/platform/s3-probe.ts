@@ -5,7 +5,9 @@
 import {randomBytes} from 'node:crypto'
 import {lookup} from 'node:dns/promises'
 
+import {appVariable} from '../core/contract.js'
 import {classifyNetworkError} from '../core/network.js'
+import {type NamedStep, runSteps} from '../core/steps.js'
 
 export const PROBE_PREFIX = '.tempo-scalingo-probe/'
 
@@ -61,11 +63,6 @@ export interface ProbeOptions {
   onStep?: (step: ProbeStep) => void
 }
 
-const STEPS: readonly ProbeStepName[] = ['endpoint', 'credentials', 'bucket', 'write', 'read', 'delete']
-const ACCESS_KEY_ENV = 'TEMPO_STORAGE_S3_ACCESS_KEY_ID'
-const SECRET_KEY_ENV = 'TEMPO_STORAGE_S3_SECRET_ACCESS_KEY'
-const REGION_ENV = 'TEMPO_STORAGE_S3_REGION'
-
 interface S3Answer {
   status: number
   headers: Headers
@@ -97,6 +94,39 @@ export function addressingFor(target: Pick<BucketTarget, 'endpoint' | 'bucket' |
 
 const hostname = (endpoint: string): string => endpoint.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
 
+interface ProbeContext {
+  target: BucketTarget
+  options: ProbeOptions
+  scheme: 'http' | 'https'
+  /** The endpoint without its scheme's default port. */
+  endpoint: string
+  /** Where requests go: the endpoint, or the bucket's virtual host on it. */
+  host: string
+  addressing: 'path' | 'virtual-host'
+  region: string
+  now: () => Date
+  send(method: string, key: string | undefined, query: string, body?: string): Promise<S3Answer>
+  /** The first answer (a listing under the probe prefix): endpoint, credentials and bucket are read from it. */
+  first?: S3Answer
+  /** The probe object, once written. */
+  written?: {key: string; content: string}
+  failure?: ProbeFailure
+}
+
+type Step = NamedStep<ProbeContext, ProbeStep>
+
+// delete runs even after a failed read, so that the probe leaves nothing behind when it can.
+const STEPS: readonly Step[] = [
+  {name: 'endpoint', run: reachEndpoint},
+  {name: 'credentials', run: checkCredentials},
+  {name: 'bucket', run: findOrCreateBucket},
+  {name: 'write', run: writeObject},
+  {name: 'read', run: readObject},
+  {name: 'delete', run: deleteObject, always: true},
+]
+
+const NOT_RUN = 'not run: an earlier step failed'
+
 export async function probeBucket(target: BucketTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
   const {default: aws4} = await import('aws4')
   const scheme = target.insecure ? 'http' : 'https'
@@ -107,23 +137,6 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const region = target.region || 'us-east-1'
   const timeoutMs = options.timeoutMs ?? 10_000
   const now = options.now ?? (() => new Date())
-  const url = `${scheme}://${host}${bucketPath || '/'}`
-
-  const steps = new Map<ProbeStepName, ProbeStep>()
-  let failure: ProbeFailure | undefined
-  const record = (name: ProbeStepName, status: ProbeStatus, detail: string, ms?: number) => {
-    const step: ProbeStep = ms === undefined ? {name, status, detail} : {name, status, detail, ms}
-    steps.set(name, step)
-    options.onStep?.(step)
-  }
-  const fail = (name: ProbeStepName, code: string, message: string, ms?: number, bucketRegion?: string) => {
-    record(name, 'failed', message, ms)
-    failure ??= bucketRegion ? {step: name, code, message, region: bucketRegion} : {step: name, code, message}
-  }
-  const result = (): ProbeResult => {
-    for (const name of STEPS) if (!steps.has(name)) record(name, 'skipped', 'not run: an earlier step failed')
-    return {ok: failure === undefined, url, addressing, steps: STEPS.map((name) => steps.get(name)!), ...(failure ? {failure} : {})}
-  }
 
   const send = async (method: string, key: string | undefined, query: string, body?: string): Promise<S3Answer> => {
     const resource = key === undefined ? bucketPath || '/' : `${bucketPath}/${key.split('/').map(encodeRfc3986).join('/')}`
@@ -168,171 +181,210 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     }
   }
 
-  // endpoint: the name resolves, then the first request (list one key under the probe prefix) gets any answer.
-  const dnsFailure = await resolves(hostname(host))
-  if (dnsFailure) {
-    const pathStyleHint = addressing === 'virtual-host' && !(await resolves(hostname(endpoint)))
-    if (pathStyleHint) {
-      fail(
-        'endpoint',
-        'path-style',
-        `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set TEMPO_STORAGE_S3_FORCEPATHSTYLE=true, --force-path-style)`,
-      )
-    } else {
-      fail('endpoint', 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): check the endpoint`)
-    }
-    return result()
-  }
-  let first: S3Answer
+  const ctx: ProbeContext = {target, options, scheme, endpoint, host, addressing, region, now, send}
+  const {results} = await runSteps(
+    STEPS,
+    ctx,
+    {
+      begin: (name): ProbeStep => ({name: name as ProbeStepName, status: 'ok', detail: ''}),
+      skipped: (name): ProbeStep => ({name: name as ProbeStepName, status: 'skipped', detail: NOT_RUN}),
+    },
+    options.onStep,
+  )
+  const url = `${scheme}://${host}${bucketPath || '/'}`
+  return {ok: ctx.failure === undefined, url, addressing, steps: results, ...(ctx.failure ? {failure: ctx.failure} : {})}
+}
+
+function passed(step: ProbeStep, detail: string, ms?: number, status: ProbeStatus = 'ok'): void {
+  Object.assign(step, {status, detail}, ms === undefined ? {} : {ms})
+}
+
+function fail(ctx: ProbeContext, step: ProbeStep, code: string, message: string, ms?: number, bucketRegion?: string): void {
+  passed(step, message, ms, 'failed')
+  ctx.failure ??= bucketRegion ? {step: step.name, code, message, region: bucketRegion} : {step: step.name, code, message}
+}
+
+/** Sends, or fails STEP with the network error and resolves to undefined. */
+async function attempt(ctx: ProbeContext, step: ProbeStep, ...request: Parameters<ProbeContext['send']>): Promise<S3Answer | undefined> {
   try {
-    first = await send('GET', undefined, `list-type=2&max-keys=1&prefix=${encodeRfc3986(PROBE_PREFIX)}`)
+    return await ctx.send(...request)
   } catch (error) {
     const e = error as NetworkError
-    fail('endpoint', e.code, e.message)
-    return result()
+    fail(ctx, step, e.code, step.name === 'bucket' ? `creating bucket ${ctx.target.bucket}: ${e.message}` : e.message)
   }
+}
+
+/** The name resolves, then the first request (list one key under the probe prefix) gets an S3 answer. */
+async function reachEndpoint(ctx: ProbeContext, step: ProbeStep): Promise<void> {
+  const {host, endpoint, scheme, addressing} = ctx
+  const dnsFailure = await resolves(hostname(host))
+  if (dnsFailure) {
+    if (addressing === 'virtual-host' && !(await resolves(hostname(endpoint)))) {
+      return fail(
+        ctx,
+        step,
+        'path-style',
+        `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set ${appVariable('forcePathStyle')}=true, --force-path-style)`,
+      )
+    }
+    return fail(ctx, step, 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): check the endpoint`)
+  }
+  const first = await attempt(ctx, step, 'GET', undefined, `list-type=2&max-keys=1&prefix=${encodeRfc3986(PROBE_PREFIX)}`)
+  if (!first) return
   // Anything but an S3 answer (a web page, a proxy's error) means the endpoint is not an S3 API.
   const s3Like =
     first.code !== undefined ||
     (first.status < 300 && first.body.includes('<ListBucketResult')) ||
     [301, 307, 401, 403].includes(first.status)
   if (!s3Like) {
-    fail(
-      'endpoint',
+    return fail(
+      ctx,
+      step,
       'not-s3',
       `${scheme}://${host} answered HTTP ${first.status} without an S3 document: it does not look like an S3 API (check the endpoint)`,
       first.ms,
     )
-    return result()
   }
-  record('endpoint', 'ok', `${scheme}://${host} answered (HTTP ${first.status})`, first.ms)
+  ctx.first = first
+  passed(step, `${scheme}://${host} answered (HTTP ${first.status})`, first.ms)
+}
 
-  // credentials and bucket, from the same answer: S3 checks the signature before the bucket.
-  const bucketRegion = regionOf(first)
-  if (bucketRegion && bucketRegion !== region) {
-    record('credentials', 'skipped', 'not verified: the request went to the wrong region')
-    fail(
-      'bucket',
+const wrongRegion = (ctx: ProbeContext): string | undefined => {
+  const bucketRegion = regionOf(ctx.first!)
+  return bucketRegion && bucketRegion !== ctx.region ? bucketRegion : undefined
+}
+const redirected = (answer: S3Answer): boolean => answer.status === 301 || answer.status === 307
+
+/** From the first answer: S3 checks the signature before the bucket. */
+async function checkCredentials(ctx: ProbeContext, step: ProbeStep): Promise<void> {
+  const first = ctx.first!
+  if (wrongRegion(ctx)) return passed(step, 'not verified: the request went to the wrong region', undefined, 'skipped')
+  const problem = credentialMessage(first, ctx.now())
+  if (problem) return fail(ctx, step, first.code ?? `http-${first.status}`, problem)
+  if (redirected(first)) return passed(step, 'not verified: the provider redirected the request', undefined, 'skipped')
+  passed(step, 'the key was accepted')
+}
+
+async function findOrCreateBucket(ctx: ProbeContext, step: ProbeStep): Promise<void> {
+  const {target, endpoint} = ctx
+  const first = ctx.first!
+  const bucketRegion = wrongRegion(ctx)
+  if (bucketRegion) {
+    return fail(
+      ctx,
+      step,
       'wrong-region',
-      `bucket ${target.bucket} is in region ${bucketRegion}, not ${region}: set ${REGION_ENV}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`,
+      `bucket ${target.bucket} is in region ${bucketRegion}, not ${ctx.region}: set ${appVariable('s3Region')}=${bucketRegion} (--s3-region)${/amazonaws\.com/.test(endpoint) ? ` and the endpoint s3.${bucketRegion}.amazonaws.com` : ''}`,
       undefined,
       bucketRegion,
     )
-    return result()
   }
-  const credentialProblem = credentialMessage(first, now())
-  if (credentialProblem) {
-    fail('credentials', first.code ?? `http-${first.status}`, credentialProblem)
-    return result()
-  }
-  if (first.status === 301 || first.status === 307) {
-    fail(
-      'bucket',
+  if (redirected(first)) {
+    return fail(
+      ctx,
+      step,
       'wrong-region',
       `the provider redirects requests for bucket ${target.bucket} (HTTP ${first.status}${first.headers.get('location') ? ` to ${first.headers.get('location')}` : ''}): the endpoint or region is not the bucket's`,
     )
-    return result()
   }
-  record('credentials', 'ok', 'the key was accepted')
-
-  if (first.code === 'NoSuchBucket') {
-    const create = typeof options.createBucket === 'function' ? await options.createBucket(target.bucket) : options.createBucket === true
-    if (!create) {
-      fail(
-        'bucket',
-        'NoSuchBucket',
-        `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``,
-      )
-      return result()
-    }
-    const location =
-      target.region && target.region !== 'us-east-1'
-        ? `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${target.region}</LocationConstraint></CreateBucketConfiguration>`
-        : undefined
-    let made: S3Answer
-    try {
-      made = await send('PUT', undefined, '', location)
-    } catch (error) {
-      fail('bucket', (error as NetworkError).code, `creating bucket ${target.bucket}: ${(error as NetworkError).message}`)
-      return result()
-    }
-    if (made.status >= 300) {
-      const why =
-        made.code === 'BucketAlreadyExists'
-          ? 'the name is taken by another account (bucket names are global on most providers): choose another bucket name'
-          : made.code === 'AccessDenied'
-            ? "the key may not create buckets: create it in the provider's console"
-            : describe(made)
-      fail('bucket', made.code ?? `http-${made.status}`, `bucket ${target.bucket} does not exist and could not be created: ${why}`, made.ms)
-      return result()
-    }
-    record('bucket', 'created', `bucket ${target.bucket} created`, made.ms)
-  } else if (first.status >= 300) {
+  if (first.code !== 'NoSuchBucket') {
+    if (first.status < 300) return passed(step, `bucket ${target.bucket} exists`)
     const why =
       first.code === 'AccessDenied'
         ? 'the key may not list it (AccessDenied): Tempo needs list, read, write and delete on the bucket, or the bucket belongs to another account'
         : describe(first)
-    fail('bucket', first.code ?? `http-${first.status}`, `bucket ${target.bucket}: ${why}`)
-    return result()
-  } else {
-    record('bucket', 'ok', `bucket ${target.bucket} exists`)
+    return fail(ctx, step, first.code ?? `http-${first.status}`, `bucket ${target.bucket}: ${why}`)
   }
+  const {createBucket} = ctx.options
+  if (!(typeof createBucket === 'function' ? await createBucket(target.bucket) : createBucket === true)) {
+    return fail(
+      ctx,
+      step,
+      'NoSuchBucket',
+      `bucket ${target.bucket} does not exist at ${endpoint}: create it on the provider, or run \`check --s3 --create-bucket\``,
+    )
+  }
+  const location =
+    target.region && target.region !== 'us-east-1'
+      ? `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${target.region}</LocationConstraint></CreateBucketConfiguration>`
+      : undefined
+  const made = await attempt(ctx, step, 'PUT', undefined, '', location)
+  if (!made) return
+  if (made.status >= 300) {
+    const why =
+      made.code === 'BucketAlreadyExists'
+        ? 'the name is taken by another account (bucket names are global on most providers): choose another bucket name'
+        : made.code === 'AccessDenied'
+          ? "the key may not create buckets: create it in the provider's console"
+          : describe(made)
+    return fail(
+      ctx,
+      step,
+      made.code ?? `http-${made.status}`,
+      `bucket ${target.bucket} does not exist and could not be created: ${why}`,
+      made.ms,
+    )
+  }
+  passed(step, `bucket ${target.bucket} created`, made.ms, 'created')
+}
 
-  // write, read, delete one object under the probe prefix.
+/** One object under the probe prefix. */
+async function writeObject(ctx: ProbeContext, step: ProbeStep): Promise<void> {
   const key = `${PROBE_PREFIX}${randomBytes(8).toString('hex')}`
-  const content = `create-tempo-scalingo probe ${now().toISOString()}\n`
-  const attempt = async (name: ProbeStepName, method: string, body?: string): Promise<S3Answer | undefined> => {
-    try {
-      return await send(method, key, '', body)
-    } catch (error) {
-      fail(name, (error as NetworkError).code, (error as NetworkError).message)
-    }
-  }
-
-  const written = await attempt('write', 'PUT', content)
-  if (!written) return result()
+  const content = `create-tempo-scalingo probe ${ctx.now().toISOString()}\n`
+  const written = await attempt(ctx, step, 'PUT', key, '', content)
+  if (!written) return
   if (written.status >= 300) {
     const why =
       written.code === 'AccessDenied'
         ? 'the key may read the bucket but not write to it (AccessDenied): Tempo writes its blocks there, give the key read-write access'
         : describe(written)
-    fail('write', written.code ?? `http-${written.status}`, `writing ${key}: ${why}`, written.ms)
-    return result()
+    return fail(ctx, step, written.code ?? `http-${written.status}`, `writing ${key}: ${why}`, written.ms)
   }
-  record('write', 'ok', `wrote ${key}`, written.ms)
+  ctx.written = {key, content}
+  passed(step, `wrote ${key}`, written.ms)
+}
 
-  const read = await attempt('read', 'GET')
-  if (read && read.status >= 300)
-    fail(
-      'read',
-      read.code ?? `http-${read.status}`,
-      `reading ${key} back: ${read.code === 'AccessDenied' ? 'the key may write but not read (AccessDenied): Tempo reads its blocks back' : describe(read)}`,
-      read.ms,
-    )
-  else if (read && read.body !== content) fail('read', 'mismatch', `reading ${key} back gave other content than was written`, read.ms)
-  else if (read) record('read', 'ok', `read ${key} back`, read.ms)
+async function readObject(ctx: ProbeContext, step: ProbeStep): Promise<void> {
+  const {key, content} = ctx.written!
+  const read = await attempt(ctx, step, 'GET', key, '')
+  if (!read) return
+  if (read.status >= 300) {
+    const why = read.code === 'AccessDenied' ? 'the key may write but not read (AccessDenied): Tempo reads its blocks back' : describe(read)
+    return fail(ctx, step, read.code ?? `http-${read.status}`, `reading ${key} back: ${why}`, read.ms)
+  }
+  if (read.body !== content) return fail(ctx, step, 'mismatch', `reading ${key} back gave other content than was written`, read.ms)
+  passed(step, `read ${key} back`, read.ms)
+}
 
-  // Runs even after a failed read, so that the probe leaves nothing behind when it can.
-  const deleted = await attempt('delete', 'DELETE')
-  if (deleted && deleted.status >= 300) {
+async function deleteObject(ctx: ProbeContext, step: ProbeStep): Promise<void> {
+  if (!ctx.written) return passed(step, NOT_RUN, undefined, 'skipped')
+  const {key} = ctx.written
+  const deleted = await attempt(ctx, step, 'DELETE', key, '')
+  if (!deleted) return
+  if (deleted.status >= 300) {
     const why =
       deleted.code === 'AccessDenied'
         ? "the key may not delete (AccessDenied): Tempo's compactor and retention delete blocks"
         : describe(deleted)
-    fail('delete', deleted.code ?? `http-${deleted.status}`, `deleting ${key}: ${why} (the probe object was left behind)`, deleted.ms)
-  } else if (deleted) {
-    record('delete', 'ok', `deleted ${key}`, deleted.ms)
+    return fail(
+      ctx,
+      step,
+      deleted.code ?? `http-${deleted.status}`,
+      `deleting ${key}: ${why} (the probe object was left behind)`,
+      deleted.ms,
+    )
   }
-  return result()
+  passed(step, `deleted ${key}`, deleted.ms)
 }
 
 /** What a provider's refusal says about the credentials, when it is about them. */
 function credentialMessage(answer: S3Answer, now: Date): string | undefined {
   switch (answer.code) {
     case 'InvalidAccessKeyId':
-      return `the access key id (${ACCESS_KEY_ENV}) is unknown to this provider (InvalidAccessKeyId): check it, and that the endpoint is the provider that issued it`
+      return `the access key id (${appVariable('accessKey')}) is unknown to this provider (InvalidAccessKeyId): check it, and that the endpoint is the provider that issued it`
     case 'SignatureDoesNotMatch':
-      return `the secret key (${SECRET_KEY_ENV}) does not match the access key id (SignatureDoesNotMatch): check it for a missing or extra character`
+      return `the secret key (${appVariable('secretKey')}) does not match the access key id (SignatureDoesNotMatch): check it for a missing or extra character`
     case 'RequestTimeTooSkewed': {
       const server = Date.parse(xmlValue(answer.body, 'ServerTime') ?? answer.headers.get('date') ?? '')
       const skew = Number.isNaN(server) ? '' : ` by ${Math.round(Math.abs(now.getTime() - server) / 1000)} s`
@@ -394,7 +446,7 @@ function networkError(error: unknown, host: string, scheme: string, timeoutMs: n
     case 'reset':
       return new NetworkError(
         'network',
-        `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`,
+        `${host} closed the connection (ECONNRESET)${scheme === 'https' ? `: if it serves plain HTTP, set ${appVariable('insecure')}=true` : ''}`,
       )
     case 'dns':
       return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
@@ -402,7 +454,7 @@ function networkError(error: unknown, host: string, scheme: string, timeoutMs: n
       const plain = /wrong version number|packet length too long|http request/i.test(detail)
       return new NetworkError(
         'tls',
-        `TLS with ${host} failed: ${detail}${plain ? ' — the endpoint speaks plain HTTP: set TEMPO_STORAGE_S3_INSECURE=true (or give an http:// endpoint)' : ''}`,
+        `TLS with ${host} failed: ${detail}${plain ? ` — the endpoint speaks plain HTTP: set ${appVariable('insecure')}=true (or give an http:// endpoint)` : ''}`,
       )
     }
     default:

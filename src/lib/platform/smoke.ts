@@ -5,6 +5,7 @@ import {randomBytes} from 'node:crypto'
 
 import {UsageError} from '../core/errors.js'
 import {classifyNetworkError} from '../core/network.js'
+import {type NamedStep, runSteps} from '../core/steps.js'
 
 export const SERVICE_NAME = 'create-tempo-scalingo-check'
 export const SPAN_NAME = 'create-tempo-scalingo check'
@@ -202,15 +203,23 @@ interface StepContext {
   progress: (message: string) => void
 }
 
-/** A step fills in its result; a step left 'passed' lets the next one run. */
-type Step = (ctx: StepContext, step: StepResult) => Promise<void>
+type Step = NamedStep<StepContext, StepResult>
+
+/** Times a step with the smoke test's clock. */
+const timed =
+  (run: Step['run']): Step['run'] =>
+  async (ctx, step) => {
+    const t0 = ctx.clock.now()
+    await run(ctx, step)
+    step.durationMs = Math.round(ctx.clock.now() - t0)
+  }
 
 // Each step needs the previous one to pass: after a failure the rest could only repeat its error.
-const STEPS: {id: StepId; run: Step}[] = [
-  {id: 'ready', run: waitReady},
-  {id: 'auth', run: checkAuthEnforced},
-  {id: 'push', run: pushSpan},
-  {id: 'read', run: readSpanBack},
+const STEPS: Step[] = [
+  {name: 'ready', run: timed(waitReady)},
+  {name: 'auth', run: timed(checkAuthEnforced)},
+  {name: 'push', run: timed(pushSpan)},
+  {name: 'read', run: timed(readSpanBack)},
 ]
 
 export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
@@ -225,21 +234,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     logs: logsOf(options.url),
     progress: options.onProgress ?? (() => {}),
   }
-  const steps: StepResult[] = []
   const started = clock.now()
-  let failed = false
-  for (const {id, run} of STEPS) {
-    const step: StepResult = {id, title: TITLES[id], status: failed ? 'skipped' : 'passed', durationMs: 0}
-    if (!failed) {
-      const t0 = clock.now()
-      await run(ctx, step)
-      step.durationMs = Math.round(clock.now() - t0)
-      failed = step.status !== 'passed'
-    }
-    steps.push(step)
-    options.onStep?.(step)
-  }
-  return {url: options.url.href.replace(/\/$/, ''), ok: !failed, traceId, durationMs: Math.round(clock.now() - started), steps}
+  const result = (status: StepStatus) => (name: string) => ({id: name as StepId, title: TITLES[name as StepId], status, durationMs: 0})
+  const {results, failed} = await runSteps(STEPS, ctx, {begin: result('passed'), skipped: result('skipped')}, options.onStep)
+  return {url: options.url.href.replace(/\/$/, ''), ok: !failed, traceId, durationMs: Math.round(clock.now() - started), steps: results}
 }
 
 function requester(doFetch: typeof fetch, url: URL, requestTimeoutMs: number): Call {
