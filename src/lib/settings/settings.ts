@@ -362,12 +362,12 @@ export const SETTINGS: readonly Setting[] = [
   },
 ]
 
-// Tempo's other listeners: its internal HTTP API, the OTLP receivers and memberlist.
 function containerCount(value: string): string | undefined {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < 1 || n > 50) return 'the number of web containers is a whole number from 1 to 50'
 }
 
+// The gRPC port must differ from Tempo's other listeners: its internal HTTP API, the OTLP receivers and memberlist.
 function grpcPort(value: string): string | undefined {
   const taken = CONTRACT.ports.find((p) => p.name !== 'grpc' && p.default === value)
   return (
