@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs test tiers and ends with one line "N passed, N failed"; exits non-zero on any failure.
 #   bash test/run.sh [unit] [cli] [buildpack] [e2e] [proxy]   (no argument: the first four)
-#   unit       TypeScript, no build; child processes only where bash reads the contract: seconds
+#   unit       TypeScript, no build; a few tests run the buildpack's bash functions: seconds
 #   cli        the built CLI as a child process (integration)
 #   buildpack  bin/compile and the web process with real Caddy (bats)
 #   e2e        a scaffolded app compiled and served end to end (bats)
