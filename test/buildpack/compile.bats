@@ -6,6 +6,7 @@
 # shellcheck disable=SC2016,SC2030,SC2031
 load mirror
 load assertions
+load config_cases
 
 TEMPO_ARCHIVE=/tempo/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz
 
@@ -70,6 +71,8 @@ valid_config() {
 server:
   http_listen_address: 127.0.0.1
   grpc_listen_address: 127.0.0.1
+memberlist:
+  bind_addr: [127.0.0.1]
 storage:
   trace:
     backend: local
@@ -313,7 +316,7 @@ YAML
 
 @test "ENV_DIR variables reach Tempo's config verification" {
   set_env STORAGE_KEY backend
-  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nstorage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   contains "$output" "Tempo accepts the config"
@@ -509,4 +512,30 @@ YAML
   contains "$output" 'distributor.receivers.otlp.protocols.http.endpoint is "0.0.0.0:4318", not loopback'
   contains "$output" "distributor.receivers.otlp.protocols.grpc has no endpoint"
   lacks "$output" "grpc_listen_address is"
+}
+
+@test "no YAML spelling hides a listener or a second document from the build" {
+  local name
+  for name in "${HIDDEN_LISTENER_CASES[@]}"; do
+    hidden_listener_config "$name" >"$BUILD/tempo.yaml"
+    compile
+    [ "$status" -ne 0 ] || { echo "$name accepted: $output"; false; }
+    contains "$output" "$(hidden_listener_reason "$name")"
+  done
+}
+
+@test "a valid config with a quoted key is accepted at build" {
+  quoted_loopback_config >"$BUILD/tempo.yaml"
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  lacks "$output" "beyond the proxy"
+}
+
+@test "the build warns about what loses traces, as the start does" {
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage: {trace: {backend: local}}\n' >"$BUILD/tempo.yaml"
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  contains "$output" "does not put the OTLP/HTTP receiver on 127.0.0.1:${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}"
+  contains "$output" "does not set ingester.flush_all_on_shutdown: true"
+  contains "$output" "EVERY TRACE WILL BE LOST"
 }

@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# App configs for the config check that the build and the start share: the
+# same config gets the same answer from both.
+#
+#   HIDDEN_LISTENER_CASES       names of configs whose listener or second
+#                               document only a YAML parser sees
+#   hidden_listener_config NAME the config (a Tempo 2.x app config)
+#   hidden_listener_reason NAME  what the refusal must say
+#   quoted_loopback_config      a valid config with a quoted key
+
+# shellcheck disable=SC2016 # ${...} are for Tempo to expand
+HIDDEN_LISTENER_CASES=(quoted-key flow-mapping escaped-receiver complex-key internal-server second-document)
+
+# A loopback-only config, written as most are.
+loopback_config() {
+  cat <<YAML
+server:
+  http_listen_address: 127.0.0.1
+  grpc_listen_address: 127.0.0.1
+distributor:
+  receivers:
+    otlp:
+      protocols:
+        http:
+          endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT:-4318}
+memberlist:
+  bind_addr: [127.0.0.1]
+ingester:
+  flush_all_on_shutdown: true
+storage:
+  trace:
+    backend: local
+YAML
+}
+
+hidden_listener_config() {
+  case "$1" in
+    quoted-key)
+      loopback_config | sed 's/^  http_listen_address: 127.0.0.1$/  "http_listen_address": 0.0.0.0/'
+      ;;
+    flow-mapping)
+      loopback_config | sed '/^  .*_listen_address:/d; s/^server:$/server: {http_listen_address: 0.0.0.0, grpc_listen_address: 127.0.0.1}/'
+      ;;
+    escaped-receiver | complex-key | internal-server) loopback_config ;;
+    second-document)
+      loopback_config | sed 's/^  http_listen_address: 127.0.0.1$/  http_listen_address: 0.0.0.0/'
+      echo '---'
+      loopback_config
+      ;;
+  esac |
+    case "$1" in
+      # A receiver key with a YAML escape: "zipki\x6e" is zipkin.
+      escaped-receiver) sed 's/^    otlp:$/    "zipki\\x6e": {}\n    otlp:/' ;;
+      complex-key) sed 's/^    otlp:$/    ? zipkin\n    :\n      endpoint: 0.0.0.0:9411\n    otlp:/' ;;
+      internal-server) sed 's/^memberlist:$/internal_server: {enable: true}\nmemberlist:/' ;;
+      *) cat ;;
+    esac
+}
+
+hidden_listener_reason() {
+  case "$1" in
+    quoted-key | flow-mapping) echo 'server.http_listen_address is "0.0.0.0", not loopback' ;;
+    escaped-receiver) echo 'distributor.receivers.zipkin has no endpoint: it would listen on every interface' ;;
+    complex-key) echo 'distributor.receivers.zipkin.endpoint is "0.0.0.0:9411", not loopback' ;;
+    internal-server) echo 'internal_server.http_listen_address is not set: Tempo would listen on every interface' ;;
+    second-document) echo 'holds 2 YAML documents (separated by ---): Tempo reads the first only' ;;
+  esac
+}
+
+quoted_loopback_config() {
+  loopback_config | sed 's/^  http_listen_address: 127.0.0.1$/  "http_listen_address": 127.0.0.1/'
+}
