@@ -5,31 +5,44 @@
 # being the only way in (Tempo has no flag for the listen addresses).
 # Needs log.sh; GOJQ_BIN (the gojq the build installed).
 
-# Expands ${VAR} and ${VAR:-default} in TEXT as Tempo's -config.expand-env
-# does, looking values up with the function LOOKUP NAME (prints the value); a
-# lone $ stays as it is, as in Tempo. Fails, naming it on stderr, on any other
-# ${...} form (Tempo expands more of them: they could hide a key from the
-# checks).
-expand_env_refs() {
-  local text="$1" lookup="$2" out="" value
+# map_env_refs TEXT FUNCTION: sets MAPPED to TEXT with each ${VAR} and
+# ${VAR:-default} replaced by what FUNCTION REF NAME HAS_DEFAULT DEFAULT leaves
+# in REPLY; a lone $ stays as it is, as in Tempo. Fails, naming it on stderr,
+# on any other ${...} form (Tempo expands more of them: they could hide a key
+# from the checks).
+map_env_refs() {
+  local text="$1" fn="$2" out="" rest
   while [[ "$text" == *'$'* ]]; do
     out+="${text%%\$*}"
     text="\$${text#*\$}"
     if [[ "$text" =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}$]*))?\}(.*)$ ]]; then
-      value="$("$lookup" "${BASH_REMATCH[1]}")"
-      [[ -n "$value" || -z "${BASH_REMATCH[2]}" ]] || value="${BASH_REMATCH[3]}"
-      out+="$value"
-      text="${BASH_REMATCH[4]}"
+      rest="${BASH_REMATCH[4]}"
+      "$fn" "${text:0:${#text}-${#rest}}" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]:+yes}" "${BASH_REMATCH[3]}"
+      out+="$REPLY"
+      text="$rest"
     elif [[ "$text" == "\${"* || "$text" == "\$\${"* ]]; then
-      value="${text%%$'\n'*}"
-      echo "it uses a \${...} form other than \${VAR} and \${VAR:-default}: ${value:0:60}" >&2
+      rest="${text%%$'\n'*}"
+      echo "it uses a \${...} form other than \${VAR} and \${VAR:-default}: ${rest:0:60}" >&2
       return 1
     else
       out+='$'
       text="${text:1}"
     fi
   done
-  printf '%s' "$out$text"
+  MAPPED="$out$text"
+}
+
+# Expands ${VAR} and ${VAR:-default} in TEXT as Tempo's -config.expand-env
+# does, looking values up with the function LOOKUP NAME (prints the value).
+expand_env_refs() {
+  ENV_LOOKUP="$2"
+  map_env_refs "$1" expand_env_ref || return 1
+  printf '%s' "$MAPPED"
+}
+
+expand_env_ref() {
+  REPLY="$("$ENV_LOOKUP" "$2")"
+  [[ -n "$REPLY" || -z "$3" ]] || REPLY="$4"
 }
 
 # config_documents FILE LOOKUP: prints the YAML documents of FILE, its ${VAR}

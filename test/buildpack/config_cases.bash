@@ -8,7 +8,7 @@
 #   hidden_listener_reason NAME  what the refusal must say
 #   quoted_loopback_config      a valid config with a quoted key
 
-# shellcheck disable=SC2016 # ${...} are for Tempo to expand
+# shellcheck disable=SC2034 # read by the suites
 HIDDEN_LISTENER_CASES=(quoted-key flow-mapping escaped-receiver complex-key internal-server second-document)
 
 # A loopback-only config, written as most are.
