@@ -2,8 +2,9 @@
 # Which Tempo config an app runs with, resolved identically at build and at start.
 # Order (documented, never changed): 1) tempo.yaml at the app root,
 # 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
-# Needs contract.sh, log.sh, listen.sh (expand_env_refs, config_documents),
-# config.jq beside them in BP_DIR/lib, and gojq (use_gojq).
+# Needs contract.sh (versions, templates, S3 and port variables, warnings),
+# log.sh, listen.sh (config_documents), BP_DIR/lib/config.jq (run by gojq:
+# use_gojq) and, at the start of a cluster member, CLUSTER_MODE (cluster.sh).
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {

@@ -3,7 +3,7 @@
 # the YAML parsed. Tempo's HTTP API, gRPC, receivers and memberlist are
 # unauthenticated: config.jq checks that they stay on loopback, the proxy
 # being the only way in (Tempo has no flag for the listen addresses).
-# Needs log.sh; GOJQ_BIN (the gojq the build installed).
+# Needs GOJQ_BIN (the gojq the build installed: use_gojq in config.sh).
 
 # map_env_refs TEXT FUNCTION: sets MAPPED to TEXT with each ${VAR} and
 # ${VAR:-default} replaced by what FUNCTION REF NAME HAS_DEFAULT DEFAULT leaves

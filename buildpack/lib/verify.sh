@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build-time check of the Tempo config the app will start with.
-# Needs contract.sh, log.sh, env.sh (the app's variables), config.sh and
-# listen.sh (the config check shared with the start).
+# Needs contract.sh (legacy keys), log.sh, env.sh (the app's variables,
+# masking), config.sh (resolve_tempo_config, check_config: the check shared
+# with the start, and what it needs), listen.sh (config_documents) and gojq
+# (use_gojq).
 
 readonly VERIFY_TIMEOUT=120
 

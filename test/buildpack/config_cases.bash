@@ -7,6 +7,8 @@
 #   hidden_listener_config NAME the config (a Tempo 2.x app config)
 #   hidden_listener_reason NAME  what the refusal must say
 #   quoted_loopback_config      a valid config with a quoted key
+#   styled_config MAJOR         a valid config in flow style, with quoted keys,
+#                               anchors and aliases, lists at their key's indentation
 
 # shellcheck disable=SC2034 # read by the suites
 HIDDEN_LISTENER_CASES=(quoted-key flow-mapping escaped-receiver complex-key internal-server second-document)
@@ -69,4 +71,40 @@ hidden_listener_reason() {
 
 quoted_loopback_config() {
   loopback_config | sed 's/^  http_listen_address: 127.0.0.1$/  "http_listen_address": 127.0.0.1/'
+}
+
+styled_config() {
+  cat <<'YAML'
+"server": {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT:-9095}}
+distributor:
+  receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"}}}}
+memberlist:
+  bind_addr:
+  - 127.0.0.1
+storage:
+  trace: {backend: s3, s3: {bucket: "${TEMPO_STORAGE_S3_BUCKET}", endpoint: "${TEMPO_STORAGE_S3_ENDPOINT}"}, wal: {path: /tmp/tempo/wal}}
+YAML
+  if (($1 == 2)); then
+    cat <<'YAML'
+ingester:
+  "lifecycler":
+    ring:
+      kvstore: &kv
+        store: memberlist
+  flush_all_on_shutdown: true
+compactor:
+  ring:
+    kvstore: *kv
+metrics_generator:
+  ring: {kvstore: *kv}
+YAML
+  else
+    cat <<'YAML'
+live_store:
+  "max_block_duration": 5s
+  wal: &wal {path: /tmp/tempo/wal/live-store}
+block_builder:
+  wal: *wal
+YAML
+  fi
 }
