@@ -71,13 +71,17 @@ use_gojq() {
 # on this platform. Sets CONFIG_BACKEND.
 # CLUSTER_MODE is on only at the start of a cluster member.
 check_config() {
-  local file="$1" lookup="$2" major="$3" documents port drain kind text
+  local file="$1" lookup="$2" major="$3" documents port drain findings kind text
   local -a listeners=()
   documents="$(config_documents "$file" "$lookup" 2>&1)" ||
     die "The Tempo config ($TEMPO_CONFIG_LEVEL) cannot be read as Tempo reads it: $documents"
   port="$("$lookup" TEMPO_OTLP_HTTP_PORT)"
   drain="$("$lookup" TEMPO_DRAIN_WAIT)"
   [[ "$drain" =~ ^[0-9]+$ ]] || drain="${RUNTIME_DEFAULTS[TEMPO_DRAIN_WAIT]}"
+  findings="$("$GOJQ_BIN" --raw-output --from-file "$BP_DIR/lib/config.jq" \
+    --arg port "${port:-${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}}" --argjson drain "$drain" \
+    --argjson major "$major" --arg cluster "${CLUSTER_MODE:-off}" <<<"$documents" 2>&1)" ||
+    die "Could not check the Tempo config ($TEMPO_CONFIG_LEVEL): $findings"
   CONFIG_BACKEND=""
   while IFS=$'\t' read -r kind text; do
     case "$kind" in
@@ -90,9 +94,7 @@ check_config() {
       warning) warn "$text" ;;
       backend) CONFIG_BACKEND="$text" ;;
     esac
-  done < <("$GOJQ_BIN" --raw-output --from-file "$BP_DIR/lib/config.jq" \
-    --arg port "${port:-${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}}" --argjson drain "$drain" \
-    --argjson major "$major" --arg cluster "${CLUSTER_MODE:-off}" <<<"$documents")
+  done <<<"$findings"
   if ((${#listeners[@]} > 0)); then
     warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
     for text in "${listeners[@]}"; do warn "  $text"; done
@@ -118,7 +120,7 @@ choose_config() {
   resolve_tempo_config "$@" || die "No default Tempo config for Tempo $(tempo_major "$4").x in $2"
   info "Config: $TEMPO_CONFIG_LEVEL"
   if [[ "$TEMPO_CONFIG_FILE" == "$2/"* ]]; then
-    missing="$(default_config_missing env_value)"
+    missing="$(default_config_missing env_value)" || exit 1
     [[ -z "$missing" ]] || die "The s3 backend needs these variables, which are not set: ${missing//$'\n'/ }"
   fi
   check_config "$TEMPO_CONFIG_FILE" env_value "$(tempo_major "$4")"

@@ -27,7 +27,7 @@ verify_config() {
 
   if [[ "$TEMPO_CONFIG_LEVEL" == default* ]]; then
     local missing
-    missing="$(default_config_missing build_env_value)"
+    missing="$(default_config_missing build_env_value)" || exit 1
     if [[ -n "$missing" ]]; then
       warn "S3 storage is not configured yet: ${missing//$'\n'/ } not set."
       warn "Set them before the first start: the app refuses to start without them."
