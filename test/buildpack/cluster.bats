@@ -6,6 +6,7 @@
 # Single-quoted scripts run in a child bash; STATUS is set by query() in launch_helpers.
 # shellcheck disable=SC2016,SC2153
 load cluster_helpers
+load config_cases
 
 setup_file() {
   # Read by build_apps.
@@ -334,6 +335,23 @@ YAML
   contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   lacks "$(<"$OUT")" "Cluster member"
   stop_launcher
+}
+
+@test "an app config in flow style, with quoted keys and aliases, starts as a member with every value kept" {
+  member_app 1 2.10.8
+  styled_config 2 >"$APP/tempo.yaml"
+  member_launch 1
+  wait_listening
+  [ "$(stub_config server.http_listen_address)" = "${MEMBER_ADDR[1]}" ]
+  [ "$(stub_config storage.trace.backend)" = s3 ]
+  [ "$(stub_config storage.trace.s3.bucket)" = traces-bucket ]
+  [ "$(stub_config compactor.ring.kvstore.store)" = memberlist ]
+  [ "$(stub_config metrics_generator.ring.instance_id)" = "tempo-${MEMBER_ADDR[1]//./-}" ]
+  [ "$(stub_config ingester.lifecycler.ring.kvstore.store)" = memberlist ]
+  [ "$(stub_config memberlist.bind_addr)" = "${MEMBER_ADDR[1]}" ]
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  stop_members
 }
 
 # --- what the launcher derives ----------------------------------------------
