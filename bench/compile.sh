@@ -28,13 +28,14 @@ BENCH_PIDS+=("$MIRROR_PID")
 export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
   HTTPS_PROXY=http://127.0.0.1:9 no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
 unset TEMPO_VERSION TEMPO_CHECKSUM TEMPO_DOWNLOAD_URL TEMPO_CONFIG_YAML \
-  CADDY_VERSION CADDY_CHECKSUM CADDY_DOWNLOAD_URL
+  CADDY_VERSION CADDY_CHECKSUM CADDY_DOWNLOAD_URL GOJQ_VERSION GOJQ_CHECKSUM GOJQ_DOWNLOAD_URL
 
 # The app of a first deploy: the default template driven by S3 variables.
 env_dir="$BENCH_TMP/env"
 mkdir -p "$env_dir"
 printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
 printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
+mirror_gojq_env "$env_dir"
 printf '%s' "$TEMPO_VERSION_UNDER_TEST" >"$env_dir/TEMPO_VERSION"
 printf '%s' traces >"$env_dir/TEMPO_STORAGE_S3_BUCKET"
 printf '%s' s3.fr-par.scw.cloud >"$env_dir/TEMPO_STORAGE_S3_ENDPOINT"

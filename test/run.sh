@@ -19,7 +19,7 @@ needs=(git)
 for tier in "${tiers[@]}"; do
   case "$tier" in
     unit | cli) needs+=(python3) ;;
-    buildpack | e2e | proxy) needs+=(caddy shellcheck curl) ;;
+    buildpack | e2e | proxy) needs+=(caddy gojq shellcheck curl) ;;
     *)
       echo "Unknown test tier \"$tier\": use unit, cli, buildpack, e2e or proxy." >&2
       exit 2

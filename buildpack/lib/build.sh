@@ -41,6 +41,32 @@ install_caddy() {
   info "Installed: caddy ${reported%%$'\n'*}"
 }
 
+# Installs the gojq binary of VERSION to BUILD_DIR/.tempo/bin/gojq: the YAML
+# parser and emitter with which the build and the web process read the Tempo
+# config. gojq publishes no checksums: the contract pins the default version's.
+install_gojq() {
+  local version="$1" build_dir="$2" cache_dir="$3" checksum
+  checksum="$(build_env GOJQ_CHECKSUM)"
+  if [[ -z "$checksum" && "$version" == "${BUILD_DEFAULTS[GOJQ_VERSION]}" ]]; then
+    checksum="${BUILD_DEFAULTS[GOJQ_CHECKSUM]}"
+  fi
+  [[ -n "$checksum" ]] ||
+    die "gojq publishes no checksums: set GOJQ_CHECKSUM to the SHA-256 of gojq_v${version}_linux_amd64.tar.gz, or unset GOJQ_VERSION"
+  local -A gojq_release=(
+    [name]=gojq [version]="$version" [archive]="gojq_v${version}_linux_amd64.tar.gz"
+    [base_url]="$(build_env GOJQ_DOWNLOAD_URL "${BUILD_DEFAULTS[GOJQ_DOWNLOAD_URL]}")"
+    [checksum]="$checksum" [checksum_var]=GOJQ_CHECKSUM
+    [default_algo]=sha256 [checksum_files]=""
+  )
+  fetch_release gojq_release "$cache_dir"
+  install_member "${gojq_release[path]}" gojq "$build_dir/.tempo/bin/gojq"
+
+  local reported
+  reported="$("$build_dir/.tempo/bin/gojq" --version 2>&1)" ||
+    die "The installed gojq does not run here (is it a linux/amd64 build?)"
+  info "Installed: ${reported%%$'\n'*}"
+}
+
 # Copies the run-time files (launcher, libs, default configs, Caddyfile) to
 # BUILD_DIR/.tempo/buildpack, where the launcher finds them at start.
 install_runtime() {

@@ -2,7 +2,8 @@
 # Several web containers of one app as one Tempo 2.x cluster
 # (target scalable-single-binary, memberlist ring) over a Scalingo Private
 # Network, and the refusal to run a second, independent Tempo where they cannot
-# form one. Needs contract.sh, log.sh, settings.sh.
+# form one. Needs contract.sh, log.sh, settings.sh, listen.sh (the config as
+# Tempo reads it) and gojq (use_gojq).
 #
 # Reads: CONTAINER (web-1, web-2...), SCALINGO_PRIVATE_HOSTNAME (set in a
 # Private Network: <n>.<type>.<app-id>.<pn-id>.private-network.internal),
@@ -134,7 +135,8 @@ cluster_replication_factor() {
   if ((size >= 3)); then echo 3; else echo 1; fi
 }
 
-# The keys that make the config a member's (path, tab, value; see overlay.awk),
+# The keys that make the config a member's (path, tab, value: a YAML scalar or
+# flow sequence; see member_config),
 # as measured on Tempo 2.x: an id of its own and its own address
 # on every ring, fast readiness, a 5 s block-list poll so that blocks flushed
 # by one member are found by all.
@@ -182,24 +184,70 @@ querier.frontend_worker.frontend_address	$a:$grpc
 EOF
 }
 
-# server.grpc_listen_port as the config writes it (a number or a ${VAR:-default}
-# that Tempo expands the same way), else Tempo's default.
+# server.grpc_listen_port of the config as Tempo reads it, else Tempo's default.
 config_grpc_port() {
-  local value
-  value="$(sed -nE '/^[[:space:]]+grpc_listen_port:/{s/^[[:space:]]*grpc_listen_port:[[:space:]]*["'\'']?([^"'\''#[:space:]]+).*/\1/p;q;}' "$1")"
-  echo "${value:-${PORT_DEFAULTS[TEMPO_GRPC_LISTEN_PORT]}}"
+  local documents port
+  documents="$(config_documents "$1" env_value)" || return 1
+  port="$("$GOJQ_BIN" --raw-output 'try .[0].server.grpc_listen_port // empty' <<<"$documents")"
+  echo "${port:-${PORT_DEFAULTS[TEMPO_GRPC_LISTEN_PORT]}}"
 }
 
+# While gojq reads and writes the config, each ${VAR} reference is a token
+# that any YAML context takes as it is (a flow mapping does not take "{"): the
+# member's config keeps the references for Tempo to expand.
+readonly ENV_REF_TOKEN=TEMPO_ENV_REF_
+ENV_REFS=()
+env_ref_token() {
+  ENV_REFS+=("$1")
+  REPLY="$ENV_REF_TOKEN$((${#ENV_REFS[@]} - 1))_"
+}
+
+# member_config FILE OVERLAY: prints the config of FILE with the keys of
+# OVERLAY (cluster_overlay's lines) set, as YAML. Each overlay line becomes a
+# YAML value in block context, as in a config file; gojq deep-merges them over
+# the app's config, whatever its style (flow mappings, quoted keys, anchors).
+member_config() {
+  local file="$1" overlay="$2" text path value pairs="" keys out i
+  text="$(<"$file")"
+  [[ "$text" != *"$ENV_REF_TOKEN"* ]] || {
+    echo "the config contains $ENV_REF_TOKEN, which the launcher uses for its own" >&2
+    return 1
+  }
+  ENV_REFS=()
+  map_env_refs "$text" env_ref_token || return 1
+  while IFS=$'\t' read -r path value; do
+    [[ -n "$path" ]] || continue
+    pairs+="- path: $path"$'\n'"  value: $value"$'\n'
+  done <<<"$overlay"
+  # shellcheck disable=SC2016 # $e and $keys are gojq's
+  keys="$("$GOJQ_BIN" --yaml-input --slurp --compact-output \
+    'reduce (.[0] // [])[] as $e ({}; setpath($e.path | split("."); $e.value))' <<<"$pairs")" &&
+    out="$("$GOJQ_BIN" --yaml-input --slurp --yaml-output --argjson keys "$keys" '(.[0] // {}) * $keys' <<<"$MAPPED")" ||
+    return 1
+  for i in "${!ENV_REFS[@]}"; do
+    out="${out//"$ENV_REF_TOKEN${i}_"/"${ENV_REFS[i]}"}"
+  done
+  printf '%s\n' "$out"
+}
+
+# cluster_render_config PRIVATE_DIR TEMPO_BIN
 # Writes the member's config (the app's config with the overlay) into
-# PRIVATE_DIR and points TEMPO_CONFIG_FILE at it. Nothing for a single container.
+# PRIVATE_DIR, has Tempo verify it, and points TEMPO_CONFIG_FILE at it.
+# Nothing for a single container.
 # shellcheck disable=SC2034 # TEMPO_CONFIG_FILE is read by the launcher
 cluster_render_config() {
-  local private_dir="$1" overlay="$1/member-overlay.tsv" member="$1/member.yaml"
+  local private_dir="$1" tempo_bin="$2" member="$1/member.yaml" overlay out
   [[ "$CLUSTER_MODE" == on ]] || return 0
-  (umask 077 && cluster_overlay "$TEMPO_CONFIG_FILE" >"$overlay" &&
-    awk -v overlay="$overlay" -f "$BP_DIR/lib/overlay.awk" <"$TEMPO_CONFIG_FILE" >"$member") ||
+  if ! overlay="$(cluster_overlay "$TEMPO_CONFIG_FILE")" ||
+    ! (umask 077 && member_config "$TEMPO_CONFIG_FILE" "$overlay" >"$member"); then
     die "Could not write the cluster member's config"
+  fi
   TEMPO_CONFIG_FILE="$member"
+  out="$(timeout 60 "$tempo_bin" -config.verify=true -config.expand-env=true "-config.file=$member" 2>&1)" || {
+    warn "Tempo rejects the cluster member's config (the app's config with the member's keys):"
+    indent <<<"$out" >&2
+    die "Fix what Tempo names above in the app's Tempo config."
+  }
   info "Cluster member $CLUSTER_ID on $TEMPO_LISTEN_HOST, joining $CLUSTER_JOIN, replication factor $CLUSTER_RF"
 }
 

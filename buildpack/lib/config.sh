@@ -2,7 +2,9 @@
 # Which Tempo config an app runs with, resolved identically at build and at start.
 # Order (documented, never changed): 1) tempo.yaml at the app root,
 # 2) TEMPO_CONFIG_YAML, 3) the buildpack's default template for the Tempo major.
-# Needs contract.sh, log.sh and listen.sh.
+# Needs contract.sh (versions, templates, S3 and port variables, warnings),
+# log.sh, listen.sh (config_documents), BP_DIR/lib/config.jq (run by gojq:
+# use_gojq) and, at the start of a cluster member, CLUSTER_MODE (cluster.sh).
 
 # Prints the version without a leading "v"; fails on anything but x.y.z.
 normalize_version() {
@@ -38,57 +40,75 @@ resolve_tempo_config() {
   fi
 }
 
-# Prints the names of the required S3 variables that are unset or empty.
-missing_s3_vars() {
-  local name
+# default_config_missing LOOKUP: what the default template needs from the
+# app's variables (LOOKUP NAME prints one). Fails on a backend the template
+# does not know; prints the required S3 variables that are unset or empty.
+default_config_missing() {
+  local lookup="$1" name
+  case "$("$lookup" TEMPO_STORAGE_TRACE_BY_ID_BACKEND)" in
+    s3 | "") ;;
+    local) return 0 ;;
+    *) die "TEMPO_STORAGE_TRACE_BY_ID_BACKEND must be s3 or local with the default config" ;;
+  esac
   for name in "${S3_REQUIRED_VARS[@]}"; do
-    [[ -n "${!name:-}" ]] || echo "$name"
+    [[ -n "$("$lookup" "$name")" ]] || echo "$name"
   done
-}
-
-# Prints the storage backend a config file names (best effort: first match).
-config_backend() {
-  sed -nE '/^[[:space:]]*backend:/{s/^[[:space:]]*backend:[[:space:]]*["'\'']?([A-Za-z0-9]+).*/\1/p;q;}' "$1"
 }
 
 env_value() { printf '%s' "${!1:-}"; }
 
-# Refuses a config that would put any of Tempo's listeners beyond loopback.
-check_listeners() {
-  local file="$1" problems problem
-  problems="$(exposed_listeners "$file" env_value)"
-  [[ -n "$problems" ]] || return 0
-  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
-  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
-  die "Refusing to start: fix the config so that Tempo listens on loopback only."
+# use_gojq PATH: the YAML parser the build installed beside Tempo.
+use_gojq() {
+  [[ -x "$1" ]] || die "gojq is not installed in ${1%/*}: was the app built with this version of the Tempo buildpack?"
+  GOJQ_BIN="$1"
 }
 
-# Warns about what an app's own config gets wrong for this platform.
-check_config_file() {
-  local file="$1" duration seconds endpoint
-  endpoint="$(awk -f "$BP_DIR/lib/yaml-paths.awk" "$file" |
-    sed -n 's/^distributor\.receivers\.otlp\.protocols\.http\.endpoint\t//p')"
-  endpoint="$(expand_env_refs "$endpoint" env_value)"
-  # A cluster member's receiver is set by its overlay (cluster.sh).
-  [[ "$CLUSTER_MODE" == on || "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
-    warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT}"
-  if ((TEMPO_MAJOR == 2)); then
-    grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
-      warn "The config does not set ingester.flush_all_on_shutdown: true: traces not yet"
-      warn "flushed are lost at every restart and deploy."
-    }
-    return 0
+# check_config FILE LOOKUP MAJOR
+# The one check of the config an app runs with, at build (verify.sh) and at
+# start (choose_config), reading it as Tempo will: ${VAR} expanded with
+# LOOKUP, then parsed (listen.sh). Refuses more than one YAML document and any
+# listener beyond loopback (config.jq); warns about settings that lose traces
+# on this platform. Sets CONFIG_BACKEND.
+# CLUSTER_MODE is on only at the start of a cluster member.
+check_config() {
+  local file="$1" lookup="$2" major="$3" documents port drain findings kind text
+  local -a listeners=()
+  documents="$(config_documents "$file" "$lookup" 2>&1)" ||
+    die "The Tempo config ($TEMPO_CONFIG_LEVEL) cannot be read as Tempo reads it: $documents"
+  port="$("$lookup" TEMPO_OTLP_HTTP_PORT)"
+  drain="$("$lookup" TEMPO_DRAIN_WAIT)"
+  [[ "$drain" =~ ^[0-9]+$ ]] || drain="${RUNTIME_DEFAULTS[TEMPO_DRAIN_WAIT]}"
+  findings="$("$GOJQ_BIN" --raw-output --from-file "$BP_DIR/lib/config.jq" \
+    --arg port "${port:-${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}}" --argjson drain "$drain" \
+    --argjson major "$major" --arg cluster "${CLUSTER_MODE:-off}" <<<"$documents" 2>&1)" ||
+    die "Could not check the Tempo config ($TEMPO_CONFIG_LEVEL): $findings"
+  CONFIG_BACKEND=""
+  while IFS=$'\t' read -r kind text; do
+    case "$kind" in
+      documents)
+        warn "The Tempo config ($TEMPO_CONFIG_LEVEL) holds $text YAML documents (separated by ---): Tempo reads the first only."
+        die "Keep the whole Tempo config in one document."
+        ;;
+      not-a-mapping) die "The Tempo config ($TEMPO_CONFIG_LEVEL) is a YAML $text, not a mapping of Tempo's settings." ;;
+      listener) listeners+=("$text") ;;
+      warning) warn "$text" ;;
+      backend) CONFIG_BACKEND="$text" ;;
+    esac
+  done <<<"$findings"
+  if ((${#listeners[@]} > 0)); then
+    warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
+    for text in "${listeners[@]}"; do warn "  $text"; done
+    info "Tempo must listen on loopback only; the proxy is the way in. For example:"
+    indent <<'YAML'
+  server:
+    http_listen_address: 127.0.0.1
+    grpc_listen_address: 127.0.0.1
+  memberlist:
+    bind_addr: [127.0.0.1]
+YAML
+    die "Fix the Tempo config so that Tempo listens on loopback only."
   fi
-  duration="$(sed -nE '/^[[:space:]]*max_block_duration:/{s/^[[:space:]]*max_block_duration:[[:space:]]*["'\'']?([0-9]+[sm]).*/\1/p;q;}' "$file")"
-  case "$duration" in
-    *s) seconds="${duration%s}" ;;
-    *m) seconds=$((${duration%m} * 60)) ;;
-    *) seconds=30 ;; # Tempo's default
-  esac
-  ((DRAIN_WAIT >= seconds + 2)) || {
-    warn "live_store.max_block_duration is ${duration:-30s (the default)}, longer than TEMPO_DRAIN_WAIT (${DRAIN_WAIT} s)"
-    warn "allows: traces of the last blocks are lost at every restart. Use a few seconds."
-  }
+  [[ "$CONFIG_BACKEND" != local ]] || loud_warning "$WARNING_LOCAL_STORAGE"
 }
 
 # choose_config APP_DIR CONFIG_DIR PRIVATE_DIR VERSION
@@ -96,24 +116,12 @@ check_config_file() {
 # checks that it has what it needs and keeps Tempo on loopback; sets
 # TEMPO_CONFIG_LEVEL and TEMPO_CONFIG_FILE.
 choose_config() {
-  local backend missing
+  local missing
   resolve_tempo_config "$@" || die "No default Tempo config for Tempo $(tempo_major "$4").x in $2"
   info "Config: $TEMPO_CONFIG_LEVEL"
   if [[ "$TEMPO_CONFIG_FILE" == "$2/"* ]]; then
-    case "${TEMPO_STORAGE_TRACE_BY_ID_BACKEND:-s3}" in
-      s3)
-        mapfile -t missing < <(missing_s3_vars)
-        ((${#missing[@]} == 0)) ||
-          die "The s3 backend needs these variables, which are not set: ${missing[*]}"
-        backend=s3
-        ;;
-      local) backend=local ;;
-      *) die "TEMPO_STORAGE_TRACE_BY_ID_BACKEND must be s3 or local with the default config" ;;
-    esac
-  else
-    check_config_file "$TEMPO_CONFIG_FILE"
-    backend="$(config_backend "$TEMPO_CONFIG_FILE")"
+    missing="$(default_config_missing env_value)" || exit 1
+    [[ -z "$missing" ]] || die "The s3 backend needs these variables, which are not set: ${missing//$'\n'/ }"
   fi
-  check_listeners "$TEMPO_CONFIG_FILE"
-  [[ "$backend" != local ]] || loud_warning "$WARNING_LOCAL_STORAGE"
+  check_config "$TEMPO_CONFIG_FILE" env_value "$(tempo_major "$4")"
 }

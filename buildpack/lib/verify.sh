@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Build-time check of the Tempo config the app will start with.
-# Needs contract.sh, log.sh, env.sh, config.sh.
+# Needs contract.sh (legacy keys), log.sh, env.sh (the app's variables,
+# masking), config.sh (resolve_tempo_config, check_config: the check shared
+# with the start, and what it needs), listen.sh (config_documents) and gojq
+# (use_gojq).
 
 readonly VERIFY_TIMEOUT=120
 
 # verify_config TEMPO_BIN BUILD_DIR CONFIG_DIR PRIVATE_DIR VERSION
 # Resolves the config as the launcher does at start and runs Tempo's own
-# -config.verify on it with the app's env vars. Fails the build if Tempo
-# rejects it, with hints for well-known mistakes.
+# -config.verify on it with the app's env vars, then the checks the start
+# runs (check_config). Fails the build if Tempo rejects it, with hints for
+# well-known mistakes.
 verify_config() {
   local tempo_bin="$1" build_dir="$2" config_dir="$3" private_dir="$4" version="$5"
   local major placeholders=() name out rc=0
@@ -22,21 +26,14 @@ verify_config() {
   info "Config: $TEMPO_CONFIG_LEVEL"
 
   if [[ "$TEMPO_CONFIG_LEVEL" == default* ]]; then
-    case "$(build_env TEMPO_STORAGE_TRACE_BY_ID_BACKEND s3)" in
-      local)
-        loud_warning "$WARNING_LOCAL_STORAGE"
-        ;;
-      s3)
-        local missing
-        missing="$(missing_build_s3_vars)"
-        if [[ -n "$missing" ]]; then
-          warn "S3 storage is not configured yet: ${missing//$'\n'/ } not set."
-          warn "Set them before the first start: the app refuses to start without them."
-          info "Verifying with placeholders for them"
-          for name in $missing; do placeholders+=("$name=build-placeholder"); done
-        fi
-        ;;
-    esac
+    local missing
+    missing="$(default_config_missing build_env_value)" || exit 1
+    if [[ -n "$missing" ]]; then
+      warn "S3 storage is not configured yet: ${missing//$'\n'/ } not set."
+      warn "Set them before the first start: the app refuses to start without them."
+      info "Verifying with placeholders for them"
+      for name in $missing; do placeholders+=("$name=build-placeholder"); done
+    fi
   fi
 
   # The placeholders go through env(1): they are not secrets.
@@ -45,7 +42,7 @@ verify_config() {
     -config.file="$TEMPO_CONFIG_FILE" 2>&1)" || rc=$?
   if ((rc == 0)); then
     info "Tempo accepts the config"
-    check_build_listeners "$TEMPO_CONFIG_FILE"
+    check_config "$TEMPO_CONFIG_FILE" build_env_value "$major"
     return 0
   fi
   ((rc != 124)) || die "tempo -config.verify did not finish in ${VERIFY_TIMEOUT}s"
@@ -58,20 +55,13 @@ verify_config() {
   die "Fix the Tempo config and deploy again."
 }
 
-# Fails the build when the config would put a Tempo listener beyond loopback.
-check_build_listeners() {
-  local problems problem
-  problems="$(exposed_listeners "$1" build_env_value)"
-  [[ -n "$problems" ]] || return 0
-  warn "The Tempo config ($TEMPO_CONFIG_LEVEL) would expose Tempo's unauthenticated API beyond the proxy:"
-  while IFS= read -r problem; do warn "  $problem"; done <<<"$problems"
-  info "Tempo must listen on loopback only; the proxy is the way in. For example:"
-  indent <<'YAML'
-  server:
-    http_listen_address: 127.0.0.1
-    grpc_listen_address: 127.0.0.1
-YAML
-  die "Fix the Tempo config and deploy again."
+# config_has_key FILE KEY: succeeds when a mapping of the config (read as
+# Tempo reads it) has KEY.
+config_has_key() {
+  local documents
+  documents="$(config_documents "$1" build_env_value 2>/dev/null)" || return 1
+  # shellcheck disable=SC2016 # $key is gojq's
+  "$GOJQ_BIN" --exit-status --arg key "$2" 'any(.. | objects | keys[]; . == $key)' <<<"$documents" >/dev/null
 }
 
 # Prints how the chosen config is called in messages.
@@ -99,7 +89,7 @@ config_hints() {
   done
   # Reported only once the enclosing block is right, so look at the file as well.
   for old in "${!LEGACY_KEYS[@]}"; do
-    if [[ "$out" == *"field $old not found"* ]] || grep -Eq "^[[:space:]]*${old}[[:space:]]*:" "$file"; then
+    if [[ "$out" == *"field $old not found"* ]] || config_has_key "$file" "$old"; then
       hints+=("$old is an old key: use ${LEGACY_KEYS[$old]}")
       legacy=1
     fi

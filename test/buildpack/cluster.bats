@@ -6,6 +6,7 @@
 # Single-quoted scripts run in a child bash; STATUS is set by query() in launch_helpers.
 # shellcheck disable=SC2016,SC2153
 load cluster_helpers
+load config_cases
 
 setup_file() {
   # Read by build_apps.
@@ -22,19 +23,21 @@ teardown() {
   cleanup_members
 }
 
-# What the launcher renders for member I, without starting anything.
+# What the launcher renders for member I (verified by the stub Tempo
+# 2.10.8), without starting anything.
 render_member() {
   local config="$1"
   shift
   env -i PATH="$PATH" "$@" bash -c '
     set -euo pipefail
     BP_DIR="$1"
-    for lib in contract log settings config cluster; do source "$BP_DIR/lib/$lib.sh"; done
+    for lib in contract log settings listen config cluster; do source "$BP_DIR/lib/$lib.sh"; done
+    use_gojq "$(command -v gojq)"
     cluster_setup 2
     TEMPO_CONFIG_FILE="$2"
-    cluster_render_config "$3" >/dev/null
+    cluster_render_config "$3" "$4" >/dev/null
     cat "$TEMPO_CONFIG_FILE"
-  ' render "$REPO_ROOT/buildpack" "$config" "$BATS_TEST_TMPDIR"
+  ' render "$REPO_ROOT/buildpack" "$config" "$BATS_TEST_TMPDIR" "$BATS_FILE_TMPDIR/app-2.10.8/.tempo/bin/tempo"
 }
 
 # A key of a YAML document on stdin (dotted path; JSON for lists and maps).
@@ -334,6 +337,23 @@ YAML
   stop_launcher
 }
 
+@test "an app config in flow style, with quoted keys and aliases, starts as a member with every value kept" {
+  member_app 1 2.10.8
+  styled_config 2 >"$APP/tempo.yaml"
+  member_launch 1
+  wait_listening
+  [ "$(stub_config server.http_listen_address)" = "${MEMBER_ADDR[1]}" ]
+  [ "$(stub_config storage.trace.backend)" = s3 ]
+  [ "$(stub_config storage.trace.s3.bucket)" = traces-bucket ]
+  [ "$(stub_config compactor.ring.kvstore.store)" = memberlist ]
+  [ "$(stub_config metrics_generator.ring.instance_id)" = "tempo-${MEMBER_ADDR[1]//./-}" ]
+  [ "$(stub_config ingester.lifecycler.ring.kvstore.store)" = memberlist ]
+  [ "$(stub_config memberlist.bind_addr)" = "${MEMBER_ADDR[1]}" ]
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  stop_members
+}
+
 # --- what the launcher derives ----------------------------------------------
 
 @test "in a Private Network: address from the container's private name, join list from the web containers' name" {
@@ -399,7 +419,7 @@ EOF
   contains "$output" "SCALINGO_PRIVATE_HOSTNAME=web.example.org is not <n>.<type>.<app-id>.<network-id>.private-network.internal: set TEMPO_CLUSTER_JOIN"
 }
 
-@test "the overlay sets keys in any block layout: existing values replaced with their blocks, missing parents created" {
+@test "the overlay sets keys in any block layout: existing values replaced, the others kept, missing parents created" {
   local config="$BATS_TEST_TMPDIR/in.yaml"
   cat >"$config" <<'YAML'
 target: all
@@ -423,11 +443,61 @@ YAML
   local rendered="$output"
   [ "$(yaml_key target <<<"$rendered")" = scalable-single-binary ]
   [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 10.240.0.5 ]
-  contains "$rendered" "    http_listen_address: 10.240.0.5"
-  [ "$(yaml_key ingester.lifecycler.ring <<<"$rendered")" = '{"replication_factor":3,"kvstore":{"store":"memberlist"}}' ]
+  [ "$(yaml_key ingester.lifecycler.ring <<<"$rendered")" = '{"kvstore":{"store":"memberlist"},"replication_factor":3}' ]
   [ "$(yaml_key memberlist.join_members <<<"$rendered")" = '["10.240.0.6:7946"]' ]
   [ "$(yaml_key memberlist.abort_if_cluster_join_fails <<<"$rendered")" = false ]
-  contains "$rendered" "  # kept"
   [ "$(yaml_key metrics_generator.ring.instance_id <<<"$rendered")" = tempo-10-240-0-5 ]
   [ "$(yaml_key storage.trace.blocklist_poll <<<"$rendered")" = 5s ]
+}
+
+@test "the overlay reads any YAML style: flow mappings, quoted keys, anchors and aliases, lists at their key's indentation" {
+  local config="$BATS_TEST_TMPDIR/in.yaml" rendered
+  cat >"$config" <<'YAML'
+"server": {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${GRPC_PORT:-9096}}
+distributor:
+  receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"}}}}
+ingester:
+  lifecycler:
+    ring:
+      kvstore: &kv
+        store: memberlist
+  flush_all_on_shutdown: true
+compactor:
+  ring:
+    kvstore: *kv
+memberlist:
+  bind_addr:
+  - 127.0.0.1
+  join_members:
+  - old-a:7946
+storage:
+  trace: {backend: s3, s3: {bucket: "${TEMPO_STORAGE_S3_BUCKET}", insecure: ${S3_INSECURE:-false}}}
+YAML
+  run render_member "$config" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  rendered="$output"
+  # One key each: the quoted "server" and the overlay's server are one mapping.
+  [ "$(grep -c '^server:' <<<"$rendered")" -eq 1 ]
+  lacks "$rendered" '"server"'
+  [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 10.240.0.5 ]
+  # ${VAR} references stay for Tempo to expand, flow mappings' included.
+  [ "$(yaml_key server.grpc_listen_port <<<"$rendered")" = '${GRPC_PORT:-9096}' ]
+  [ "$(yaml_key storage.trace <<<"$rendered")" = '{"backend":"s3","blocklist_poll":"5s","s3":{"bucket":"${TEMPO_STORAGE_S3_BUCKET}","insecure":"${S3_INSECURE:-false}"}}' ]
+  [ "$(yaml_key distributor.receivers.otlp.protocols.http.endpoint <<<"$rendered")" = 10.240.0.5:4318 ]
+  # The alias's value, with the member's keys beside it.
+  [ "$(yaml_key compactor.ring <<<"$rendered")" = '{"instance_addr":"10.240.0.5","instance_id":"tempo-10-240-0-5","kvstore":{"store":"memberlist"},"wait_stability_min_duration":"0s"}' ]
+  [ "$(yaml_key ingester.flush_all_on_shutdown <<<"$rendered")" = true ]
+  [ "$(yaml_key memberlist.bind_addr <<<"$rendered")" = '["10.240.0.5"]' ]
+  [ "$(yaml_key memberlist.join_members <<<"$rendered")" = '["10.240.0.6:7946"]' ]
+  # The frontend address takes the config's gRPC port as Tempo reads it.
+  [ "$(yaml_key querier.frontend_worker.frontend_address <<<"$rendered")" = 10.240.0.5:9096 ]
+}
+
+@test "a member config that Tempo rejects stops the start with Tempo's reason" {
+  local config="$BATS_TEST_TMPDIR/in.yaml"
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, no_such_key: 1}\n' >"$config"
+  run render_member "$config" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946
+  [ "$status" -eq 1 ]
+  contains "$output" "Tempo rejects the cluster member's config"
+  contains "$output" "field no_such_key not found in type server.Config"
 }

@@ -6,6 +6,7 @@
 # shellcheck disable=SC2016,SC2030,SC2031
 load mirror
 load assertions
+load config_cases
 
 TEMPO_ARCHIVE=/tempo/v2.10.8/tempo_2.10.8_linux_amd64.tar.gz
 
@@ -38,12 +39,13 @@ setup() {
   mkdir -p "$BUILD" "$CACHE" "$ENV_DIR"
   # The build must not depend on the machine's environment...
   unset TEMPO_VERSION TEMPO_CHECKSUM TEMPO_DOWNLOAD_URL TEMPO_CONFIG_YAML \
-    CADDY_VERSION CADDY_CHECKSUM CADDY_DOWNLOAD_URL
+    CADDY_VERSION CADDY_CHECKSUM CADDY_DOWNLOAD_URL GOJQ_VERSION GOJQ_CHECKSUM GOJQ_DOWNLOAD_URL
   # ...nor reach the internet: anything but the mirror goes to a dead proxy.
   export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
     HTTPS_PROXY=http://127.0.0.1:9 no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
   set_env TEMPO_DOWNLOAD_URL "$MIRROR_URL/tempo"
   set_env CADDY_DOWNLOAD_URL "$MIRROR_URL/caddy"
+  mirror_gojq_env "$ENV_DIR"
 }
 
 set_env() {
@@ -69,6 +71,8 @@ valid_config() {
 server:
   http_listen_address: 127.0.0.1
   grpc_listen_address: 127.0.0.1
+memberlist:
+  bind_addr: [127.0.0.1]
 storage:
   trace:
     backend: local
@@ -108,6 +112,9 @@ YAML
   contains "$output" "Checksum verified (sha256, from SHA256SUMS)"
   contains "$output" "-----> Installing Caddy"
   contains "$output" "Checksum verified (sha512, from caddy_"
+  contains "$output" "-----> Installing gojq $FIXTURE_GOJQ_VERSION (YAML parser)"
+  contains "$output" "Checksum verified (sha256, from GOJQ_CHECKSUM)"
+  contains "$output" "Installed: gojq "
   contains "$output" "Config: default template for Tempo 2.x"
   [[ "$output" =~ -----\>\ Grafana\ Tempo\ 2\.10\.8\ ready\ in\ [0-9]+\.[0-9]s ]]
   [ "$(mirror_hits "$TEMPO_ARCHIVE")" -eq 1 ]
@@ -117,6 +124,7 @@ YAML
   [[ "$output" == "tempo, version 2.10.8 "* ]]
   run "$BUILD/.tempo/bin/caddy" version
   [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$("$BUILD/.tempo/bin/gojq" --yaml-input -c .a <<<'a: {b: 1}')" = '{"b":1}' ]
   [ -x "$BUILD/.tempo/buildpack/bin/compile" ]
   [ -f "$BUILD/.tempo/buildpack/lib/config.sh" ]
   [ -f "$BUILD/.tempo/buildpack/lib/log.sh" ]
@@ -219,6 +227,23 @@ YAML
   contains "$output" "actual:   $(sha512_of "$RELEASES/caddy/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz")"
 }
 
+@test "gojq publishes no checksums: the contract pins the default version's, another needs GOJQ_CHECKSUM" {
+  set_s3_env
+  # The fixture is not the published archive: the pinned digest refuses it.
+  rm "$ENV_DIR/GOJQ_CHECKSUM"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "Checksum mismatch for gojq_v${FIXTURE_GOJQ_VERSION}_linux_amd64.tar.gz (sha256, from GOJQ_CHECKSUM)"
+  contains "$output" "expected: ${BUILD_DEFAULTS[GOJQ_CHECKSUM]}"
+  [ ! -e "$BUILD/.tempo/bin/gojq" ]
+
+  set_env GOJQ_VERSION 0.12.99
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "gojq publishes no checksums: set GOJQ_CHECKSUM to the SHA-256 of gojq_v0.12.99_linux_amd64.tar.gz"
+  [ "$(mirror_hits /gojq/v0.12.99/gojq_v0.12.99_linux_amd64.tar.gz)" -eq 0 ]
+}
+
 @test "the goreleaser checksums file is the fallback; no checksum at all fails" {
   set_s3_env
   set_env TEMPO_VERSION 2.98.0
@@ -291,7 +316,7 @@ YAML
 
 @test "ENV_DIR variables reach Tempo's config verification" {
   set_env STORAGE_KEY backend
-  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nstorage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage:\n  trace:\n    ${STORAGE_KEY}: local\n' >"$BUILD/tempo.yaml"
   compile
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   contains "$output" "Tempo accepts the config"
@@ -410,6 +435,12 @@ YAML
   compile
   [ "$status" -ne 0 ]
   contains "$output" "Downloading https://github.com/caddyserver/caddy/releases/download/v$FIXTURE_CADDY_VERSION/caddy_${FIXTURE_CADDY_VERSION}_linux_amd64.tar.gz"
+
+  set_env CADDY_DOWNLOAD_URL "$MIRROR_URL/caddy"
+  rm "$ENV_DIR/GOJQ_DOWNLOAD_URL"
+  compile
+  [ "$status" -ne 0 ]
+  contains "$output" "Downloading https://github.com/itchyny/gojq/releases/download/v$FIXTURE_GOJQ_VERSION/gojq_v${FIXTURE_GOJQ_VERSION}_linux_amd64.tar.gz"
 }
 
 # --- hardening: what an app's variables and config can do to the build -------
@@ -481,4 +512,30 @@ YAML
   contains "$output" 'distributor.receivers.otlp.protocols.http.endpoint is "0.0.0.0:4318", not loopback'
   contains "$output" "distributor.receivers.otlp.protocols.grpc has no endpoint"
   lacks "$output" "grpc_listen_address is"
+}
+
+@test "no YAML spelling hides a listener or a second document from the build" {
+  local name
+  for name in "${HIDDEN_LISTENER_CASES[@]}"; do
+    hidden_listener_config "$name" >"$BUILD/tempo.yaml"
+    compile
+    [ "$status" -ne 0 ] || { echo "$name accepted: $output"; false; }
+    contains "$output" "$(hidden_listener_reason "$name")"
+  done
+}
+
+@test "a valid config with a quoted key is accepted at build" {
+  quoted_loopback_config >"$BUILD/tempo.yaml"
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  lacks "$output" "beyond the proxy"
+}
+
+@test "the build warns about what loses traces, as the start does" {
+  printf 'server: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1}\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage: {trace: {backend: local}}\n' >"$BUILD/tempo.yaml"
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  contains "$output" "does not put the OTLP/HTTP receiver on 127.0.0.1:${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}"
+  contains "$output" "does not set ingester.flush_all_on_shutdown: true"
+  contains "$output" "EVERY TRACE WILL BE LOST"
 }

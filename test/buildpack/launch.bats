@@ -5,6 +5,7 @@
 # Single-quoted scripts run in a child bash; STATUS is set by query() in launch_helpers.
 # shellcheck disable=SC2016,SC2153
 load launch_helpers
+load config_cases
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -35,6 +36,8 @@ distributor:
       protocols:
         http:
           endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}
+memberlist:
+  bind_addr: [127.0.0.1]
 storage:
   trace:
     backend: s3
@@ -58,7 +61,7 @@ YAML
 
 @test "TEMPO_CONFIG_YAML wins over the template, from a private 0600 file" {
   local yaml
-  yaml=$'# from env\nserver: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
+  yaml=$'# from env\nserver: {http_listen_address: 127.0.0.1, grpc_listen_address: 127.0.0.1, grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: "127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}"\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage:\n  trace:\n    backend: local\n    local:\n      path: /tmp/blocks-from-env'
   launch "TEMPO_CONFIG_YAML=$yaml"
   wait_listening
   contains "$(<"$OUT")" "Config: TEMPO_CONFIG_YAML"
@@ -110,11 +113,32 @@ YAML
 
 @test "an app's own 3.x config is checked for what loses traces on this platform" {
   new_app 3.0.3
-  launch TEMPO_DRAIN_WAIT=1 "TEMPO_CONFIG_YAML=$(printf 'server:\n  http_listen_address: 127.0.0.1\n  grpc_listen_address: localhost\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.2:4318\nstorage:\n  trace:\n    backend: local\n')"
+  launch TEMPO_DRAIN_WAIT=1 "TEMPO_CONFIG_YAML=$(printf 'server:\n  http_listen_address: 127.0.0.1\n  grpc_listen_address: localhost\n  grpc_listen_port: ${TEMPO_GRPC_LISTEN_PORT}\ndistributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.2:4318\nmemberlist: {bind_addr: [127.0.0.1]}\nstorage:\n  trace:\n    backend: local\n')"
   wait_listening
   contains "$(<"$OUT")" "does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT"
   contains "$(<"$OUT")" "live_store.max_block_duration is 30s (the default), longer than TEMPO_DRAIN_WAIT (1 s)"
   contains "$(<"$OUT")" "Storage backend is 'local'"
+  stop_launcher
+}
+
+@test "no YAML spelling hides a listener or a second document from the start" {
+  local name
+  for name in "${HIDDEN_LISTENER_CASES[@]}"; do
+    launch "TEMPO_CONFIG_YAML=$(hidden_listener_config "$name")"
+    wait_exit 10
+    [ "$EXIT_STATUS" -eq 1 ] || { echo "$name: exit $EXIT_STATUS"; cat "$OUT"; false; }
+    contains "$(<"$OUT")" "$(hidden_listener_reason "$name")"
+    # Tempo never ran.
+    [ ! -e "$RECORD" ]
+  done
+  assert_no_leftovers
+}
+
+@test "a valid config with a quoted key starts" {
+  quoted_loopback_config >"$APP/tempo.yaml"
+  launch
+  wait_listening
+  lacks "$(<"$OUT")" "beyond the proxy"
   stop_launcher
 }
 

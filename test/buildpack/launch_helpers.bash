@@ -33,6 +33,7 @@ build_apps() {
     mkdir -p "$env_dir" "$BATS_FILE_TMPDIR/app-$v"
     printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
     printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
+    mirror_gojq_env "$env_dir"
     printf '%s' "$v" >"$env_dir/TEMPO_VERSION"
     env -u TEMPO_VERSION -u TEMPO_CONFIG_YAML \
       "$REPO_ROOT/bin/compile" "$BATS_FILE_TMPDIR/app-$v" "$BATS_FILE_TMPDIR/cache" "$env_dir" \

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # Release fixtures and a local download mirror for the buildpack tests.
 # Nothing here reaches the internet: point TEMPO_DOWNLOAD_URL and
-# CADDY_DOWNLOAD_URL at "$MIRROR_URL/tempo" and "$MIRROR_URL/caddy".
+# CADDY_DOWNLOAD_URL at "$MIRROR_URL/tempo" and "$MIRROR_URL/caddy", and gojq's
+# build variables at the mirror with mirror_gojq_env.
 #
 #   build_release_fixtures DIR   real tar.gz archives + checksum files, GitHub layout
 #   make_tempo_release DIR V     one more Tempo release (stub binary reporting V)
+#   mirror_gojq_env ENV_DIR     GOJQ_DOWNLOAD_URL and GOJQ_CHECKSUM of the fixture
 #   start_mirror DIR             serves DIR; sets MIRROR_URL, MIRROR_PID, MIRROR_LOG
 #   stop_mirror
 #   mirror_fail PATH TIMES STATUS   the next TIMES requests of PATH answer STATUS
@@ -16,12 +18,14 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$REPO_ROOT/buildpack/lib/contract.sh"
 FIXTURE_TEMPO_VERSIONS=("${TEMPO_KNOWN_VERSIONS[@]}")
 FIXTURE_CADDY_VERSION="${BUILD_DEFAULTS[CADDY_VERSION]}"
+FIXTURE_GOJQ_VERSION="${BUILD_DEFAULTS[GOJQ_VERSION]}"
 
 # Real tar.gz archives and checksum files in the GitHub release layout.
 build_release_fixtures() {
   local out="$1" v
   for v in "${FIXTURE_TEMPO_VERSIONS[@]}"; do make_tempo_release "$out" "$v"; done
   make_caddy_release "$out" "$FIXTURE_CADDY_VERSION"
+  make_gojq_release "$out" "$FIXTURE_GOJQ_VERSION"
 }
 
 # OUT/tempo/vV/: tempo_V_linux_amd64.tar.gz (a tempo that runs the stub) + SHA256SUMS.
@@ -63,6 +67,30 @@ make_caddy_release() {
   rm -rf "$stage"
 }
 
+# OUT/gojq/vV/: gojq_vV_linux_amd64.tar.gz in gojq's layout (a folder holding
+# gojq, a wrapper of the machine's gojq). gojq publishes no checksums: the
+# archive's SHA-256 goes to OUT/gojq/vV/sha256 for mirror_gojq_env.
+make_gojq_release() {
+  local v="$2" dir="$1/gojq/v$2" stage name="gojq_v$2_linux_amd64" real
+  real="$(command -v gojq)" || { echo "the buildpack tests need gojq (Debian package gojq)" >&2; return 1; }
+  stage="$(mktemp -d)"
+  mkdir -p "$dir" "$stage/$name"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$real" >"$stage/$name/gojq"
+  chmod 0755 "$stage/$name/gojq"
+  echo "Test fixture, not gojq." >"$stage/$name/LICENSE"
+  echo "# gojq $v (test fixture)" >"$stage/$name/README.md"
+  tar -czf "$dir/$name.tar.gz" -C "$stage" "$name"
+  sha256sum "$dir/$name.tar.gz" | cut -d' ' -f1 >"$dir/sha256"
+  rm -rf "$stage"
+}
+
+# mirror_gojq_env ENV_DIR: the build fetches the fixture gojq from the mirror
+# (MIRROR_URL, MIRROR_ROOT set by start_mirror).
+mirror_gojq_env() {
+  printf '%s' "$MIRROR_URL/gojq" >"$1/GOJQ_DOWNLOAD_URL"
+  cp "$MIRROR_ROOT/gojq/v$FIXTURE_GOJQ_VERSION/sha256" "$1/GOJQ_CHECKSUM"
+}
+
 start_mirror() {
   local root="$1" state i
   state="$(mktemp -d)"
@@ -77,7 +105,8 @@ start_mirror() {
   done
   [[ -s "$state/port" ]] || { echo "mirror did not start" >&2; return 1; }
   MIRROR_URL="http://127.0.0.1:$(<"$state/port")"
-  export MIRROR_URL MIRROR_PID MIRROR_LOG
+  MIRROR_ROOT="$root"
+  export MIRROR_URL MIRROR_PID MIRROR_LOG MIRROR_ROOT
 }
 
 stop_mirror() {

@@ -53,6 +53,7 @@ compile_app() {
   while IFS= read -r line; do printf '%s' "${line#*=}" >"$env_dir/${line%%=*}"; done < <(app_variables)
   printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
   printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
+  mirror_gojq_env "$env_dir"
   run env -u TEMPO_VERSION "$REPO_ROOT/bin/compile" "$APP" "$BATS_FILE_TMPDIR/cache" "$env_dir"
   [[ "$status" == 0 ]] || { echo "$output"; return 1; }
 }
