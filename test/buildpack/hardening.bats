@@ -423,3 +423,147 @@ YAML
   [ "$EXIT_STATUS" -eq 1 ]
   contains "$(<"$OUT")" "clashes with TEMPO_MEMBERLIST_PORT"
 }
+
+# --- slow, stalled and oversized clients --------------------------------------
+
+# An OTLP JSON body of N spans of one trace.
+spans_json() {
+  local n="$1" i spans=()
+  for ((i = 0; i < n; i++)); do
+    spans+=("$(printf '{"traceId":"%s","spanId":"%016x","name":"s%d","kind":1,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}' "$TRACE_ID" $((i + 1)) "$i")")
+  done
+  local IFS=,
+  printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"load"}}]},"scopeSpans":[{"spans":[%s]}]}]}' "${spans[*]}"
+}
+
+# Connections from this test to the proxy's port that the kernel counts as established.
+established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
+
+@test "connections that sent 0, 1 or 13 bytes of headers are closed at read_header" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s
+  wait_listening
+  local text ms
+  # 13 bytes: one less than HTTP/2's preface, which Caddy 2.11 waits for forever.
+  for text in '' 'P' 'POST /v1/trac'; do
+    ms="$(connection_lifetime "$text")"
+    ((ms >= 900 && ms < 5000)) || { echo "${#text} bytes: open for $ms ms"; false; }
+  done
+  stop_launcher
+}
+
+@test "two stalled authenticated uploads do not starve ingest, and never reach Tempo" {
+  launch TEMPO_PROXY_MAX_INGEST_REQUESTS=2
+  wait_listening
+  local i ok=0 body
+  # Each announces 1 MB and sends one byte.
+  exec 7<>"/dev/tcp/127.0.0.1/$PORT" 8<>"/dev/tcp/127.0.0.1/$PORT"
+  for i in 7 8; do
+    printf 'POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{' "$INGEST_TOKEN" >&"$i"
+  done
+  eventually 5 test "$(established)" -ge 2
+  body="$(spans_json 10)"
+  for ((i = 0; i < 10; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+      -H 'Content-Type: application/json' --data-binary "$body" "http://127.0.0.1:$PORT/v1/traces")" != 200 ] || ok=$((ok + 1))
+  done
+  ((ok >= 9)) || { echo "$ok of 10 pushes got 200"; cat "$RECORD/events.log"; false; }
+  # The stalled ones still hold their connections; Tempo saw one push at a time.
+  [ "$(established)" -ge 2 ]
+  lacks "$(events)" "in-flight=2"
+  exec 7<&- 8<&-
+  stop_launcher
+}
+
+@test "an upload cut short by read_body gets 400, never a 2xx, and never reaches Tempo" {
+  launch TEMPO_PROXY_READ_BODY_TIMEOUT=2s
+  wait_listening
+  local ms
+  ms="$(connection_lifetime "POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $INGEST_TOKEN\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n$(otlp_json)")"
+  ((ms < 6000)) || { echo "open for $ms ms"; false; }
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "HTTP/1.1 400"
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "Request body shorter than its Content-Length"
+  lacks "$(events)" "received"
+  stop_launcher
+}
+
+@test "the proxy's body limit is Tempo's: 413 with a clear message beyond it, announced or chunked" {
+  launch
+  wait_listening
+  local limit=$((20 * 1024 * 1024))
+  head -c "$limit" /dev/zero >"$BATS_TEST_TMPDIR/limit.bin"
+  head -c $((limit + 1)) /dev/zero >"$BATS_TEST_TMPDIR/over.bin"
+  local args=(-X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/x-protobuf')
+  query /v1/traces "${args[@]}" --data-binary @"$BATS_TEST_TMPDIR/over.bin"
+  [ "$STATUS" = 413 ]
+  contains "$BODY" "Request body larger than $limit bytes, the most Tempo accepts"
+  query /v1/traces "${args[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/over.bin"
+  [ "$STATUS" = 413 ]
+  contains "$BODY" "Request body larger than $limit bytes, the most Tempo accepts"
+  lacks "$(events)" "received"
+  # At the limit, both get through whole.
+  query /v1/traces "${args[@]}" --data-binary @"$BATS_TEST_TMPDIR/limit.bin"
+  [ "$STATUS" = 200 ]
+  query /v1/traces "${args[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/limit.bin"
+  [ "$STATUS" = 200 ]
+  [ "$(grep -c "received traces=- bytes=$limit " "$RECORD/events.log")" = 2 ]
+  # A binary body (gzip) passes unchanged.
+  otlp_json | gzip >"$BATS_TEST_TMPDIR/body.gz"
+  query /v1/traces -X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/json' \
+    -H 'Content-Encoding: gzip' --data-binary @"$BATS_TEST_TMPDIR/body.gz"
+  [ "$STATUS" = 200 ]
+  contains "$(events)" "received traces=$TRACE_ID"
+  stop_launcher
+}
+
+@test "two Authorization headers are refused, whichever one is right" {
+  launch
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN" -H "Authorization: Bearer wrong-token-0123456789"
+  [ "$STATUS" = 401 ]
+  ingest -H "Authorization: Bearer wrong-token-0123456789" -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 401 ]
+  local basic
+  basic="$(printf '%s:%s' "$QUERY_USER" "$QUERY_PASSWORD" | base64 -w0)"
+  query /api/search -H "Authorization: Basic $basic" -H "Authorization: Basic d3Jvbmc6d3Jvbmc="
+  [ "$STATUS" = 401 ]
+  query /api/search -H "Authorization: Basic d3Jvbmc6d3Jvbmc=" -H "Authorization: Basic $basic"
+  [ "$STATUS" = 401 ]
+  lacks "$(events)" "received"
+  lacks "$(events)" "query path"
+  # One right header still passes.
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  stop_launcher
+}
+
+@test "X-Scope-OrgID never reaches Tempo (single tenant)" {
+  launch
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN" -H 'X-Scope-OrgID: other-tenant'
+  [ "$STATUS" = 200 ]
+  query /api/search -u "$QUERY_USER:$QUERY_PASSWORD" -H 'X-Scope-OrgID: other-tenant'
+  [ "$STATUS" = 200 ]
+  contains "$(events)" "received traces=$TRACE_ID"
+  contains "$(events)" "query path=/api/search"
+  lacks "$(events)" "other-tenant"
+  stop_launcher
+}
+
+@test "Tempo's errors reach exporters as their status with a generic text, without internal addresses" {
+  local status
+  for status in 500 503; do
+    rm -rf "$RECORD"
+    launch STUB_TEMPO_INGEST_FAILS="$status"
+    wait_listening
+    local headers
+    headers="$(curl -s -D - -X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/json' \
+      --data-binary "$(otlp_json)" "http://127.0.0.1:$PORT/v1/traces")"
+    contains "$(events)" "failed $status"
+    contains "$headers" "HTTP/1.1 $status"
+    contains "$headers" "Retry-After: 1"
+    contains "$headers" "Tempo could not take the batch, retry later"
+    lacks "$headers" "127.0.0.9"
+    lacks "$headers" "dial tcp"
+    stop_launcher
+  done
+}

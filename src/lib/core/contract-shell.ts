@@ -68,6 +68,7 @@ export function contractShell(contract: Contract): string {
     scalar('INGEST_MIB_PER_REQUEST', contract.ingestLimits.mibPerRequest),
     scalar('MIN_INGEST_REQUESTS', contract.ingestLimits.minRequests),
     scalar('UNKNOWN_MEMORY_MIB', contract.ingestLimits.unknownMemoryMiB),
+    scalar('MAX_INGEST_BODY_BYTES', contract.ingestLimits.maxBodyBytes),
     array('S3_REQUIRED_VARS', contract.required.s3),
     array('AUTH_VARS', contract.required.auth),
     '',

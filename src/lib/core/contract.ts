@@ -42,7 +42,14 @@ export interface Contract {
   buildVariables: Variable[]
   /** Memory of each Scalingo container size, in MiB. */
   containerSizes: Record<string, number>
-  ingestLimits: {bytesPerSecondPerMiB: number; mibPerRequest: number; minRequests: number; unknownMemoryMiB: number}
+  ingestLimits: {
+    bytesPerSecondPerMiB: number
+    mibPerRequest: number
+    minRequests: number
+    unknownMemoryMiB: number
+    /** The largest request body Tempo's OTLP/HTTP receiver takes; the proxy refuses larger ones with 413. */
+    maxBodyBytes: number
+  }
   required: {s3: string[]; auth: string[]}
   credentials: {
     minLength: number
