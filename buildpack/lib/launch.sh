@@ -66,7 +66,8 @@ tempo_log_relay() {
   trap '' TERM INT
   close_watch_fd
   exec "${PDEATHSIG[@]}" awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
-    -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk"
+    -v flushed_file="$RUN_DIR/flushed" -v secret_names="$SECRET_NAME_RE" \
+    -f "$BP_DIR/lib/mask.awk" -f "$BP_DIR/lib/relay.awk"
 }
 
 tempo_process() {

@@ -460,6 +460,31 @@ YAML
   lacks "$log" '"user_id"'
 }
 
+@test "a secret Tempo or the launcher echoes is masked, whole and in fragments, live and in the last log lines" {
+  local config
+  # Tempo quotes the value of a duration it cannot parse.
+  # shellcheck disable=SC2016 # for Tempo to expand
+  config="$(sed 's/block_retention: .*/block_retention: ${TEMPO_STORAGE_S3_SECRET_ACCESS_KEY}/' \
+    "$APP/.tempo/buildpack/config/tempo-2.yaml")"
+  launch TEMPO_CONFIG_YAML="$config"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "Its last log lines:"
+  # Once through the relay, once in the last lines.
+  [ "$(grep -c 'cannot unmarshal !!str `\*\*\*...` into time.Duration' "$OUT")" = 2 ] || { cat "$OUT"; false; }
+  lacks "$(<"$OUT")" "${S3_SECRET:0:4}"
+  lacks "$(<"$OUT")" "${S3_SECRET: -4}"
+
+  # The launcher's own lines: it quotes a listen address beyond loopback.
+  # shellcheck disable=SC2016
+  launch TEMPO_CONFIG_YAML="${config/http_listen_address: 127.0.0.1/http_listen_address: \$\{TEMPO_QUERY_PASSWORD\}}"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" 'server.http_listen_address is "***", not loopback'
+  lacks "$(<"$OUT")" "${QUERY_PASSWORD:0:4}"
+  assert_no_leftovers
+}
+
 @test "GOMEMLIMIT is 85% of CONTAINER_MEMORY for Tempo only, unless the app sets it" {
   launch CONTAINER_MEMORY=536870912
   wait_listening
