@@ -26,6 +26,7 @@ readonly AUTH_VARS=(TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD)
 
 # Credential rules (POSIX ERE, shared with the CLI).
 readonly CREDENTIAL_MIN_LENGTH=16
+readonly CREDENTIAL_MIN_DISTINCT=5
 readonly INGEST_BASIC_USER=otlp
 readonly INGEST_TOKEN_PATTERN=$'^[A-Za-z0-9._~+/-]+=*$'
 readonly INGEST_TOKEN_RULE=$'tokens use letters, digits and . _ ~ + / - only, optionally ending with = (RFC 6750)'

@@ -204,6 +204,23 @@ YAML
   assert_no_leftovers
 }
 
+@test "row 5: the minimum counts characters, not bytes, and one repeated character is refused" {
+  # 9 characters, 18 bytes in UTF-8.
+  launch TEMPO_INGEST_TOKEN=aaaaaaaaaaaaaaaa TEMPO_QUERY_PASSWORD='ééééééééé'
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_INGEST_TOKEN uses fewer than 5 different characters"
+  contains "$(<"$OUT")" "TEMPO_QUERY_PASSWORD is shorter than 16 characters"
+  refute port_open
+  [ ! -e "$RECORD" ]
+  # 16 characters of more than one byte each pass.
+  launch TEMPO_QUERY_PASSWORD='éèêëēėęàâäæãåāçć'
+  wait_listening
+  query /api/search -u "$QUERY_USER:éèêëēėęàâäæãåāçć"
+  [ "$STATUS" = 200 ]
+  stop_launcher
+}
+
 @test "row 5: a query password equal to the ingest token is refused" {
   launch TEMPO_QUERY_USER=otlp TEMPO_QUERY_PASSWORD="$INGEST_TOKEN"
   wait_exit 10

@@ -74,6 +74,7 @@ export function contractShell(contract: Contract): string {
     '',
     '# Credential rules (POSIX ERE, shared with the CLI).',
     scalar('CREDENTIAL_MIN_LENGTH', credentials.minLength),
+    scalar('CREDENTIAL_MIN_DISTINCT', credentials.minDistinct),
     scalar('INGEST_BASIC_USER', credentials.ingestBasicUser),
     scalar('INGEST_TOKEN_PATTERN', credentials.ingestToken.pattern),
     scalar('INGEST_TOKEN_RULE', credentials.ingestToken.rule),

@@ -52,7 +52,10 @@ export interface Contract {
   }
   required: {s3: string[]; auth: string[]}
   credentials: {
+    /** Characters (code points), not bytes. */
     minLength: number
+    /** Different characters a credential has at least. */
+    minDistinct: number
     ingestBasicUser: string
     ingestToken: CredentialRule
     queryUser: CredentialRule
