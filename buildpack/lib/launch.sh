@@ -111,9 +111,10 @@ start_proxy() {
 }
 
 caddy_process() {
-  # Caddy needs none of Tempo's secrets, nor Tempo's memory limit.
+  # Caddy needs none of Tempo's secrets, nor Tempo's memory limit: its own.
   unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
     TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
+  if [[ -n "$PROXY_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$PROXY_GOMEMLIMIT"; fi
   # Whatever Caddy writes stays in the private run dir.
   export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
   close_watch_fd

@@ -3,7 +3,7 @@
 # bad value stops the start with its variable's name. Defaults come from the
 # contract (contract.sh). Needs contract.sh and log.sh.
 
-TEMPO_GOMEMLIMIT=""
+TEMPO_GOMEMLIMIT="" PROXY_GOMEMLIMIT=""
 
 # Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
 port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }
@@ -39,17 +39,23 @@ seconds_setting() {
 
 # Sets TEMPO_GOMEMLIMIT for Tempo: about 85 % of the container's memory, the
 # rest for Caddy and the Go runtime's overhead. A GOMEMLIMIT set by the app wins.
+# Sets PROXY_GOMEMLIMIT for Caddy: its 15 %, so that its garbage collector
+# works harder before Caddy outgrows its share (many connections at once).
 compute_gomemlimit() {
   local memory="${CONTAINER_MEMORY:-}"
+  if [[ "$memory" =~ ^[0-9]+$ ]] && ((memory >= 64 * 1024 * 1024)); then
+    PROXY_GOMEMLIMIT="$((memory * 15 / 100 / 1048576))MiB"
+  fi
   if [[ -n "${GOMEMLIMIT:-}" ]]; then
     TEMPO_GOMEMLIMIT="$GOMEMLIMIT"
     info "GOMEMLIMIT=$GOMEMLIMIT (set by the app)"
-  elif [[ "$memory" =~ ^[0-9]+$ ]] && ((memory >= 64 * 1024 * 1024)); then
+  elif [[ -n "$PROXY_GOMEMLIMIT" ]]; then
     TEMPO_GOMEMLIMIT="$((memory * 85 / 100 / 1048576))MiB"
     info "GOMEMLIMIT=$TEMPO_GOMEMLIMIT (85% of the container's $((memory / 1048576))MiB)"
   elif [[ -n "$memory" ]]; then
     warn "CONTAINER_MEMORY=\"$memory\" is not a size in bytes: Tempo runs without GOMEMLIMIT"
   fi
+  [[ -z "$PROXY_GOMEMLIMIT" ]] || info "Proxy GOMEMLIMIT=$PROXY_GOMEMLIMIT (15%)"
 }
 
 # Reads a Caddy duration setting (e.g. 30s, 500ms, 2m) from VAR (default: the contract's).

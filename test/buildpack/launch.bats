@@ -485,12 +485,13 @@ YAML
   assert_no_leftovers
 }
 
-@test "GOMEMLIMIT is 85% of CONTAINER_MEMORY for Tempo only, unless the app sets it" {
+@test "GOMEMLIMIT is 85% of CONTAINER_MEMORY for Tempo, unless the app sets it, and 15% for Caddy" {
   launch CONTAINER_MEMORY=536870912
   wait_listening
   [ "$(stub_env GOMEMLIMIT)" = 435MiB ]
   contains "$(<"$OUT")" "GOMEMLIMIT=435MiB (85% of the container's 512MiB)"
-  lacks "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT
+  contains "$(<"$OUT")" "Proxy GOMEMLIMIT=76MiB (15%)"
+  contains "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT=76MiB
   stop_launcher
 
   rm -rf "$RECORD"
@@ -498,5 +499,14 @@ YAML
   wait_listening
   [ "$(stub_env GOMEMLIMIT)" = 300MiB ]
   contains "$(<"$OUT")" "GOMEMLIMIT=300MiB (set by the app)"
+  contains "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT=76MiB
+  stop_launcher
+
+  # Without a known size, neither gets one.
+  rm -rf "$RECORD"
+  launch
+  wait_listening
+  [ "$(stub_env GOMEMLIMIT)" = "<unset>" ]
+  lacks "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT
   stop_launcher
 }
