@@ -282,10 +282,23 @@ start_tempo_and_wait() {
   adapt_proxy_config "$CADDY_BIN"
   wait_tempo_ready $((start + READY_TIMEOUT * 1000)) || status=$?
   case "$status" in
-    0) info "Tempo ready in $(seconds_between "$start" "$(now_ms)") s" ;;
+    0)
+      info "Tempo ready in $(seconds_between "$start" "$(now_ms)") s"
+      remove_read_configs "$TEMPO_CONFIG_FILE" "$RUN_DIR/config"
+      ;;
     1) fail_with_tempo_log "Tempo is not ready $READY_TIMEOUT s after its start: giving up." ;;
     *) fail_with_tempo_log "Tempo exited before it was ready." ;;
   esac
+}
+
+# Tempo and Caddy read their config once, at start: the files rendered in
+# RUN_DIR (TEMPO_CONFIG_YAML may hold secrets) go once they run, so that not
+# even a kill -9 of the whole process group, watcher included, leaves them.
+remove_read_configs() {
+  local path
+  for path in "$@"; do
+    [[ "$path" != "$RUN_DIR/"* ]] || rm -rf "$path"
+  done
 }
 
 # Binds $PORT: the platform sends traffic from the first accepted connection.
@@ -294,7 +307,7 @@ start_proxy_and_wait() {
   start_proxy "$CADDY_BIN"
   wait_proxy_listening $(($(now_ms) + 10000)) || status=$?
   case "$status" in
-    0) ;;
+    0) remove_read_configs "$RUN_DIR/caddy.json" ;;
     1) die "Caddy did not start listening on port $PORT" ;;
     *) child_died Caddy "$CADDY_PID" ;;
   esac

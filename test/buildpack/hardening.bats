@@ -307,6 +307,25 @@ YAML
   [ -z "$(find "$BATS_TEST_TMPDIR" "$APP" -name 'autosave.json')" ]
 }
 
+@test "row 11: kill -9 of the whole process group leaves no file with a secret or a config" {
+  local config
+  config="$(sed 's/secret_key: .*/secret_key: literal-secret-in-config-5e6f/' "$APP/.tempo/buildpack/config/tempo-2.yaml")"
+  launch TEMPO_CONFIG_YAML="$config"
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  contains "$(stub_config storage.trace.s3.secret_key)" literal-secret-in-config-5e6f
+  # The launcher leads its group: this kills the watcher too, so nothing cleans up.
+  kill -KILL -- "-$LAUNCH_PID"
+  eventually 5 no_leftovers
+  local run_dir files
+  run_dir="$(ls -d "$BATS_TEST_TMPDIR"/tmp/tempo-launch.*)"
+  files="$(find "$run_dir" -type f)"
+  lacks "$files" "tempo.yaml"
+  lacks "$files" "caddy.json"
+  [ -z "$(find "$run_dir" -type f -exec grep -l -e literal-secret -e "$S3_SECRET" -e "$INGEST_TOKEN" -e "$QUERY_PASSWORD" {} +)" ]
+}
+
 @test "row 11: without setpriv, the watcher alone kills the children of a kill -9'd launcher" {
   # A setpriv that cannot set a parent-death signal.
   mkdir -p "$BATS_TEST_TMPDIR/bin"
