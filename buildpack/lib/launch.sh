@@ -115,6 +115,14 @@ caddy_process() {
   unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
     TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
   if [[ -n "$PROXY_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$PROXY_GOMEMLIMIT"; fi
+  # Beyond it, new connections wait in the kernel's queue until others close
+  # (read_header closes every slow one within seconds). The hard limit too:
+  # Go raises the soft one to it at start.
+  local hard
+  hard="$(ulimit -Hn)"
+  if [[ -n "$PROXY_MAX_FILES" && ("$hard" == unlimited || "$PROXY_MAX_FILES" -lt "$hard") ]]; then
+    ulimit -n "$PROXY_MAX_FILES"
+  fi
   # Whatever Caddy writes stays in the private run dir.
   export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
   close_watch_fd

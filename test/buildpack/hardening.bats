@@ -472,6 +472,9 @@ spans_json() {
   printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"load"}}]},"scopeSpans":[{"spans":[%s]}]}]}' "${spans[*]}"
 }
 
+open_files() { find "/proc/$1/fd" -mindepth 1 | wc -l; }
+files_at_least() { (($(open_files "$1") >= $2)); }
+
 # Connections from this test to the proxy's port that the kernel counts as established.
 established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
 
@@ -602,4 +605,31 @@ established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
     lacks "$headers" "dial tcp"
     stop_launcher
   done
+}
+
+@test "Caddy's open connections are capped from its share of the container's memory; ingest resumes once a flood is cut" {
+  # 64 MiB: a 9 MiB share, the least number of open files, 512.
+  launch CONTAINER_MEMORY=67108864 TEMPO_PROXY_READ_HEADER_TIMEOUT=1s
+  wait_listening
+  contains "$(<"$OUT")" "at most 512 open files"
+  local caddy
+  caddy="$(caddy_pid)"
+  # 1500 connections that send one byte of headers, held 4 s.
+  node -e '
+    const net = require("net")
+    for (let i = 0; i < 1500; i++) net.connect(Number(process.argv[1]), "127.0.0.1", function () { this.write("P") }).on("error", () => {})
+    setTimeout(() => process.exit(0), 4000)
+  ' "$PORT" 3>&- &
+  local flood=$! most=0 fds end
+  eventually 5 files_at_least "$caddy" 500
+  # Its most open files over one second of the flood.
+  end=$(($(date +%s%N) + 1000000000))
+  while (($(date +%s%N) < end)); do
+    fds="$(open_files "$caddy")"
+    ((fds <= most)) || most="$fds"
+  done
+  ((most <= 512)) || { echo "Caddy held $most files"; false; }
+  wait "$flood"
+  eventually 15 ingest_answers 200 -H "Authorization: Bearer $INGEST_TOKEN"
+  stop_launcher
 }

@@ -490,8 +490,9 @@ YAML
   wait_listening
   [ "$(stub_env GOMEMLIMIT)" = 435MiB ]
   contains "$(<"$OUT")" "GOMEMLIMIT=435MiB (85% of the container's 512MiB)"
-  contains "$(<"$OUT")" "Proxy GOMEMLIMIT=76MiB (15%)"
+  contains "$(<"$OUT")" "Proxy GOMEMLIMIT=76MiB (15%), at most 2355 open files"
   contains "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT=76MiB
+  grep -Eq '^Max open files +2355 ' "/proc/$(caddy_pid)/limits"
   stop_launcher
 
   rm -rf "$RECORD"
