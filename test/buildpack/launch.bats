@@ -492,6 +492,8 @@ YAML
   contains "$(<"$OUT")" "GOMEMLIMIT=435MiB (85% of the container's 512MiB)"
   contains "$(<"$OUT")" "Proxy GOMEMLIMIT=76MiB (15%), at most 2355 open files"
   contains "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOMEMLIMIT=76MiB
+  contains "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" GOGC=400
+  lacks "$(tr '\0' '\n' <"$RECORD/env.json")" GOGC
   grep -Eq '^Max open files +2355 ' "/proc/$(caddy_pid)/limits"
   stop_launcher
 
