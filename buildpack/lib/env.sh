@@ -9,8 +9,6 @@ declare -gA BUILD_ENV=()
 
 # Names the platform or the shell own; an app must not change them for the build.
 readonly ENV_DENYLIST_RE='^(PATH|HOME|IFS|ENV|BASH_ENV|BASHOPTS|SHELLOPTS|PS4|CDPATH|GLOBIGNORE|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|GIT_DIR|CPATH|CPPATH|LIBRARY_PATH|BUILD_DIR|CACHE_DIR|ENV_DIR)$'
-# Variables whose values are masked in anything the build prints.
-readonly SECRET_NAME_RE='(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|PRIVATE|CREDENTIAL|_KEY$)'
 
 # Fills BUILD_ENV from ENV_DIR. Files with invalid or denied names are skipped.
 load_env_dir() {
@@ -62,24 +60,9 @@ missing_build_s3_vars() {
 # Prints NAME's value among the app's variables (a lookup for expand_env_refs).
 build_env_value() { build_env "$1"; }
 
-# Copies stdin to stdout with the values of secret-looking variables masked,
-# and every fragment of them of 4 characters or more: tools echo parts of a
-# value (Tempo's YAML errors show its first characters).
-mask_secrets() {
-  local text name value length start
-  text="$(cat)"
-  for name in "${!BUILD_ENV[@]}"; do
-    value="${BUILD_ENV[$name]}"
-    # Short values would mask ordinary words; they are not worth hiding anyway.
-    [[ "${name^^}" =~ $SECRET_NAME_RE && ${#value} -ge 4 ]] || continue
-    for ((length = ${#value}; length >= 4; length--)); do
-      for ((start = 0; start + length <= ${#value}; start++)); do
-        text="${text//"${value:start:length}"/***}"
-      done
-    done
-  done
-  [[ -z "$text" ]] || printf '%s\n' "$text"
-}
+# Copies stdin to stdout with the app's secrets masked (mask.awk, which reads
+# them from its environment).
+mask_secrets() { run_with_build_env "$PWD" "${MASK_COMMAND[@]}"; }
 
 # Prints URL with any user:password@ part hidden.
 redact_url() {

@@ -66,7 +66,8 @@ tempo_log_relay() {
   trap '' TERM INT
   close_watch_fd
   exec "${PDEATHSIG[@]}" awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
-    -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk"
+    -v flushed_file="$RUN_DIR/flushed" -v secret_names="$SECRET_NAME_RE" \
+    -f "$BP_DIR/lib/mask.awk" -f "$BP_DIR/lib/relay.awk"
 }
 
 tempo_process() {
@@ -110,9 +111,22 @@ start_proxy() {
 }
 
 caddy_process() {
-  # Caddy needs none of Tempo's secrets, nor Tempo's memory limit.
+  # Caddy needs none of Tempo's secrets, nor Tempo's memory limit: its own.
   unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
     TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
+  if [[ -n "$PROXY_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$PROXY_GOMEMLIMIT"; fi
+  # Caddy reads every ingest body whole into fresh memory: collecting less
+  # often (its live memory is small, GOMEMLIMIT bounds the rest) nearly halves
+  # what that costs in CPU.
+  export GOGC=400
+  # Beyond it, new connections wait in the kernel's queue until others close
+  # (read_header closes every slow one within seconds). The hard limit too:
+  # Go raises the soft one to it at start.
+  local hard
+  hard="$(ulimit -Hn)"
+  if [[ -n "$PROXY_MAX_FILES" && ("$hard" == unlimited || "$PROXY_MAX_FILES" -lt "$hard") ]]; then
+    ulimit -n "$PROXY_MAX_FILES"
+  fi
   # Whatever Caddy writes stays in the private run dir.
   export XDG_CONFIG_HOME="$RUN_DIR/caddy" XDG_DATA_HOME="$RUN_DIR/caddy"
   close_watch_fd
@@ -280,10 +294,23 @@ start_tempo_and_wait() {
   adapt_proxy_config "$CADDY_BIN"
   wait_tempo_ready $((start + READY_TIMEOUT * 1000)) || status=$?
   case "$status" in
-    0) info "Tempo ready in $(seconds_between "$start" "$(now_ms)") s" ;;
+    0)
+      info "Tempo ready in $(seconds_between "$start" "$(now_ms)") s"
+      remove_read_configs "$TEMPO_CONFIG_FILE" "$RUN_DIR/config"
+      ;;
     1) fail_with_tempo_log "Tempo is not ready $READY_TIMEOUT s after its start: giving up." ;;
     *) fail_with_tempo_log "Tempo exited before it was ready." ;;
   esac
+}
+
+# Tempo and Caddy read their config once, at start: the files rendered in
+# RUN_DIR (TEMPO_CONFIG_YAML may hold secrets) go once they run, so that not
+# even a kill -9 of the whole process group, watcher included, leaves them.
+remove_read_configs() {
+  local path
+  for path in "$@"; do
+    [[ "$path" != "$RUN_DIR/"* ]] || rm -rf "$path"
+  done
 }
 
 # Binds $PORT: the platform sends traffic from the first accepted connection.
@@ -292,7 +319,7 @@ start_proxy_and_wait() {
   start_proxy "$CADDY_BIN"
   wait_proxy_listening $(($(now_ms) + 10000)) || status=$?
   case "$status" in
-    0) ;;
+    0) remove_read_configs "$RUN_DIR/caddy.json" ;;
     1) die "Caddy did not start listening on port $PORT" ;;
     *) child_died Caddy "$CADDY_PID" ;;
   esac

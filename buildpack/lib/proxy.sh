@@ -31,16 +31,44 @@ check_auth() {
   # A basic-auth user name cannot contain ":".
   [[ "$TEMPO_QUERY_USER" =~ $QUERY_USER_PATTERN ]] || problems+=("TEMPO_QUERY_USER: $QUERY_USER_RULE")
   [[ "$TEMPO_QUERY_PASSWORD" =~ $PASSWORD_PATTERN ]] || problems+=("TEMPO_QUERY_PASSWORD: $PASSWORD_RULE")
-  ((${#TEMPO_INGEST_TOKEN} >= CREDENTIAL_MIN_LENGTH)) ||
-    problems+=("TEMPO_INGEST_TOKEN is shorter than $CREDENTIAL_MIN_LENGTH characters: use a long random token (e.g. openssl rand -hex 32)")
-  ((${#TEMPO_QUERY_PASSWORD} >= CREDENTIAL_MIN_LENGTH)) ||
-    problems+=("TEMPO_QUERY_PASSWORD is shorter than $CREDENTIAL_MIN_LENGTH characters: use a long random password (e.g. openssl rand -hex 32)")
+  local weakness
+  weakness="$(credential_weakness "$TEMPO_INGEST_TOKEN")" ||
+    problems+=("TEMPO_INGEST_TOKEN $weakness: use a long random token (e.g. openssl rand -hex 32)")
+  weakness="$(credential_weakness "$TEMPO_QUERY_PASSWORD")" ||
+    problems+=("TEMPO_QUERY_PASSWORD $weakness: use a long random password (e.g. openssl rand -hex 32)")
   [[ "$TEMPO_QUERY_PASSWORD" != "$TEMPO_INGEST_TOKEN" ]] ||
     problems+=("TEMPO_QUERY_PASSWORD is the same as TEMPO_INGEST_TOKEN: every exporter could read all traces. Use two different secrets")
   if ((${#problems[@]} > 0)); then
     local problem
     for problem in "${problems[@]}"; do warn "$problem"; done
     die "Fix the credentials above and restart."
+  fi
+}
+
+# Prints what makes VALUE too weak and fails, or succeeds silently. Counts
+# characters (UTF-8 code points) as the CLI does, whatever the locale: a byte
+# that continues a character (0x80-0xBF) joins the one before.
+credential_weakness() {
+  local LC_ALL=C value="$1" i byte char="" count=0
+  local -A seen=()
+  for ((i = 0; i < ${#value}; i++)); do
+    byte="${value:i:1}"
+    if [[ "$byte" == [$'\x80'-$'\xbf'] ]]; then
+      char+="$byte"
+      continue
+    fi
+    [[ -z "$char" ]] || seen["$char"]=1
+    char="$byte"
+    count=$((count + 1))
+  done
+  [[ -z "$char" ]] || seen["$char"]=1
+  if ((count < CREDENTIAL_MIN_LENGTH)); then
+    echo "is shorter than $CREDENTIAL_MIN_LENGTH characters"
+    return 1
+  fi
+  if ((${#seen[@]} < CREDENTIAL_MIN_DISTINCT)); then
+    echo "uses fewer than $CREDENTIAL_MIN_DISTINCT different characters"
+    return 1
   fi
 }
 
@@ -51,6 +79,8 @@ prepare_proxy_env() {
   export TEMPO_PROXY_RUN_DIR="$RUN_DIR"
   export TEMPO_PROXY_API_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_HTTP_LISTEN_PORT"
   export TEMPO_PROXY_OTLP_UPSTREAM="$TEMPO_LISTEN_HOST:$TEMPO_OTLP_HTTP_PORT"
+  # One byte more is read than a body may hold: a chunked body that long is too large.
+  export TEMPO_PROXY_MAX_BODY_BYTES="$MAX_INGEST_BODY_BYTES" TEMPO_PROXY_BODY_READ_LIMIT=$((MAX_INGEST_BODY_BYTES + 1))
   TEMPO_PROXY_GRACE_PERIOD="$(duration_setting TEMPO_PROXY_GRACE_PERIOD)"
   TEMPO_PROXY_READ_HEADER_TIMEOUT="$(duration_setting TEMPO_PROXY_READ_HEADER_TIMEOUT)"
   TEMPO_PROXY_READ_BODY_TIMEOUT="$(duration_setting TEMPO_PROXY_READ_BODY_TIMEOUT)"

@@ -204,6 +204,23 @@ YAML
   assert_no_leftovers
 }
 
+@test "row 5: the minimum counts characters, not bytes, and one repeated character is refused" {
+  # 9 characters, 18 bytes in UTF-8.
+  launch TEMPO_INGEST_TOKEN=aaaaaaaaaaaaaaaa TEMPO_QUERY_PASSWORD='ééééééééé'
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_INGEST_TOKEN uses fewer than 5 different characters"
+  contains "$(<"$OUT")" "TEMPO_QUERY_PASSWORD is shorter than 16 characters"
+  refute port_open
+  [ ! -e "$RECORD" ]
+  # 16 characters of more than one byte each pass.
+  launch TEMPO_QUERY_PASSWORD='éèêëēėęàâäæãåāçć'
+  wait_listening
+  query /api/search -u "$QUERY_USER:éèêëēėęàâäæãåāçć"
+  [ "$STATUS" = 200 ]
+  stop_launcher
+}
+
 @test "row 5: a query password equal to the ingest token is refused" {
   launch TEMPO_QUERY_USER=otlp TEMPO_QUERY_PASSWORD="$INGEST_TOKEN"
   wait_exit 10
@@ -288,6 +305,25 @@ YAML
   # The run dir (rendered config, Caddy's files) is gone; Caddy saved nothing.
   eventually 5 test -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")"
   [ -z "$(find "$BATS_TEST_TMPDIR" "$APP" -name 'autosave.json')" ]
+}
+
+@test "row 11: kill -9 of the whole process group leaves no file with a secret or a config" {
+  local config
+  config="$(sed 's/secret_key: .*/secret_key: literal-secret-in-config-5e6f/' "$APP/.tempo/buildpack/config/tempo-2.yaml")"
+  launch TEMPO_CONFIG_YAML="$config"
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  contains "$(stub_config storage.trace.s3.secret_key)" literal-secret-in-config-5e6f
+  # The launcher leads its group: this kills the watcher too, so nothing cleans up.
+  kill -KILL -- "-$LAUNCH_PID"
+  eventually 5 no_leftovers
+  local run_dir files
+  run_dir="$(ls -d "$BATS_TEST_TMPDIR"/tmp/tempo-launch.*)"
+  files="$(find "$run_dir" -type f)"
+  lacks "$files" "tempo.yaml"
+  lacks "$files" "caddy.json"
+  [ -z "$(find "$run_dir" -type f -exec grep -l -e literal-secret -e "$S3_SECRET" -e "$INGEST_TOKEN" -e "$QUERY_PASSWORD" {} +)" ]
 }
 
 @test "row 11: without setpriv, the watcher alone kills the children of a kill -9'd launcher" {
@@ -422,4 +458,178 @@ YAML
   wait_exit 10
   [ "$EXIT_STATUS" -eq 1 ]
   contains "$(<"$OUT")" "clashes with TEMPO_MEMBERLIST_PORT"
+}
+
+# --- slow, stalled and oversized clients --------------------------------------
+
+# An OTLP JSON body of N spans of one trace.
+spans_json() {
+  local n="$1" i spans=()
+  for ((i = 0; i < n; i++)); do
+    spans+=("$(printf '{"traceId":"%s","spanId":"%016x","name":"s%d","kind":1,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}' "$TRACE_ID" $((i + 1)) "$i")")
+  done
+  local IFS=,
+  printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"load"}}]},"scopeSpans":[{"spans":[%s]}]}]}' "${spans[*]}"
+}
+
+open_files() { find "/proc/$1/fd" -mindepth 1 | wc -l; }
+files_at_least() { (($(open_files "$1") >= $2)); }
+
+# Connections from this test to the proxy's port that the kernel counts as established.
+established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
+
+@test "connections that sent 0, 1 or 13 bytes of headers are closed at read_header" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s
+  wait_listening
+  local text ms
+  # 13 bytes: one less than HTTP/2's preface, which Caddy 2.11 waits for forever.
+  for text in '' 'P' 'POST /v1/trac'; do
+    ms="$(connection_lifetime "$text")"
+    ((ms >= 900 && ms < 5000)) || { echo "${#text} bytes: open for $ms ms"; false; }
+  done
+  stop_launcher
+}
+
+@test "two stalled authenticated uploads do not starve ingest, and never reach Tempo" {
+  launch TEMPO_PROXY_MAX_INGEST_REQUESTS=2
+  wait_listening
+  local i ok=0 body
+  # Each announces 1 MB and sends one byte.
+  exec 7<>"/dev/tcp/127.0.0.1/$PORT" 8<>"/dev/tcp/127.0.0.1/$PORT"
+  for i in 7 8; do
+    printf 'POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{' "$INGEST_TOKEN" >&"$i"
+  done
+  eventually 5 test "$(established)" -ge 2
+  body="$(spans_json 10)"
+  for ((i = 0; i < 10; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $INGEST_TOKEN" \
+      -H 'Content-Type: application/json' --data-binary "$body" "http://127.0.0.1:$PORT/v1/traces")" != 200 ] || ok=$((ok + 1))
+  done
+  ((ok >= 9)) || { echo "$ok of 10 pushes got 200"; cat "$RECORD/events.log"; false; }
+  # The stalled ones still hold their connections; Tempo saw one push at a time.
+  [ "$(established)" -ge 2 ]
+  lacks "$(events)" "in-flight=2"
+  exec 7<&- 8<&-
+  stop_launcher
+}
+
+@test "an upload cut short by read_body gets 400, never a 2xx, and never reaches Tempo" {
+  launch TEMPO_PROXY_READ_BODY_TIMEOUT=2s
+  wait_listening
+  local ms
+  ms="$(connection_lifetime "POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $INGEST_TOKEN\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n$(otlp_json)")"
+  ((ms < 6000)) || { echo "open for $ms ms"; false; }
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "HTTP/1.1 400"
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "Request body shorter than its Content-Length"
+  lacks "$(events)" "received"
+  stop_launcher
+}
+
+@test "the proxy's body limit is Tempo's: 413 with a clear message beyond it, announced or chunked" {
+  launch
+  wait_listening
+  local limit=$((20 * 1024 * 1024))
+  head -c "$limit" /dev/zero >"$BATS_TEST_TMPDIR/limit.bin"
+  head -c $((limit + 1)) /dev/zero >"$BATS_TEST_TMPDIR/over.bin"
+  local args=(-X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/x-protobuf')
+  query /v1/traces "${args[@]}" --data-binary @"$BATS_TEST_TMPDIR/over.bin"
+  [ "$STATUS" = 413 ]
+  contains "$BODY" "Request body larger than $limit bytes, the most Tempo accepts"
+  query /v1/traces "${args[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/over.bin"
+  [ "$STATUS" = 413 ]
+  contains "$BODY" "Request body larger than $limit bytes, the most Tempo accepts"
+  lacks "$(events)" "received"
+  # At the limit, both get through whole.
+  query /v1/traces "${args[@]}" --data-binary @"$BATS_TEST_TMPDIR/limit.bin"
+  [ "$STATUS" = 200 ]
+  query /v1/traces "${args[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/limit.bin"
+  [ "$STATUS" = 200 ]
+  [ "$(grep -c "received traces=- bytes=$limit " "$RECORD/events.log")" = 2 ]
+  # A binary body (gzip) passes unchanged.
+  otlp_json | gzip >"$BATS_TEST_TMPDIR/body.gz"
+  query /v1/traces -X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/json' \
+    -H 'Content-Encoding: gzip' --data-binary @"$BATS_TEST_TMPDIR/body.gz"
+  [ "$STATUS" = 200 ]
+  contains "$(events)" "received traces=$TRACE_ID"
+  stop_launcher
+}
+
+@test "two Authorization headers are refused, whichever one is right" {
+  launch
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN" -H "Authorization: Bearer wrong-token-0123456789"
+  [ "$STATUS" = 401 ]
+  ingest -H "Authorization: Bearer wrong-token-0123456789" -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 401 ]
+  local basic
+  basic="$(printf '%s:%s' "$QUERY_USER" "$QUERY_PASSWORD" | base64 -w0)"
+  query /api/search -H "Authorization: Basic $basic" -H "Authorization: Basic d3Jvbmc6d3Jvbmc="
+  [ "$STATUS" = 401 ]
+  query /api/search -H "Authorization: Basic d3Jvbmc6d3Jvbmc=" -H "Authorization: Basic $basic"
+  [ "$STATUS" = 401 ]
+  lacks "$(events)" "received"
+  lacks "$(events)" "query path"
+  # One right header still passes.
+  ingest -H "Authorization: Bearer $INGEST_TOKEN"
+  [ "$STATUS" = 200 ]
+  stop_launcher
+}
+
+@test "X-Scope-OrgID never reaches Tempo (single tenant)" {
+  launch
+  wait_listening
+  ingest -H "Authorization: Bearer $INGEST_TOKEN" -H 'X-Scope-OrgID: other-tenant'
+  [ "$STATUS" = 200 ]
+  query /api/search -u "$QUERY_USER:$QUERY_PASSWORD" -H 'X-Scope-OrgID: other-tenant'
+  [ "$STATUS" = 200 ]
+  contains "$(events)" "received traces=$TRACE_ID"
+  contains "$(events)" "query path=/api/search"
+  lacks "$(events)" "other-tenant"
+  stop_launcher
+}
+
+@test "Tempo's errors reach exporters as their status with a generic text, without internal addresses" {
+  local status
+  for status in 500 503; do
+    rm -rf "$RECORD"
+    launch STUB_TEMPO_INGEST_FAILS="$status"
+    wait_listening
+    local headers
+    headers="$(curl -s -D - -X POST -H "Authorization: Bearer $INGEST_TOKEN" -H 'Content-Type: application/json' \
+      --data-binary "$(otlp_json)" "http://127.0.0.1:$PORT/v1/traces")"
+    contains "$(events)" "failed $status"
+    contains "$headers" "HTTP/1.1 $status"
+    contains "$headers" "Retry-After: 1"
+    contains "$headers" "Tempo could not take the batch, retry later"
+    lacks "$headers" "127.0.0.9"
+    lacks "$headers" "dial tcp"
+    stop_launcher
+  done
+}
+
+@test "Caddy's open connections are capped from its share of the container's memory; ingest resumes once a flood is cut" {
+  # 64 MiB: a 9 MiB share, the least number of open files, 512.
+  launch CONTAINER_MEMORY=67108864 TEMPO_PROXY_READ_HEADER_TIMEOUT=1s
+  wait_listening
+  contains "$(<"$OUT")" "at most 512 open files"
+  local caddy
+  caddy="$(caddy_pid)"
+  # 1500 connections that send one byte of headers, held 4 s.
+  node -e '
+    const net = require("net")
+    for (let i = 0; i < 1500; i++) net.connect(Number(process.argv[1]), "127.0.0.1", function () { this.write("P") }).on("error", () => {})
+    setTimeout(() => process.exit(0), 4000)
+  ' "$PORT" 3>&- &
+  local flood=$! most=0 fds end
+  eventually 5 files_at_least "$caddy" 500
+  # Its most open files over one second of the flood.
+  end=$(($(date +%s%N) + 1000000000))
+  while (($(date +%s%N) < end)); do
+    fds="$(open_files "$caddy")"
+    ((fds <= most)) || most="$fds"
+  done
+  ((most <= 512)) || { echo "Caddy held $most files"; false; }
+  wait "$flood"
+  eventually 15 ingest_answers 200 -H "Authorization: Bearer $INGEST_TOKEN"
+  stop_launcher
 }

@@ -17,10 +17,12 @@ source "${BASH_SOURCE[0]%/*}/mirror.bash"
 # shellcheck source=SCRIPTDIR/assertions.bash
 source "${BASH_SOURCE[0]%/*}/assertions.bash"
 
-INGEST_TOKEN=ingest-3f9a1c7e5b2d4a6f8e0c
+# Random-looking, as real ones are: the launcher masks every 4-character
+# fragment of a secret in what it prints, words included.
+INGEST_TOKEN=tk-3f9a1c7e5b2d4a6f8e0c
 QUERY_USER=grafana
-QUERY_PASSWORD='q-pass 8d7c6b5a4f3e!'
-S3_SECRET=s3-secret-c0ffee1234567890
+QUERY_PASSWORD='q-Zx 8d7c6b5a4f3e!'
+S3_SECRET=Sk3-Xq-c0ffee98zy76wv
 TRACE_ID=5b8efff798038103d269b633813fc60c
 LAUNCH_VERSIONS=(2.10.8 3.0.3)
 

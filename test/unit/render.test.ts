@@ -8,6 +8,7 @@ import {parse} from 'yaml'
 import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
 import {planScaffold} from '../../src/lib/app/plan.js'
 import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
+import {CONTRACT} from '../../src/lib/core/contract.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
 import {secretValues} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
@@ -190,6 +191,12 @@ describe('generated app', () => {
     const files = renderApp(await answersFor(S3_ENV), context)
     assert.equal(files.find((f) => f.path === '.buildpacks')!.content.trim(), context.buildpackUrl)
     assert.match(files.find((f) => f.path === 'README.md')!.content, /create-tempo-scalingo check/)
+  })
+
+  it("README gives the proxy's body limit, Tempo's, from the contract", async () => {
+    const readme = renderApp(await answersFor(S3_ENV), context).find((f) => f.path === 'README.md')!.content
+    assert.equal(CONTRACT.ingestLimits.maxBodyBytes, 20 * 1024 * 1024)
+    assert.match(readme, /A request body holds at most 20 MiB, what Tempo accepts: a larger batch gets `413`/)
   })
 
   it('the answers file keeps non-secret answers and a hash of each generated file', async () => {

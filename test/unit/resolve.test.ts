@@ -37,8 +37,22 @@ describe('validators', () => {
     [
       'bearerToken',
       v.bearerToken,
-      ['abcdefghijklmnop', 'A-Za_z0.9~+/abcdef==', 'x'.repeat(43)],
-      ['short', 'has space in it 1234', 'with*wildcard12345', 'quote"inside-123456', 'a=b=c-0123456789abc'],
+      ['abcdefghijklmnop', 'A-Za_z0.9~+/abcdef==', 'abcde'.repeat(9)],
+      [
+        'short',
+        'has space in it 1234',
+        'with*wildcard12345',
+        'quote"inside-123456',
+        'a=b=c-0123456789abc',
+        'a'.repeat(16),
+        'abab'.repeat(8),
+      ],
+    ],
+    [
+      'password',
+      v.password,
+      ['q-pass 8d7c6b5a4f3e!', 'éèêëēėęàâäæãåāçć', '🔑'.repeat(12) + 'abcd'],
+      ['é'.repeat(9), 'aaaaaaaaaaaaaaaa', '🔑'.repeat(15)],
     ],
     ['absolutePath', v.absolutePath, ['/tmp/tempo/wal'], ['tmp/wal', '/tmp/a b', '/tmp/$x']],
   ]

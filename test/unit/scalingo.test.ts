@@ -120,6 +120,20 @@ describe('variablesFor refuses credentials the app would refuse', () => {
       return true
     })
   })
+
+  test('as the app counts them: characters, not bytes, and more than one repeated character', async () => {
+    const dir = path.join(await tempDir(), 'app')
+    await makeApp(dir)
+    await assert.rejects(
+      variablesFor(dir, ANSWERS, {TEMPO_INGEST_TOKEN: 'a'.repeat(16), TEMPO_QUERY_PASSWORD: 'é'.repeat(9)}),
+      (error: CliError) => {
+        assert.equal(error.exitCode, 2)
+        assert.match(error.message, /TEMPO_INGEST_TOKEN: credentials use at least 5 different characters/)
+        assert.match(error.message, /TEMPO_QUERY_PASSWORD: credentials are at least 16 characters long/)
+        return true
+      },
+    )
+  })
 })
 
 describe('appTarget', () => {

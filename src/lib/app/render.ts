@@ -82,6 +82,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     ports: PORTS,
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),
+    maxBodyMiB: CONTRACT.ingestLimits.maxBodyBytes / 1048576,
     defaultTempoVersion: DEFAULT_TEMPO_VERSION,
     buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
   }

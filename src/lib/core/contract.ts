@@ -53,10 +53,20 @@ export interface Contract {
   buildVariables: Variable[]
   /** Memory of each Scalingo container size, in MiB. */
   containerSizes: Record<string, number>
-  ingestLimits: {bytesPerSecondPerMiB: number; mibPerRequest: number; minRequests: number; unknownMemoryMiB: number}
+  ingestLimits: {
+    bytesPerSecondPerMiB: number
+    mibPerRequest: number
+    minRequests: number
+    unknownMemoryMiB: number
+    /** The largest request body Tempo's OTLP/HTTP receiver takes; the proxy refuses larger ones with 413. */
+    maxBodyBytes: number
+  }
   appVariables: {list: AppVariable[]}
   credentials: {
+    /** Characters (code points), not bytes. */
     minLength: number
+    /** Different characters a credential has at least. */
+    minDistinct: number
     ingestBasicUser: string
     ingestToken: CredentialRule
     queryUser: CredentialRule

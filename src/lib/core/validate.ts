@@ -70,8 +70,11 @@ const {credentials} = CONTRACT
 const matches = (rule: {pattern: string; rule: string}, value: string): string | undefined =>
   new RegExp(rule.pattern).test(value) ? undefined : rule.rule
 
+// Characters, as the buildpack counts them: code points, not UTF-16 units or bytes.
 export function password(value: string): string | undefined {
-  if (value.length < credentials.minLength) return `credentials are at least ${credentials.minLength} characters long`
+  const characters = [...value]
+  if (characters.length < credentials.minLength) return `credentials are at least ${credentials.minLength} characters long`
+  if (new Set(characters).size < credentials.minDistinct) return `credentials use at least ${credentials.minDistinct} different characters`
   return matches(credentials.password, value)
 }
 
