@@ -69,8 +69,7 @@ check_config_file() {
   endpoint="$(awk -f "$BP_DIR/lib/yaml-paths.awk" "$file" |
     sed -n 's/^distributor\.receivers\.otlp\.protocols\.http\.endpoint\t//p')"
   endpoint="$(expand_env_refs "$endpoint" env_value)"
-  # A cluster member's receiver is set by its overlay (cluster.sh).
-  [[ "$CLUSTER_MODE" == on || "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
+  [[ "$endpoint" == *":$TEMPO_OTLP_HTTP_PORT" ]] ||
     warn "The config does not put the OTLP/HTTP receiver on 127.0.0.1:$TEMPO_OTLP_HTTP_PORT (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:\${TEMPO_OTLP_HTTP_PORT}"
   if ((TEMPO_MAJOR == 2)); then
     grep -Eq '^[[:space:]]*flush_all_on_shutdown:[[:space:]]*true' "$file" || {
