@@ -9,10 +9,11 @@ import {describe, it} from 'node:test'
 
 import {UsageError} from '../../src/lib/core/errors.js'
 import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
-import {renderApp, renderTempoConfig} from '../../src/lib/app/render.js'
+import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
+import {variablesFromAnswers} from '../../src/lib/platform/scalingo.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
 import {describeRing, parseRing, readRing} from '../../src/lib/platform/ring.js'
-import {appVariables} from '../../src/lib/settings/settings.js'
+import {appVariables, publicAnswers} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
 
 const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3', cli: 'npx create-tempo-scalingo'}
@@ -37,6 +38,7 @@ function memberConfig(config: string): string {
       TEMPO_CLUSTER_ADDRESS: '10.240.0.5',
       TEMPO_CLUSTER_JOIN: 'dns+web.ap-1.pn-1.private-network.internal:7946',
       TEMPO_CLUSTER_SIZE: '3',
+      TEMPO_CLUSTER_SECRET: 'cluster-secret-for-the-key-check-0123',
     },
     encoding: 'utf8',
   })
@@ -64,7 +66,37 @@ describe('--containers', () => {
     const answers = await resolve({})
     assert.equal(answers.containers, '1')
     assert.deepEqual(JSON.parse(file(answers, 'scalingo.json')).formation, {web: {amount: 1, size: 'M'}})
-    assert.ok(!appVariables(answers).some((v) => v.name === 'TEMPO_CLUSTER_SIZE'))
+    assert.ok(!appVariables(answers).some((v) => v.name === 'TEMPO_CLUSTER_SIZE' || v.name === 'TEMPO_CLUSTER_SECRET'))
+    assert.doesNotMatch(renderDotEnv(answers).content, /TEMPO_CLUSTER_SECRET/)
+    assert.match(file(answers, 'README.md'), /One web container is the default, and it runs alone even in a Private Network/)
+  })
+
+  it('N > 1: a generated cluster secret, set by env-set, kept in .env only, a generator in scalingo.json', async () => {
+    const answers = await resolve({containers: '3'})
+    const secret = appVariables(answers).find((v) => v.name === 'TEMPO_CLUSTER_SECRET')!
+    assert.deepEqual({secret: secret.secret, generated: secret.generated}, {secret: true, generated: true})
+    assert.match(secret.value!, /^[A-Za-z0-9_-]{43}$/)
+    assert.notEqual(secret.value, answers.ingestToken)
+    assert.notEqual(secret.value, (await resolve({containers: '3'})).clusterSecret)
+    assert.deepEqual(JSON.parse(file(answers, 'scalingo.json')).env.TEMPO_CLUSTER_SECRET, {
+      description: secret.description,
+      generator: 'secret',
+    })
+    assert.match(renderDotEnv(answers).content, new RegExp(`^TEMPO_CLUSTER_SECRET='${secret.value}'$`, 'm'))
+    assert.ok(!Object.values(publicAnswers(answers)).includes(secret.value!))
+    assert.ok(variablesFromAnswers(answers).some((v) => v.name === 'TEMPO_CLUSTER_SECRET' && v.secret))
+    // An app that grew from one container has none in its .env yet: env-set says what to set.
+    assert.throws(
+      () => variablesFromAnswers({...answers, clusterSecret: undefined as unknown as string}),
+      (error: Error) =>
+        error.message.includes('No value for TEMPO_CLUSTER_SECRET') &&
+        error.message.includes('a generated secret takes any long random value, e.g. TEMPO_CLUSTER_SECRET=$(openssl rand -hex 32)'),
+    )
+    // Given, it is checked as a credential.
+    await assert.rejects(
+      resolve({containers: '3'}, {...ENV, TEMPO_CLUSTER_SECRET: 'short'}),
+      (error: Error) => error.message.includes('--cluster-secret (TEMPO_CLUSTER_SECRET): credentials are at least 16 characters long'),
+    )
   })
 
   it('N > 1: the formation, TEMPO_CLUSTER_SIZE on the app, the Private Networks section of the README', async () => {
@@ -74,7 +106,7 @@ describe('--containers', () => {
     const readme = file(answers, 'README.md')
     assert.match(readme, /This app runs \*\*3 web containers\*\*/)
     assert.match(readme, /Private Network/)
-    assert.match(readme, /\*\*Security\.\*\* Inside the Private Network the containers talk to each other without the proxy/)
+    assert.match(readme, /\*\*Security\.\*\* The other apps of the project's Private Network are strangers to the cluster/)
     // Also from the buildpack's own variable.
     assert.equal((await resolve({}, {...ENV, TEMPO_CLUSTER_SIZE: '4'})).containers, '4')
   })
