@@ -93,9 +93,8 @@ describe('--containers', () => {
         error.message.includes('a generated secret takes any long random value, e.g. TEMPO_CLUSTER_SECRET=$(openssl rand -hex 32)'),
     )
     // Given, it is checked as a credential.
-    await assert.rejects(
-      resolve({containers: '3'}, {...ENV, TEMPO_CLUSTER_SECRET: 'short'}),
-      (error: Error) => error.message.includes('--cluster-secret (TEMPO_CLUSTER_SECRET): credentials are at least 16 characters long'),
+    await assert.rejects(resolve({containers: '3'}, {...ENV, TEMPO_CLUSTER_SECRET: 'short'}), (error: Error) =>
+      error.message.includes('--cluster-secret (TEMPO_CLUSTER_SECRET): credentials are at least 16 characters long'),
     )
   })
 
