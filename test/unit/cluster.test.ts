@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -9,7 +9,9 @@ import {describe, it} from 'node:test'
 
 import {UsageError} from '../../src/lib/core/errors.js'
 import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
+import {planScaffold} from '../../src/lib/app/plan.js'
 import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
+import {updateApp} from '../../src/lib/app/update.js'
 import {variablesFromAnswers} from '../../src/lib/platform/scalingo.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
 import {describeRing, parseRing, readRing} from '../../src/lib/platform/ring.js'
@@ -108,6 +110,30 @@ describe('--containers', () => {
     assert.match(readme, /\*\*Security\.\*\* The other apps of the project's Private Network are strangers to the cluster/)
     // Also from the buildpack's own variable.
     assert.equal((await resolve({}, {...ENV, TEMPO_CLUSTER_SIZE: '4'})).containers, '4')
+  })
+
+  it('update to N > 1 generates the cluster secret into .env once, and never over one that exists', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grown-'))
+    for (const f of planScaffold(await resolve({'config-mode': 'env'}), context))
+      writeFileSync(path.join(dir, f.path), f.content, {mode: f.mode ?? 0o644})
+    const token = /TEMPO_INGEST_TOKEN='([^']+)'/.exec(readFileSync(path.join(dir, '.env'), 'utf8'))![1]
+    const update = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      updateApp({dir, flags, env, cliVersion: '1.2.3', repositoryUrl: 'https://example.test/buildpack.git', mode: 'write', force: false})
+    const first = await update({containers: '3'})
+    assert.ok(first.warnings.some((w) => w.includes('TEMPO_CLUSTER_SECRET was generated into .env')))
+    const dotEnv = readFileSync(path.join(dir, '.env'), 'utf8')
+    const secret = /^TEMPO_CLUSTER_SECRET='([A-Za-z0-9_-]{43})'$/m.exec(dotEnv)![1]
+    assert.ok(dotEnv.includes(`TEMPO_INGEST_TOKEN='${token}'`))
+    assert.equal(statSync(path.join(dir, '.env')).mode & 0o777, 0o600)
+    assert.ok(!readFileSync(path.join(dir, '.tempo-scalingo.json'), 'utf8').includes(secret))
+    // Once there, kept: the members of a running cluster keep talking.
+    const second = await update({containers: '4'})
+    assert.ok(!second.warnings.some((w) => w.includes('generated')))
+    assert.equal(readFileSync(path.join(dir, '.env'), 'utf8'), dotEnv)
+    // One given in the environment is used instead.
+    rmSync(path.join(dir, '.env'))
+    await update({}, {TEMPO_CLUSTER_SECRET: 'from-the-environment-0123456789'})
+    assert.ok(!existsSync(path.join(dir, '.env')))
   })
 
   it('is a whole number from 1 to 50', async () => {
