@@ -169,10 +169,15 @@ stranger_tempo() {
     openssl req -x509 -newkey ed25519 -nodes -subj /CN=stranger -days 1 -keyout "$dir/key" -out "$dir/crt" 2>/dev/null
   fi
   {
-    echo "target: all"
-    echo "server: {http_listen_address: $STRANGER, http_listen_port: 3299, grpc_listen_address: $STRANGER, grpc_listen_port: 9099}"
-    echo "distributor: {receivers: {otlp: {protocols: {http: {endpoint: '$STRANGER:4399'}}}}}"
+    # A member-like Tempo of its own (target all would announce 127.0.0.1).
+    echo "target: scalable-single-binary"
+    local server="http_listen_address: $STRANGER, http_listen_port: 3299, grpc_listen_address: $STRANGER, grpc_listen_port: 9099"
+    [[ "$tls" != tls ]] || server+=", grpc_tls_config: {cert_file: $dir/crt, key_file: $dir/key}"
+    echo "server: {$server}"
+    echo "distributor: {ring: {instance_addr: $STRANGER}, receivers: {otlp: {protocols: {http: {endpoint: '$STRANGER:4399'}}}}}"
     echo "ingester: {lifecycler: {id: $name, address: $STRANGER, min_ready_duration: 0s, join_after: 0s, final_sleep: 0s}}"
+    echo "compactor: {ring: {instance_addr: $STRANGER, wait_stability_min_duration: 0s}}"
+    echo "metrics_generator: {ring: {instance_addr: $STRANGER}}"
     echo "storage: {trace: {backend: local, local: {path: $dir/blocks}, wal: {path: $dir/wal}}}"
     echo "memberlist:"
     echo "  bind_addr: [$STRANGER]"
@@ -220,7 +225,7 @@ acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors"
   while :; do
     i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
     status="$(push "$i" "$id")"
-    if [[ "$status" == 200 ]]; then echo "$id" >>"$acked"; else echo "$status" >>"$errors"; fi
+    if [[ "$status" == 200 ]]; then echo "$id" >>"$acked"; else echo "$status $(cat "$BENCH_TMP/stopping" 2>/dev/null)/$i" >>"$errors"; fi
     sleep "$(awk -v r="$PUSH_RATE" 'BEGIN { print 1 / r }')"
   done
 ) &
@@ -229,12 +234,15 @@ BENCH_PIDS+=("$pusher")
 sleep 3
 for ((i = 1; i <= MEMBERS; i++)); do
   t0="$(now_ms)"
+  # Each refusal is written "STATUS STOPPING/TARGET": the member being stopped, the one pushed to.
+  printf '%s' "$i" >"$BENCH_TMP/stopping"
   kill -TERM "${LAUNCHER[i]}"
   wait "${LAUNCHER[i]}" 2>/dev/null || true
   t1="$(now_ms)"
   start_member "$i"
   wait_member "$i"
   t2="$(now_ms)"
+  : >"$BENCH_TMP/stopping"
   echo "member $i: exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start"
   sleep 3
 done
