@@ -173,6 +173,9 @@ cluster_replication_factor() {
 # member are found by all. gRPC and memberlist listen on the member's address,
 # over TLS with the cluster's certificates; the HTTP API and the receivers
 # stay where the app's config puts them (loopback, see check_listeners).
+# The querier's worker is given its own query-frontend's address: Tempo's
+# default, 127.0.0.1, is not where gRPC listens in a cluster (and older 2.x do
+# not start scalable-single-binary without one).
 cluster_overlay() {
   local config="$1" a="$CLUSTER_ADDRESS" id="$CLUSTER_ID" tls="$CLUSTER_TLS_DIR" port grpc client
   port="$(memberlist_port)"
