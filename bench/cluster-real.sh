@@ -6,6 +6,7 @@
 #   3. strangers on 127.0.0.9: what each member port answers, and two stranger
 #      Tempos joining memberlist (in the clear; over TLS with a certificate of
 #      their own, no verification): are they in the ring, do they read a trace;
+#      and, as a control, one holding a member's certificate and the label;
 #   4. a rolling restart (SIGTERM to each launcher, its disk wiped, started
 #      again) under a few pushes/s: acknowledged traces lost.
 #
@@ -168,11 +169,15 @@ stranger_tempo() {
   if [[ "$tls" == tls ]]; then
     openssl req -x509 -newkey ed25519 -nodes -subj /CN=stranger -days 1 -keyout "$dir/key" -out "$dir/crt" 2>/dev/null
   fi
+  local member_tls label
+  member_tls="$(ls -d "$BENCH_TMP"/member-1/tmp/tempo-launch.*/cluster-tls)"
+  label="$(sed -n 's/^ *cluster_label: //p' "${member_tls%/cluster-tls}/member.yaml")"
   {
     # A member-like Tempo of its own (target all would announce 127.0.0.1).
     echo "target: scalable-single-binary"
     local server="http_listen_address: $STRANGER, http_listen_port: 3299, grpc_listen_address: $STRANGER, grpc_listen_port: 9099"
     [[ "$tls" != tls ]] || server+=", grpc_tls_config: {cert_file: $dir/crt, key_file: $dir/key}"
+    [[ "$tls" != holder ]] || server+=", grpc_tls_config: {cert_file: $member_tls/member.crt, key_file: $member_tls/member.key, client_auth_type: RequireAndVerifyClientCert, client_ca_file: $member_tls/ca.crt}"
     echo "server: {$server}"
     echo "distributor: {ring: {instance_addr: $STRANGER}, receivers: {otlp: {protocols: {http: {endpoint: '$STRANGER:4399'}}}}}"
     echo "ingester: {lifecycler: {id: $name, address: $STRANGER, min_ready_duration: 0s, join_after: 0s, final_sleep: 0s}}"
@@ -189,6 +194,17 @@ stranger_tempo() {
       echo "  tls_insecure_skip_verify: true"
       echo "ingester_client: {grpc_client_config: {tls_enabled: true, tls_cert_path: $dir/crt, tls_key_path: $dir/key, tls_insecure_skip_verify: true}}"
       echo "querier: {frontend_worker: {frontend_address: '$STRANGER:9099', grpc_client_config: {tls_enabled: true, tls_insecure_skip_verify: true}}}"
+    elif [[ "$tls" == holder ]]; then
+      local client="tls_enabled: true, tls_cert_path: $member_tls/member.crt, tls_key_path: $member_tls/member.key, tls_ca_path: $member_tls/ca.crt, tls_server_name: members.tempo-cluster.internal"
+      echo "  tls_enabled: true"
+      echo "  tls_cert_path: $member_tls/member.crt"
+      echo "  tls_key_path: $member_tls/member.key"
+      echo "  tls_ca_path: $member_tls/ca.crt"
+      echo "  tls_server_name: members.tempo-cluster.internal"
+      echo "  cluster_label: $label"
+      echo "ingester_client: {grpc_client_config: {$client}}"
+      echo "metrics_generator_client: {grpc_client_config: {$client}}"
+      echo "querier: {frontend_worker: {frontend_address: '$STRANGER:9099', grpc_client_config: {$client}}}"
     else
       echo "querier: {frontend_worker: {frontend_address: '$STRANGER:9099'}}"
     fi
@@ -200,12 +216,19 @@ stranger_tempo() {
 
 ring_ids() { curl -s --max-time 2 -H 'Accept: application/json' "http://$1/ingester/ring" | grep -oE '"id":"[^"]*"' | tr '\n' ' '; }
 
-for kind in clear tls; do
+# try_stranger KIND: starts it, says whether it got into the ring and what it reads.
+try_stranger() {
+  local kind="$1" n id fresh=()
+  # Fresh traces, held by the members' ingesters (read over their gRPC).
+  for ((i = 1; i <= MEMBERS; i++)); do
+    fresh[i]="$(trace_id)"
+    push "$i" "${fresh[i]}" >/dev/null
+  done
   stranger_tempo "stranger-$kind" "$kind"
   sleep 12
   printf 'stranger (%s): members ring: %s| its own ring: %s\n' "$kind" "$(ring_ids "127.0.0.1:${HTTP[1]}")" "$(ring_ids "$STRANGER:3299")"
   n=0
-  for ((i = 1; i <= MEMBERS; i++)); do if found 1 "${IDS[i]}" "$STRANGER:3299"; then n=$((n + 1)); fi; done
+  for ((i = 1; i <= MEMBERS; i++)); do if found 1 "${fresh[i]}" "$STRANGER:3299"; then n=$((n + 1)); fi; done
   echo "stranger ($kind) reads $n/$MEMBERS of the members' traces"
   # Its own trace, read through its own API: its query path works.
   id="$(trace_id)"
@@ -215,7 +238,9 @@ for kind in clear tls; do
   if found 1 "$id" "$STRANGER:3299"; then echo "stranger ($kind) reads its own trace"; else echo "stranger ($kind) does not read even its own trace"; fi
   kill -KILL "$STRANGER_PID" 2>/dev/null || true
   wait "$STRANGER_PID" 2>/dev/null || true
-done
+}
+try_stranger clear
+try_stranger tls
 
 # ---------------------------------------------------------------- 4. rolling restart
 acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors"
@@ -256,4 +281,7 @@ while read -r id; do
   done
 done <"$acked"
 echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(sort "$errors" | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+# The control, last (it leaves a ring entry behind): a Tempo holding a member's
+# certificate and the cluster's label joins the ring and reads the traces.
+try_stranger holder
 for ((i = 1; i <= MEMBERS; i++)); do stop_app "${LAUNCHER[i]}"; done
