@@ -57,6 +57,9 @@ describe('cluster member configs', () => {
       it(`${label}: every key of the member's config is known to Tempo ${version}`, async () => {
         const rendered = memberConfig(await config())
         assert.match(rendered, /instance_addr: 10\.240\.0\.5/)
+        assert.match(rendered, /client_auth_type: RequireAndVerifyClientCert/)
+        assert.match(rendered, /cluster_label: tempo-[0-9a-f]{24}/)
+        assert.equal(rendered.match(/tls_server_name: members\.tempo-cluster\.internal/g)?.length, 4)
         assert.deepEqual(lintConfig(rendered, loadKeyTree(version)), [])
       })
     }
