@@ -13,7 +13,8 @@
 #   TEMPO_BIN=~/.cache/tempo-bin/tempo-v2.10.8 TEMPO_VERSION_UNDER_TEST=2.10.8 bench/cluster-real.sh
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
-# TEST_CADDY (/usr/bin/caddy). As root it runs in a private network namespace.
+# TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
+# namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,10 +34,15 @@ STRANGER=127.0.0.9
   note "no Tempo binary at $TEMPO_REAL: skipped"
   exit 0
 }
-if [[ "${BENCH_IN_NETNS:-}" != 1 && "$(id -u)" == 0 ]] && unshare -n true 2>/dev/null; then
-  BENCH_IN_NETNS=1 exec unshare -n bash "${BASH_SOURCE[0]}" "$@"
+if [[ "${BENCH_IN_NETNS:-}" != 1 && "$(id -u)" == 0 ]] && unshare -n -m true 2>/dev/null; then
+  BENCH_IN_NETNS=1 exec unshare -n -m bash "${BASH_SOURCE[0]}" "$@"
 fi
-[[ "${BENCH_IN_NETNS:-}" != 1 ]] || ip link set lo up
+if [[ "${BENCH_IN_NETNS:-}" == 1 ]]; then
+  ip link set lo up
+  # The default template's local blocks dir (/tmp/tempo/blocks) of this run only.
+  mkdir -p /tmp/tempo
+  mount -t tmpfs tmpfs /tmp/tempo
+fi
 
 machine_line
 note "Tempo $VERSION ($TEMPO_REAL), $MEMBERS members"
@@ -60,7 +66,8 @@ stop_mirror
 rm -f "$app/.tempo/bin/tempo"
 ln -s "$TEMPO_REAL" "$app/.tempo/bin/tempo"
 web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
-# The default template's local blocks dir: the members' shared "bucket".
+# The default template's local blocks dir: the members' shared "bucket" (two
+# runs at once outside a namespace would share it: never run them so).
 rm -rf /tmp/tempo/blocks
 
 join=""
@@ -121,7 +128,12 @@ push() {
 found() {
   local url="http://127.0.0.1:${PORTS[$1]}" auth=(-u "$QUERY_AUTH")
   [[ -z "${3:-}" ]] || { url="http://$3" auth=(); }
-  curl -s --max-time 5 "${auth[@]}" -H 'Accept: application/json' "$url/api/traces/$2" 2>/dev/null | grep -q '"spanId"\|"spans"'
+  local body
+  body="$(curl -s --max-time 5 "${auth[@]}" -H 'Accept: application/json' -w '\n%{http_code} in %{time_total} s' "$url/api/traces/$2" 2>/dev/null)" || true
+  grep -q '"spanId"' <<<"$body" && return 0
+  # The first miss of a run, as it was answered.
+  [[ -n "${MISS_SHOWN:-}" ]] || { MISS_SHOWN=1 && note "first miss ($url): $(tail -c 300 <<<"$body" | tr '\n' ' ')"; }
+  return 1
 }
 
 # ---------------------------------------------------------------- 1. start
