@@ -10,7 +10,9 @@
 #   4. a rolling restart (SIGTERM to each launcher, its disk wiped, started
 #      again) under a few pushes/s: acknowledged traces lost.
 #
-#   TEMPO_BIN=~/.cache/tempo-bin/tempo-v2.10.8 TEMPO_VERSION_UNDER_TEST=2.10.8 bench/cluster-real.sh
+#   TEMPO_VERSION_UNDER_TEST=x.y.z TEMPO_BIN=path/to/tempo bench/cluster-real.sh
+#
+# (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
 # TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
@@ -29,6 +31,8 @@ TOKEN=bench-ingest-token-0123456789abcdef
 QUERY_AUTH=grafana:bench-query-password-0123
 SECRET=bench-cluster-secret-0123456789abcdef0123
 STRANGER=127.0.0.9
+# gRPC and memberlist at their defaults, on each member's address.
+GRPC_PORT="${PORT_DEFAULTS[TEMPO_GRPC_LISTEN_PORT]}" ML_PORT="${PORT_DEFAULTS[TEMPO_MEMBERLIST_PORT]}"
 
 [[ -x "$TEMPO_REAL" ]] || {
   note "no Tempo binary at $TEMPO_REAL: skipped"
@@ -71,7 +75,7 @@ web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
 rm -rf /tmp/tempo/blocks
 
 join=""
-for ((i = 1; i <= MEMBERS; i++)); do join+="${join:+,}127.0.0.$((i + 1)):7946"; done
+for ((i = 1; i <= MEMBERS; i++)); do join+="${join:+,}127.0.0.$((i + 1)):$ML_PORT"; done
 declare -a PORTS HTTP OTLP OTLPG LAUNCHER
 base=$((21000 + RANDOM % 5000))
 for ((i = 1; i <= MEMBERS; i++)); do
@@ -165,15 +169,18 @@ echo "traces pushed through one member found through each: $ok/$total"
 
 # ---------------------------------------------------------------- 3. strangers
 echo "--- a stranger on $STRANGER, at member 1 (127.0.0.2)"
-for port in "${HTTP[1]}" "${OTLP[1]}" "${OTLPG[1]}" 3200 4318 4317; do
+# This member's HTTP and OTLP ports, and their defaults.
+doors=("${HTTP[1]}" "${OTLP[1]}" "${OTLPG[1]}")
+for name in TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT; do doors+=("${PORT_DEFAULTS[$name]}"); done
+for port in "${doors[@]}"; do
   printf 'tcp %s: %s\n' "$port" "$(curl -s -o /dev/null -w '%{http_code}' --interface "$STRANGER" --max-time 2 "http://127.0.0.2:$port/ready" || true)"
 done
-printf 'gRPC 9095, TLS without a certificate: %s\n' \
-  "$(printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' | timeout 5 openssl s_client -connect 127.0.0.2:9095 -servername members.tempo-cluster.internal -quiet 2>&1 | grep -oE 'alert[^:]*|certificate required|handshake failure' | head -n1 || true)"
-printf 'gRPC 9095, in the clear: %s\n' \
-  "$(printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' | timeout 3 curl -s --max-time 2 --http2-prior-knowledge -o /dev/null -w '%{http_code}' "http://127.0.0.2:9095/" || true)"
-printf 'memberlist 7946, TLS without a certificate: %s\n' \
-  "$(timeout 5 openssl s_client -connect 127.0.0.2:7946 -servername x </dev/null 2>&1 | grep -E '^Verification|^New,|Cipher is' | head -n2 | tr '\n' ' ')"
+printf 'gRPC %s, TLS without a certificate: %s\n' "$GRPC_PORT" \
+  "$(printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' | timeout 5 openssl s_client -connect "127.0.0.2:$GRPC_PORT" -servername members.tempo-cluster.internal -quiet 2>&1 | grep -oE 'alert[^:]*|certificate required|handshake failure' | head -n1 || true)"
+printf 'gRPC %s, in the clear: %s\n' "$GRPC_PORT" \
+  "$(printf 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' | timeout 3 curl -s --max-time 2 --http2-prior-knowledge -o /dev/null -w '%{http_code}' "http://127.0.0.2:$GRPC_PORT/" || true)"
+printf 'memberlist %s, TLS without a certificate: %s\n' "$ML_PORT" \
+  "$(timeout 5 openssl s_client -connect "127.0.0.2:$ML_PORT" -servername x </dev/null 2>&1 | grep -E '^Verification|^New,|Cipher is' | head -n2 | tr '\n' ' ')"
 
 stranger_tempo() {
   local name="$1" tls="$2" dir="$BENCH_TMP/$1"
@@ -198,7 +205,7 @@ stranger_tempo() {
     echo "storage: {trace: {backend: local, local: {path: $dir/blocks}, wal: {path: $dir/wal}}}"
     echo "memberlist:"
     echo "  bind_addr: [$STRANGER]"
-    echo "  join_members: ['127.0.0.2:7946']"
+    echo "  join_members: ['127.0.0.2:$ML_PORT']"
     if [[ "$tls" == tls ]]; then
       echo "  tls_enabled: true"
       echo "  tls_cert_path: $dir/crt"
