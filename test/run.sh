@@ -18,8 +18,8 @@ tiers=("$@")
 needs=(git)
 for tier in "${tiers[@]}"; do
   case "$tier" in
-    unit | cli) needs+=(python3) ;;
-    buildpack | e2e | proxy) needs+=(caddy gojq shellcheck curl) ;;
+    unit | cli) needs+=(python3 gojq openssl) ;;
+    buildpack | e2e | proxy) needs+=(caddy gojq openssl shellcheck curl) ;;
     *)
       echo "Unknown test tier \"$tier\": use unit, cli, buildpack, e2e or proxy." >&2
       exit 2

@@ -5,17 +5,25 @@
 # form one. Needs contract.sh, log.sh, settings.sh, listen.sh (the config as
 # Tempo reads it) and gojq (use_gojq).
 #
+# A Private Network holds other apps: strangers. A member's HTTP API and OTLP
+# receivers stay on loopback behind the proxy, as for a single container; only
+# gRPC and memberlist listen on its private address, both over TLS with
+# certificates of a CA derived from TEMPO_CLUSTER_SECRET: gRPC asks every
+# client for one, memberlist (whose listener asks none) drops what does not
+# carry a cluster label derived from the same secret.
+#
 # Reads: CONTAINER (web-1, web-2...), SCALINGO_PRIVATE_HOSTNAME (set in a
 # Private Network: <n>.<type>.<app-id>.<pn-id>.private-network.internal),
-# TEMPO_CLUSTER (auto, on, off), TEMPO_CLUSTER_ADDRESS (this member's address),
+# TEMPO_CLUSTER (auto, on, off), TEMPO_CLUSTER_SIZE (how many web containers
+# run), TEMPO_CLUSTER_SECRET, TEMPO_CLUSTER_ADDRESS (this member's address),
 # TEMPO_CLUSTER_JOIN (comma-separated host:port or dns+name:port),
-# TEMPO_CLUSTER_SIZE (how many web containers run), TEMPO_CLUSTER_FORGET_AFTER,
-# the internal ports (contract.sh), APP.
+# TEMPO_CLUSTER_FORGET_AFTER, the internal ports (contract.sh), APP.
 
-# Where Tempo listens and the proxy sends requests: loopback for a single
-# container, the member's private address in a cluster.
-TEMPO_LISTEN_HOST=127.0.0.1
-CLUSTER_MODE=off CLUSTER_ID="" CLUSTER_JOIN="" CLUSTER_RF=1 CLUSTER_TICKS=0 CLUSTER_FORGET_AFTER="${RUNTIME_DEFAULTS[TEMPO_CLUSTER_FORGET_AFTER]}"
+CLUSTER_MODE=off CLUSTER_ADDRESS="" CLUSTER_ID="" CLUSTER_JOIN="" CLUSTER_RF=1 CLUSTER_TICKS=0 CLUSTER_FORGET_AFTER="${RUNTIME_DEFAULTS[TEMPO_CLUSTER_FORGET_AFTER]}"
+CLUSTER_TLS_DIR="" CLUSTER_LABEL=""
+
+# The name every member's certificate holds and every client checks.
+readonly CLUSTER_SERVER_NAME=members.tempo-cluster.internal
 
 readonly IPV4_RE='^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 readonly JOIN_RE='^((dns|dnssrv|dnssrvnoa)\+)?[A-Za-z0-9._-]+:[0-9]{1,5}$'
@@ -24,11 +32,12 @@ readonly PRIVATE_HOSTNAME_RE='^[0-9]+\.[a-z0-9-]+\.([a-z0-9-]+\.[a-z0-9-]+\.priv
 memberlist_port() { port_setting TEMPO_MEMBERLIST_PORT; }
 
 # Decides whether this container runs as a cluster member (CLUSTER_MODE=on,
-# with TEMPO_LISTEN_HOST, CLUSTER_ID, CLUSTER_JOIN and CLUSTER_RF set), alone,
+# with CLUSTER_ADDRESS, CLUSTER_ID, CLUSTER_JOIN and CLUSTER_RF set), alone,
 # or not at all: any container but the first refuses to start where the
-# containers cannot form one cluster.
+# containers cannot form one cluster. A cluster needs more than one container:
+# TEMPO_CLUSTER_SIZE of 2 or more, or TEMPO_CLUSTER=on.
 cluster_setup() {
-  local major="$1" mode="${TEMPO_CLUSTER:-auto}" explicit=""
+  local major="$1" mode="${TEMPO_CLUSTER:-auto}" explicit="" size
   [[ -z "${TEMPO_CLUSTER_ADDRESS:-}${TEMPO_CLUSTER_JOIN:-}" ]] || explicit=yes
   case "${mode,,}" in
     auto | "") mode=auto ;;
@@ -36,6 +45,7 @@ cluster_setup() {
     off | false | 0 | no) mode=off ;;
     *) die "TEMPO_CLUSTER must be auto (the default), on or off, not \"$mode\"" ;;
   esac
+  size="$(cluster_size)"
 
   if [[ "$mode" == off ]]; then
     refuse_second_container "TEMPO_CLUSTER=off" "or remove TEMPO_CLUSTER to let the containers form one cluster"
@@ -56,14 +66,47 @@ cluster_setup() {
     return 0
   fi
 
-  TEMPO_LISTEN_HOST="$(cluster_address)"
+  if [[ "$mode" == auto ]] && ((size < 2)); then
+    [[ -z "$explicit" ]] ||
+      die "TEMPO_CLUSTER_ADDRESS or TEMPO_CLUSTER_JOIN is set, but a cluster needs more than one member: set TEMPO_CLUSTER_SIZE to the number of web containers (or TEMPO_CLUSTER=on)."
+    refuse_second_container "TEMPO_CLUSTER_SIZE is ${TEMPO_CLUSTER_SIZE:-not set}, so the containers do not form a cluster" \
+      "or set TEMPO_CLUSTER_SIZE to the number of web containers and TEMPO_CLUSTER_SECRET (\`create-tempo-scalingo update --containers N\`, then \`create-tempo-scalingo env-set\`)"
+    return 0
+  fi
+  check_cluster_secret
+  command -v openssl >/dev/null ||
+    die "openssl is required to run as a cluster member (it makes the members' certificates) and is missing from this image"
+  CLUSTER_ADDRESS="$(cluster_address)"
   CLUSTER_JOIN="$(cluster_join)"
-  CLUSTER_ID="tempo-${TEMPO_LISTEN_HOST//./-}"
-  CLUSTER_RF="$(cluster_replication_factor)"
+  CLUSTER_ID="tempo-${CLUSTER_ADDRESS//./-}"
+  CLUSTER_RF="$(cluster_replication_factor "$size")"
   CLUSTER_FORGET_AFTER="${TEMPO_CLUSTER_FORGET_AFTER:-${RUNTIME_DEFAULTS[TEMPO_CLUSTER_FORGET_AFTER]}}"
   [[ "$CLUSTER_FORGET_AFTER" =~ ^[1-9][0-9]*$ ]] ||
     die "TEMPO_CLUSTER_FORGET_AFTER must be a whole number of seconds, not \"$CLUSTER_FORGET_AFTER\""
   CLUSTER_MODE=on
+}
+
+# TEMPO_CLUSTER_SIZE as a number (0 when unset).
+cluster_size() {
+  local size="${TEMPO_CLUSTER_SIZE:-}" index="${CONTAINER:-}"
+  [[ -n "$size" ]] || { echo 0; return 0; }
+  [[ "$size" =~ ^[1-9][0-9]{0,3}$ ]] ||
+    die "TEMPO_CLUSTER_SIZE must be the number of web containers (e.g. 3), not \"$size\""
+  index="${index#web-}"
+  if [[ "$index" =~ ^[0-9]+$ ]] && ((index > size)); then
+    warn "This is $CONTAINER but TEMPO_CLUSTER_SIZE=$size: set it to the number of web containers"
+  fi
+  echo "$size"
+}
+
+# The members trust one another through TEMPO_CLUSTER_SECRET alone.
+check_cluster_secret() {
+  local secret="${TEMPO_CLUSTER_SECRET:-}"
+  [[ -n "$secret" ]] ||
+    die "A cluster member needs TEMPO_CLUSTER_SECRET, the secret its members share (\`create-tempo-scalingo env-set\` sets a generated one; or set a long random value, e.g. openssl rand -hex 32, on the app)."
+  ((${#secret} >= CREDENTIAL_MIN_LENGTH)) ||
+    die "TEMPO_CLUSTER_SECRET is shorter than $CREDENTIAL_MIN_LENGTH characters: use a long random value (e.g. openssl rand -hex 32)."
+  [[ "$secret" =~ $PASSWORD_PATTERN ]] || die "TEMPO_CLUSTER_SECRET: $PASSWORD_RULE"
 }
 
 # Stops every container but the first with the reason and what to do.
@@ -119,40 +162,33 @@ cluster_join() {
 }
 
 # 3 copies of every trace from 3 members on: a rolling restart loses no write
-# and no read. Fewer members keep 1 (with 2, RF 3 would need both alive).
+# and no read. Fewer members (or an unknown number) keep 1: with 2, RF 3 would
+# need both alive.
 cluster_replication_factor() {
-  local size="${TEMPO_CLUSTER_SIZE:-}" index="${CONTAINER:-}"
-  index="${index#web-}"
-  if [[ -z "$size" ]]; then
-    echo 1
-    return 0
-  fi
-  [[ "$size" =~ ^[1-9][0-9]*$ ]] ||
-    die "TEMPO_CLUSTER_SIZE must be the number of web containers (e.g. 3), not \"$size\""
-  if [[ "$index" =~ ^[0-9]+$ ]] && ((index > size)); then
-    warn "This is $CONTAINER but TEMPO_CLUSTER_SIZE=$size: set it to the number of web containers"
-  fi
-  if ((size >= 3)); then echo 3; else echo 1; fi
+  if (($1 >= 3)); then echo 3; else echo 1; fi
 }
 
 # The keys that make the config a member's (path, tab, value: a YAML scalar or
-# flow sequence; see member_config),
-# as measured on Tempo 2.x: an id of its own and its own address
-# on every ring, fast readiness, a 5 s block-list poll so that blocks flushed
-# by one member are found by all.
+# flow sequence; see member_config), as measured on Tempo 2.x: an id of its
+# own and its own address on every ring, fast readiness, a 5 s block-list poll
+# so that blocks flushed by one member are found by all. gRPC and memberlist
+# listen on the member's address, over TLS with the cluster's certificates;
+# the HTTP API and the receivers stay where the app's config puts them
+# (loopback, see check_config).
 # The querier's worker is given its own query-frontend's address: Tempo's
-# default, 127.0.0.1, is not where gRPC listens in a cluster (and older 2.x do not
-# start scalable-single-binary without one).
+# default, 127.0.0.1, is not where gRPC listens in a cluster (and older 2.x do
+# not start scalable-single-binary without one).
 cluster_overlay() {
-  local config="$1" a="$TEMPO_LISTEN_HOST" id="$CLUSTER_ID" port grpc
+  local config="$1" a="$CLUSTER_ADDRESS" id="$CLUSTER_ID" tls="$CLUSTER_TLS_DIR" port grpc client
   port="$(memberlist_port)"
   grpc="$(config_grpc_port "$config")"
   cat <<EOF
 target	scalable-single-binary
-server.http_listen_address	$a
 server.grpc_listen_address	$a
-distributor.receivers.otlp.protocols.http.endpoint	$a:$(port_setting TEMPO_OTLP_HTTP_PORT)
-distributor.receivers.otlp.protocols.grpc.endpoint	$a:$(port_setting TEMPO_OTLP_GRPC_PORT)
+server.grpc_tls_config.cert_file	$tls/member.crt
+server.grpc_tls_config.key_file	$tls/member.key
+server.grpc_tls_config.client_auth_type	RequireAndVerifyClientCert
+server.grpc_tls_config.client_ca_file	$tls/ca.crt
 distributor.ring.instance_id	$id
 distributor.ring.instance_addr	$a
 ingester.lifecycler.id	$id
@@ -179,9 +215,24 @@ memberlist.gossip_interval	200ms
 memberlist.pull_push_interval	5s
 memberlist.rejoin_interval	10s
 memberlist.left_ingesters_timeout	30s
+memberlist.cluster_label	$CLUSTER_LABEL
+memberlist.cluster_label_verification_disabled	false
 storage.trace.blocklist_poll	5s
 querier.frontend_worker.frontend_address	$a:$grpc
 EOF
+  # Every gRPC client of scalable-single-binary, and memberlist's transport
+  # (both ends), show this member's certificate and check the other's.
+  for client in ingester_client.grpc_client_config metrics_generator_client.grpc_client_config \
+    querier.frontend_worker.grpc_client_config memberlist; do
+    cat <<EOF
+$client.tls_enabled	true
+$client.tls_cert_path	$tls/member.crt
+$client.tls_key_path	$tls/member.key
+$client.tls_ca_path	$tls/ca.crt
+$client.tls_server_name	$CLUSTER_SERVER_NAME
+$client.tls_insecure_skip_verify	false
+EOF
+  done
 }
 
 # server.grpc_listen_port of the config as Tempo reads it, else Tempo's default.
@@ -230,14 +281,90 @@ member_config() {
   printf '%s\n' "$out"
 }
 
+# Raw SHA-256 of a purpose and TEMPO_CLUSTER_SECRET (printf is a builtin: the
+# secret reaches openssl on its stdin only, never in an argv).
+cluster_derive() {
+  printf 'create-tempo-scalingo cluster %s\n%s' "$1" "$TEMPO_CLUSTER_SECRET" | openssl dgst -sha256 -binary
+}
+
+# Makes the member's TLS material in DIR (0700): the cluster's CA, the same
+# on every member (an Ed25519 key whose seed derives from the secret, in a
+# self-signed certificate with a fixed subject, serial and dates), and a fresh
+# key and certificate of this member signed by it, for both ends of every
+# connection. Sets CLUSTER_TLS_DIR and CLUSTER_LABEL (memberlist's gate).
+cluster_make_tls() {
+  local dir="$1" status=0
+  # In the background: errexit holds inside (a subshell tested by || ignores it).
+  (
+    umask 077
+    mkdir -p "$dir"
+    cd "$dir" || exit 1
+    # PKCS#8 DER of an Ed25519 private key: a fixed prefix, then the 32-byte seed.
+    { printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20' && cluster_derive ca; } |
+      openssl pkey -inform DER -out ca.key
+    cat >openssl.cnf <<EOF
+[ca]
+default_ca = cluster
+[cluster]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = default
+policy = names
+unique_subject = no
+copy_extensions = none
+[names]
+commonName = supplied
+[req]
+distinguished_name = dn
+[dn]
+[ca_cert]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign
+subjectKeyIdentifier = hash
+[member_cert]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+subjectAltName = DNS:$CLUSTER_SERVER_NAME
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+    : >index.txt
+    echo 01 >serial
+    openssl req -new -config openssl.cnf -key ca.key -subj "/CN=Tempo cluster CA" -out ca.csr
+    openssl ca -batch -config openssl.cnf -selfsign -keyfile ca.key -in ca.csr -extensions ca_cert \
+      -startdate 20000101000000Z -enddate 99991231235959Z -notext -out ca.crt
+    openssl genpkey -algorithm ed25519 -out member.key
+    openssl req -new -config openssl.cnf -key member.key -subj "/CN=$CLUSTER_SERVER_NAME" -out member.csr
+    # A random serial; valid from an hour ago, for members whose clocks differ a little.
+    openssl rand -hex 16 >serial
+    openssl ca -batch -config openssl.cnf -keyfile ca.key -cert ca.crt -in member.csr -extensions member_cert \
+      -startdate "$(date -u -d '1 hour ago' +%Y%m%d%H%M%SZ)" -enddate 99991231235959Z -notext -out member.crt
+    # Only what Tempo reads stays: no member needs the CA's key once signed.
+    rm -f ca.key ./*.csr ./*.pem index.txt* serial* openssl.cnf
+  ) >"$dir.log" 2>&1 &
+  wait $! || status=$?
+  ((status == 0)) || die "Could not make the cluster member's certificates: $(<"$dir.log")"
+  rm -f "$dir.log"
+  CLUSTER_TLS_DIR="$dir"
+  # Letters and digits, without a word in it: the masking of its fragments
+  # must not hide ordinary words (nor the hex of ids) in the log.
+  CLUSTER_LABEL="$(cluster_derive label | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 32)"
+  # As secret as the secret it derives from, and Tempo logs it at start: the
+  # relay masks the values of secret-named variables of its environment.
+  export TEMPO_CLUSTER_LABEL_SECRET="$CLUSTER_LABEL"
+}
+
 # cluster_render_config PRIVATE_DIR TEMPO_BIN
-# Writes the member's config (the app's config with the overlay) into
-# PRIVATE_DIR, has Tempo verify it, and points TEMPO_CONFIG_FILE at it.
-# Nothing for a single container.
+# Writes the member's config (the app's config with the overlay) and its TLS
+# material into PRIVATE_DIR, has Tempo verify the config, and points
+# TEMPO_CONFIG_FILE at it. Nothing for a single container.
 # shellcheck disable=SC2034 # TEMPO_CONFIG_FILE is read by the launcher
 cluster_render_config() {
   local private_dir="$1" tempo_bin="$2" member="$1/member.yaml" overlay out
   [[ "$CLUSTER_MODE" == on ]] || return 0
+  cluster_make_tls "$private_dir/cluster-tls"
   if ! overlay="$(cluster_overlay "$TEMPO_CONFIG_FILE")" ||
     ! (umask 077 && member_config "$TEMPO_CONFIG_FILE" "$overlay" >"$member"); then
     die "Could not write the cluster member's config"
@@ -248,7 +375,7 @@ cluster_render_config() {
     indent <<<"$out" >&2
     die "Fix what Tempo names above in the app's Tempo config."
   }
-  info "Cluster member $CLUSTER_ID on $TEMPO_LISTEN_HOST, joining $CLUSTER_JOIN, replication factor $CLUSTER_RF"
+  info "Cluster member $CLUSTER_ID: gRPC and memberlist on $CLUSTER_ADDRESS (TLS, cluster certificates only), joining $CLUSTER_JOIN, replication factor $CLUSTER_RF"
 }
 
 # A member that crashed and came back under another address (another id)

@@ -8,7 +8,7 @@
 #   backend<TAB>NAME         the storage backend
 # Arguments: $port (the OTLP/HTTP port the proxy sends to), $drain (seconds of
 # TEMPO_DRAIN_WAIT), $major (Tempo's major version), $cluster (on at the start
-# of a cluster member, whose listeners the launcher sets).
+# of a cluster member, whose memberlist address the launcher sets).
 
 def show: if type == "string" then . else tojson end;
 
@@ -86,11 +86,9 @@ def memberlist_listeners:
     else $bind[] | listener("memberlist.bind_addr"; .; $fix) end;
 
 def warnings:
-  (if $cluster == "on" then empty
-   else get(["distributor", "receivers", "otlp", "protocols", "http", "endpoint"]) as $endpoint
-     | if ($endpoint | type) == "string" and ($endpoint | endswith(":\($port)")) then empty
-       else "warning\tThe config does not put the OTLP/HTTP receiver on 127.0.0.1:\($port) (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}" end
-   end),
+  (get(["distributor", "receivers", "otlp", "protocols", "http", "endpoint"]) as $endpoint
+   | if ($endpoint | type) == "string" and ($endpoint | endswith(":\($port)")) then empty
+     else "warning\tThe config does not put the OTLP/HTTP receiver on 127.0.0.1:\($port) (TEMPO_OTLP_HTTP_PORT), where the proxy sends traces: use endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}" end),
   (if $major == 2 then
      if (get(["ingester", "flush_all_on_shutdown"]) | truthy) then empty
      else "warning\tThe config does not set ingester.flush_all_on_shutdown: true: traces not yet", "warning\tflushed are lost at every restart and deploy." end

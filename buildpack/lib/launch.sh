@@ -71,8 +71,9 @@ tempo_log_relay() {
 }
 
 tempo_process() {
-  # Tempo needs none of the proxy's credentials.
-  unset TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD
+  # Tempo needs none of the proxy's credentials, nor the cluster's secret
+  # (its config holds what derives from it).
+  unset TEMPO_INGEST_TOKEN TEMPO_QUERY_USER TEMPO_QUERY_PASSWORD TEMPO_CLUSTER_SECRET TEMPO_CLUSTER_LABEL_SECRET
   if [[ -n "$TEMPO_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$TEMPO_GOMEMLIMIT"; fi
   close_watch_fd
   # Flags win over the file: the HTTP API stays on the internal port even
@@ -113,7 +114,7 @@ start_proxy() {
 caddy_process() {
   # Caddy needs none of Tempo's secrets, nor Tempo's memory limit: its own.
   unset TEMPO_QUERY_PASSWORD TEMPO_CONFIG_YAML TEMPO_STORAGE_S3_ACCESS_KEY_ID \
-    TEMPO_STORAGE_S3_SECRET_ACCESS_KEY GOMEMLIMIT
+    TEMPO_STORAGE_S3_SECRET_ACCESS_KEY TEMPO_CLUSTER_SECRET TEMPO_CLUSTER_LABEL_SECRET GOMEMLIMIT
   if [[ -n "$PROXY_GOMEMLIMIT" ]]; then export GOMEMLIMIT="$PROXY_GOMEMLIMIT"; fi
   # Caddy reads every ingest body whole into fresh memory: collecting less
   # often (its live memory is small, GOMEMLIMIT bounds the rest) nearly halves

@@ -4,6 +4,11 @@
 # contract (contract.sh). Needs contract.sh and log.sh.
 
 TEMPO_GOMEMLIMIT="" PROXY_GOMEMLIMIT="" PROXY_MAX_FILES=""
+# Where Tempo's HTTP API and OTLP receivers listen, and the proxy sends
+# requests: loopback, for a cluster member too (only its gRPC and memberlist
+# reach the other members, see cluster.sh).
+# shellcheck disable=SC2034 # read by launch.sh, proxy.sh and cluster.sh
+TEMPO_LISTEN_HOST=127.0.0.1
 
 # Prints the internal port NAME (TEMPO_OTLP_HTTP_PORT…): the app's value, else the contract's default.
 port_setting() { echo "${!1:-${PORT_DEFAULTS[$1]}}"; }

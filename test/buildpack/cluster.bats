@@ -23,12 +23,12 @@ teardown() {
   cleanup_members
 }
 
-# What the launcher renders for member I (verified by the stub Tempo
-# 2.10.8), without starting anything.
+# What the launcher renders for a member, without starting anything: a
+# cluster of 2 with the secret, unless the arguments say otherwise.
 render_member() {
   local config="$1"
   shift
-  env -i PATH="$PATH" "$@" bash -c '
+  env -i PATH="$PATH" TEMPO_CLUSTER_SIZE=2 "TEMPO_CLUSTER_SECRET=$CLUSTER_SECRET" "$@" bash -c '
     set -euo pipefail
     BP_DIR="$1"
     for lib in contract log settings listen config cluster; do source "$BP_DIR/lib/$lib.sh"; done
@@ -50,16 +50,15 @@ yaml_key() {
   ' "$REPO_ROOT/node_modules/yaml" "$1"
 }
 
-# Every address the member's Tempo listens on or announces, one per line.
+# Every address the member's Tempo listens on or announces for the other
+# members, one per line.
 member_addresses() {
   node -e '
     const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
     const at = (p) => p.split(".").reduce((o, k) => o?.[k], c)
     const host = (v) => String(v).replace(/:\d+$/, "")
     const out = [
-      at("server.http_listen_address"), at("server.grpc_listen_address"),
-      host(at("distributor.receivers.otlp.protocols.http.endpoint")),
-      host(at("distributor.receivers.otlp.protocols.grpc.endpoint")),
+      at("server.grpc_listen_address"),
       at("distributor.ring.instance_addr"), at("ingester.lifecycler.address"),
       at("compactor.ring.instance_addr"), at("metrics_generator.ring.instance_addr"),
       ...at("memberlist.bind_addr"), at("memberlist.advertise_addr"),
@@ -89,12 +88,34 @@ wait_member() {
   for i in 1 2 3; do member_start "$i" 2.10.8 TEMPO_CLUSTER_SIZE=3; done
   for i in 1 2 3; do
     wait_member "$i"
-    contains "$(<"$OUT")" "Cluster member tempo-${MEMBER_ADDR[i]//./-} on ${MEMBER_ADDR[i]}"
+    contains "$(<"$OUT")" "Cluster member tempo-${MEMBER_ADDR[i]//./-}: gRPC and memberlist on ${MEMBER_ADDR[i]} (TLS, cluster certificates only)"
     [ "$(stub_config target)" = scalable-single-binary ]
     while read -r address; do
       [ "$address" = "${MEMBER_ADDR[i]}" ] || { echo "member $i announces $address"; false; }
     done < <(member_addresses)
-    [ "$(member_addresses | grep -c '')" -eq 11 ]
+    [ "$(member_addresses | grep -c '')" -eq 8 ]
+    # What answers strangers stays on loopback, behind the proxy.
+    [ "$(stub_config server.http_listen_address)" = 127.0.0.1 ]
+    [ "$(stub_config distributor.receivers.otlp.protocols.http.endpoint)" = "127.0.0.1:$TEMPO_OTLP_HTTP_PORT" ]
+    [ "$(stub_config distributor.receivers.otlp.protocols.grpc.endpoint)" = "127.0.0.1:$TEMPO_OTLP_GRPC_PORT" ]
+    # gRPC and memberlist: TLS with the cluster's certificates, both ways.
+    local tls client
+    tls="$(member_tls "$i")"
+    [ "$(stub_config server.grpc_tls_config.cert_file)" = "$tls/member.crt" ]
+    [ "$(stub_config server.grpc_tls_config.key_file)" = "$tls/member.key" ]
+    [ "$(stub_config server.grpc_tls_config.client_ca_file)" = "$tls/ca.crt" ]
+    [ "$(stub_config server.grpc_tls_config.client_auth_type)" = RequireAndVerifyClientCert ]
+    for client in ingester_client.grpc_client_config metrics_generator_client.grpc_client_config \
+      querier.frontend_worker.grpc_client_config memberlist; do
+      [ "$(stub_config "$client.tls_enabled")" = true ]
+      [ "$(stub_config "$client.tls_cert_path")" = "$tls/member.crt" ]
+      [ "$(stub_config "$client.tls_key_path")" = "$tls/member.key" ]
+      [ "$(stub_config "$client.tls_ca_path")" = "$tls/ca.crt" ]
+      [ "$(stub_config "$client.tls_server_name")" = members.tempo-cluster.internal ]
+      [ "$(stub_config "$client.tls_insecure_skip_verify")" = false ]
+    done
+    [[ "$(stub_config memberlist.cluster_label)" =~ ^[A-Za-z0-9]{32}$ ]]
+    [ "$(stub_config memberlist.cluster_label_verification_disabled)" = false ]
     [ "$(stub_config querier.frontend_worker.frontend_address)" = "${MEMBER_ADDR[i]}:9095" ]
     # One id on every ring, derived from the address.
     id="tempo-${MEMBER_ADDR[i]//./-}"
@@ -110,8 +131,7 @@ wait_member() {
     [ "$(stub_config ingester.flush_all_on_shutdown)" = true ]
     # The app's settings are still there.
     [ "$(stub_config storage.trace.s3.bucket)" = traces-bucket ]
-    # Tempo's sockets, memberlist's included, are on the member's address.
-    contains "$(events)" "http=${MEMBER_ADDR[i]}:3200"
+    contains "$(events)" "http=127.0.0.1:$TEMPO_HTTP_LISTEN_PORT"
   done
   [ "$(printf '%s\n' "${ids[@]}" | sort -u | wc -l)" -eq 3 ]
   stop_members
@@ -193,7 +213,7 @@ distributor:
     otlp:
       protocols:
         http:
-          endpoint: 127.0.0.1:4318
+          endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}
 ingester:
   flush_all_on_shutdown: true
 memberlist: {}
@@ -208,10 +228,13 @@ YAML
   contains "$(<"$OUT")" "Config: tempo.yaml at the app root"
   [ "$(stub_config storage.trace.s3.bucket)" = from-app-file ]
   [ "$(stub_config server.log_level)" = warn ]
-  [ "$(stub_config server.http_listen_address)" = "${MEMBER_ADDR[1]}" ]
+  [ "$(stub_config server.http_listen_address)" = 127.0.0.1 ]
+  [ "$(stub_config server.grpc_listen_address)" = "${MEMBER_ADDR[1]}" ]
   [ "$(stub_config memberlist.advertise_addr)" = "${MEMBER_ADDR[1]}" ]
+  [ "$(stub_config distributor.receivers.otlp.protocols.http.endpoint)" = "127.0.0.1:$TEMPO_OTLP_HTTP_PORT" ]
+  lacks "$(<"$OUT")" "does not put the OTLP/HTTP receiver"
   # The app's file itself is untouched.
-  contains "$(<"$APP/tempo.yaml")" "http_listen_address: 127.0.0.1"
+  contains "$(<"$APP/tempo.yaml")" "grpc_listen_address: 127.0.0.1"
   ingest -H "Authorization: Bearer $INGEST_TOKEN"
   [ "$STATUS" = 200 ]
   stop_members
@@ -377,12 +400,12 @@ EOF
   [ "$(yaml_key ingester.lifecycler.ring.replication_factor <<<"$output")" = 3 ]
 }
 
-@test "replication factor: 3 from 3 members on, 1 below or when the size is unknown" {
+@test "replication factor: 3 from 3 members on, 1 below or when the size is unknown (TEMPO_CLUSTER=on)" {
   local size expected
   for size in 1:1 2:1 3:3 7:3 :1; do
     expected="${size#*:}" size="${size%%:*}"
-    run render_member "$REPO_ROOT/buildpack/config/tempo-2.yaml" TEMPO_CLUSTER_ADDRESS=10.240.0.5 \
-      TEMPO_CLUSTER_JOIN=10.240.0.6:7946 ${size:+TEMPO_CLUSTER_SIZE=$size}
+    run render_member "$REPO_ROOT/buildpack/config/tempo-2.yaml" TEMPO_CLUSTER=on TEMPO_CLUSTER_ADDRESS=10.240.0.5 \
+      TEMPO_CLUSTER_JOIN=10.240.0.6:7946 "TEMPO_CLUSTER_SIZE=$size"
     [ "$status" -eq 0 ]
     [ "$(yaml_key ingester.lifecycler.ring.replication_factor <<<"$output")" = "$expected" ]
   done
@@ -414,6 +437,16 @@ EOF
   run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_FORGET_AFTER=10m
   [ "$status" -eq 1 ]
   contains "$output" 'TEMPO_CLUSTER_FORGET_AFTER must be a whole number of seconds, not "10m"'
+  run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_SIZE=
+  [ "$status" -eq 1 ]
+  contains "$output" "TEMPO_CLUSTER_ADDRESS or TEMPO_CLUSTER_JOIN is set, but a cluster needs more than one member: set TEMPO_CLUSTER_SIZE to the number of web containers (or TEMPO_CLUSTER=on)."
+  run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_SECRET=
+  [ "$status" -eq 1 ]
+  contains "$output" "A cluster member needs TEMPO_CLUSTER_SECRET, the secret its members share (\`create-tempo-scalingo env-set\` sets a generated one"
+  run render_member "$tpl" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946 TEMPO_CLUSTER_SECRET=short-secret
+  [ "$status" -eq 1 ]
+  contains "$output" "TEMPO_CLUSTER_SECRET is shorter than 16 characters: use a long random value (e.g. openssl rand -hex 32)."
+  lacks "$output" short-secret
   run render_member "$tpl" SCALINGO_PRIVATE_HOSTNAME=web.example.org TEMPO_CLUSTER_ADDRESS=10.240.0.5
   [ "$status" -eq 1 ]
   contains "$output" "SCALINGO_PRIVATE_HOSTNAME=web.example.org is not <n>.<type>.<app-id>.<network-id>.private-network.internal: set TEMPO_CLUSTER_JOIN"
@@ -442,7 +475,9 @@ YAML
   [ "$status" -eq 0 ]
   local rendered="$output"
   [ "$(yaml_key target <<<"$rendered")" = scalable-single-binary ]
-  [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 10.240.0.5 ]
+  # The app's own value stays (check_config refuses it before the overlay).
+  [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 0.0.0.0 ]
+  [ "$(yaml_key server.grpc_listen_address <<<"$rendered")" = 10.240.0.5 ]
   [ "$(yaml_key ingester.lifecycler.ring <<<"$rendered")" = '{"kvstore":{"store":"memberlist"},"replication_factor":3}' ]
   [ "$(yaml_key memberlist.join_members <<<"$rendered")" = '["10.240.0.6:7946"]' ]
   [ "$(yaml_key memberlist.abort_if_cluster_join_fails <<<"$rendered")" = false ]
@@ -479,11 +514,13 @@ YAML
   # One key each: the quoted "server" and the overlay's server are one mapping.
   [ "$(grep -c '^server:' <<<"$rendered")" -eq 1 ]
   lacks "$rendered" '"server"'
-  [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 10.240.0.5 ]
+  # The app's own listeners stay; gRPC moves to the member's address.
+  [ "$(yaml_key server.http_listen_address <<<"$rendered")" = 127.0.0.1 ]
+  [ "$(yaml_key server.grpc_listen_address <<<"$rendered")" = 10.240.0.5 ]
   # ${VAR} references stay for Tempo to expand, flow mappings' included.
   [ "$(yaml_key server.grpc_listen_port <<<"$rendered")" = '${GRPC_PORT:-9096}' ]
   [ "$(yaml_key storage.trace <<<"$rendered")" = '{"backend":"s3","blocklist_poll":"5s","s3":{"bucket":"${TEMPO_STORAGE_S3_BUCKET}","insecure":"${S3_INSECURE:-false}"}}' ]
-  [ "$(yaml_key distributor.receivers.otlp.protocols.http.endpoint <<<"$rendered")" = 10.240.0.5:4318 ]
+  [ "$(yaml_key distributor.receivers.otlp.protocols.http.endpoint <<<"$rendered")" = '127.0.0.1:${TEMPO_OTLP_HTTP_PORT:-4318}' ]
   # The alias's value, with the member's keys beside it.
   [ "$(yaml_key compactor.ring <<<"$rendered")" = '{"instance_addr":"10.240.0.5","instance_id":"tempo-10-240-0-5","kvstore":{"store":"memberlist"},"wait_stability_min_duration":"0s"}' ]
   [ "$(yaml_key ingester.flush_all_on_shutdown <<<"$rendered")" = true ]
@@ -500,4 +537,120 @@ YAML
   [ "$status" -eq 1 ]
   contains "$output" "Tempo rejects the cluster member's config"
   contains "$output" "field no_such_key not found in type server.Config"
+}
+
+@test "without openssl, a member refuses to start, saying so" {
+  local bin="$BATS_TEST_TMPDIR/bin" tool
+  mkdir -p "$bin"
+  # Every tool of this machine but openssl.
+  for tool in /usr/local/bin/* /usr/bin/* /bin/*; do
+    [[ "${tool##*/}" == openssl || -e "$bin/${tool##*/}" ]] || ln -s "$tool" "$bin/${tool##*/}"
+  done
+  run render_member "$REPO_ROOT/buildpack/config/tempo-2.yaml" PATH="$bin" TEMPO_CLUSTER_ADDRESS=10.240.0.5 TEMPO_CLUSTER_JOIN=10.240.0.6:7946
+  [ "$status" -eq 1 ]
+  contains "$output" "openssl is required to run as a cluster member (it makes the members' certificates) and is missing from this image"
+}
+
+# --- closed to the neighbours -----------------------------------------------
+
+@test "a member's doors: from another address nothing answers on HTTP or OTLP; gRPC and memberlist answer only the cluster's certificate and label" {
+  local i other port tls label stranger="$BATS_TEST_TMPDIR/stranger"
+  for i in 1 2; do member_start "$i" 2.10.8 TEMPO_CLUSTER_SIZE=2; done
+  for i in 1 2; do wait_member "$i"; done
+  # A stranger's own CA and certificate, for the same server name.
+  mkdir -p "$stranger"
+  openssl req -x509 -newkey ed25519 -nodes -subj /CN=members.tempo-cluster.internal -days 1 \
+    -keyout "$stranger/member.key" -out "$stranger/member.crt" 2>/dev/null
+  cp "$stranger/member.crt" "$stranger/ca.crt"
+  for i in 1 2; do
+    other=$((3 - i))
+    use_member "$i"
+    # The HTTP API and the receivers: nothing on the member's address, at any of their ports.
+    for port in "$TEMPO_HTTP_LISTEN_PORT" "$TEMPO_OTLP_HTTP_PORT" "$TEMPO_OTLP_GRPC_PORT" 3200 4318 4317; do
+      [ "$(door "${MEMBER_ADDR[i]}" "$port" --from "$STRANGER_ADDR")" = refused ]
+    done
+    # gRPC: no service in the clear, nor over TLS without a certificate or with one of its own.
+    [ "$(door "${MEMBER_ADDR[i]}" 9095 --from "$STRANGER_ADDR" --send "$GRPC_PREFACE")" = nothing ]
+    [ "$(door "${MEMBER_ADDR[i]}" 9095 --from "$STRANGER_ADDR" --tls --send "$GRPC_PREFACE")" = nothing ]
+    [ "$(door "${MEMBER_ADDR[i]}" 9095 --from "$STRANGER_ADDR" --tls --cert "$stranger" --send "$GRPC_PREFACE")" = nothing ]
+    contains "$(events)" "grpc refused"
+    # The other member's certificate (its CA derived from the same secret) opens it.
+    tls="$(member_tls "$other")"
+    use_member "$i"
+    [ "$(door "${MEMBER_ADDR[i]}" 9095 --from "$STRANGER_ADDR" --tls --cert "$tls" --send "$GRPC_PREFACE")" = "$GRPC_SETTINGS" ]
+    # memberlist: TLS that asks no certificate, so the label is the gate.
+    label="$(stub_config memberlist.cluster_label)"
+    [ "$(door "${MEMBER_ADDR[i]}" 7946 --from "$STRANGER_ADDR" --send "$(label_header "$label")")" = nothing ]
+    [ "$(door "${MEMBER_ADDR[i]}" 7946 --from "$STRANGER_ADDR" --tls --send "$(label_header 00000000000000000000000000000000)")" = nothing ]
+    [ "$(door "${MEMBER_ADDR[i]}" 7946 --from "$STRANGER_ADDR" --tls --send 00)" = nothing ]
+    contains "$(events)" "memberlist dropped unexpected cluster label"
+    [ "$(door "${MEMBER_ADDR[i]}" 7946 --from "$STRANGER_ADDR" --tls --cert "$tls" --send "$(label_header "$label")")" = "$(printf memberlist | od -An -tx1 | tr -d ' \n')" ]
+  done
+  # Both members derived the same label.
+  [ "$(member_config 1 memberlist.cluster_label)" = "$(member_config 2 memberlist.cluster_label)" ]
+  stop_members
+}
+
+@test "the cluster's secret reaches no argv, no log line, neither Tempo nor Caddy; its keys live in the run dir only, gone after kill -9" {
+  local bin="$BATS_TEST_TMPDIR/bin" pid tls label
+  mkdir -p "$bin"
+  # An openssl first on PATH that records its argv and environment, then runs the real one.
+  printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\nenv >>"%s"\nexec %s "$@"\n' \
+    "$BATS_TEST_TMPDIR/openssl-argv" "$BATS_TEST_TMPDIR/openssl-env" "$(command -v openssl)" >"$bin/openssl"
+  chmod +x "$bin/openssl"
+  PATH="$bin:$PATH" member_start 1 2.10.8
+  wait_member 1
+  [ -s "$BATS_TEST_TMPDIR/openssl-argv" ]
+  contains "$(<"$BATS_TEST_TMPDIR/openssl-argv")" "dgst -sha256 -binary"
+  lacks "$(<"$BATS_TEST_TMPDIR/openssl-argv")" "$CLUSTER_SECRET"
+  for pid in $(leftovers); do
+    lacks "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)" "$CLUSTER_SECRET"
+  done
+  [ "$(stub_env TEMPO_CLUSTER_SECRET)" = "<unset>" ]
+  lacks "$(tr '\0' '\n' <"/proc/$(caddy_pid)/environ")" "$CLUSTER_SECRET"
+  # The member's key and certificates, 0600 in a 0700 dir of the run dir; no CA key.
+  tls="$(member_tls 1)"
+  [[ "$tls" == "$BATS_TEST_TMPDIR/tmp/tempo-launch."*/cluster-tls ]]
+  [ "$(stat -c %a "$tls")" = 700 ]
+  [ "$(cd "$tls" && ls)" = "$(printf 'ca.crt\nmember.crt\nmember.key')" ]
+  [ "$(stat -c %a "$tls/member.key")" = 600 ]
+  openssl verify -CAfile "$tls/ca.crt" "$tls/member.crt"
+  label="$(stub_config memberlist.cluster_label)"
+  kill -KILL "$LAUNCH_PID"
+  assert_no_leftovers
+  [ ! -e "$tls" ]
+  lacks "$(<"$OUT")" "$CLUSTER_SECRET"
+  # The label derived from it, which Tempo logs at start, is masked too.
+  [ -n "$label" ]
+  contains "$(<"$OUT")" "cluster_label=***"
+  lacks "$(<"$OUT")" "$label"
+}
+
+@test "a single container in a Private Network runs alone and listens beyond loopback only on \$PORT; web-2 refuses without TEMPO_CLUSTER_SIZE" {
+  local pn=2.web.ap-1.pn-1.private-network.internal pids listeners
+  new_app 2.10.8
+  launch CONTAINER=web-1 SCALINGO_PRIVATE_HOSTNAME="$pn"
+  wait_listening
+  lacks "$(<"$OUT")" "Cluster member"
+  [ "$(stub_config target)" = undefined ]
+  # Every listening socket of this web process, as address:port.
+  pids="$(leftovers | paste -sd '|')"
+  listeners="$(ss -Hltnp | grep -E "pid=($pids)," | awk '{print $4}' | sort -u)"
+  [ -n "$listeners" ]
+  while read -r listener; do
+    [[ "$listener" == 127.* || "$listener" == "*:$PORT" || "$listener" == "0.0.0.0:$PORT" || "$listener" == "[::]:$PORT" ]] ||
+      { echo "listens on $listener"; false; }
+  done <<<"$listeners"
+  contains "$listeners" ":$PORT"
+  stop_launcher
+  APP_DIR_NAME=app2 new_app 2.10.8
+  launch CONTAINER=web-2 SCALINGO_PRIVATE_HOSTNAME="$pn" "TEMPO_CLUSTER_SECRET=$CLUSTER_SECRET"
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "Refusing to start web-2: TEMPO_CLUSTER_SIZE is not set, so the containers do not form a cluster."
+  contains "$(<"$OUT")" "or set TEMPO_CLUSTER_SIZE to the number of web containers and TEMPO_CLUSTER_SECRET"
+  launch CONTAINER=web-2 SCALINGO_PRIVATE_HOSTNAME="$pn" TEMPO_CLUSTER_SIZE=1
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "Refusing to start web-2: TEMPO_CLUSTER_SIZE is 1, so the containers do not form a cluster."
 }

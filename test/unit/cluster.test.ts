@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -9,10 +9,13 @@ import {describe, it} from 'node:test'
 
 import {UsageError} from '../../src/lib/core/errors.js'
 import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
-import {renderApp, renderTempoConfig} from '../../src/lib/app/render.js'
+import {planScaffold} from '../../src/lib/app/plan.js'
+import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
+import {updateApp} from '../../src/lib/app/update.js'
+import {variablesFromAnswers} from '../../src/lib/flows/target.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
 import {describeRing, parseRing, readRing} from '../../src/lib/platform/ring.js'
-import {appVariables} from '../../src/lib/settings/settings.js'
+import {appVariables, publicAnswers} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
 
 const context = {cliVersion: '1.2.3', buildpackUrl: 'https://example.test/buildpack.git#v1.2.3', cli: 'npx create-tempo-scalingo'}
@@ -25,18 +28,24 @@ const resolve = async (flags: Record<string, unknown>, env: Record<string, strin
   (await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})).answers
 const file = (answers: Record<string, string>, name: string) => renderApp(answers, context).find((f) => f.path === name)!.content
 
-// The launcher's member config over CONFIG, as a member at 10.240.0.5 renders it.
+// The launcher's member config over CONFIG, as a member at 10.240.0.5 renders it. Tempo's own
+// verify of it ("true" here) is the buildpack tier's: these tests check its key tree.
 function memberConfig(config: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'member-'))
   writeFileSync(path.join(dir, 'in.yaml'), config)
-  const script =
-    'set -euo pipefail; BP_DIR="$1"; for lib in contract log settings config cluster; do source "$BP_DIR/lib/$lib.sh"; done; cluster_setup 2; TEMPO_CONFIG_FILE="$2"; cluster_render_config "$3" >/dev/null; cat "$TEMPO_CONFIG_FILE"'
+  const script = [
+    'set -euo pipefail; BP_DIR="$1"',
+    'for lib in contract log settings listen config cluster; do source "$BP_DIR/lib/$lib.sh"; done',
+    'use_gojq "$(command -v gojq)"; cluster_setup 2; TEMPO_CONFIG_FILE="$2"',
+    'cluster_render_config "$3" true >/dev/null; cat "$TEMPO_CONFIG_FILE"',
+  ].join('\n')
   return execFileSync('bash', ['-c', script, 'render', path.join(ROOT, 'buildpack'), path.join(dir, 'in.yaml'), dir], {
     env: {
       PATH: process.env.PATH,
       TEMPO_CLUSTER_ADDRESS: '10.240.0.5',
       TEMPO_CLUSTER_JOIN: 'dns+web.ap-1.pn-1.private-network.internal:7946',
       TEMPO_CLUSTER_SIZE: '3',
+      TEMPO_CLUSTER_SECRET: 'cluster-secret-for-the-key-check-0123',
     },
     encoding: 'utf8',
   })
@@ -53,6 +62,9 @@ describe('cluster member configs', () => {
       it(`${label}: every key of the member's config is known to Tempo ${version}`, async () => {
         const rendered = memberConfig(await config())
         assert.match(rendered, /instance_addr: 10\.240\.0\.5/)
+        assert.match(rendered, /client_auth_type: RequireAndVerifyClientCert/)
+        assert.match(rendered, /cluster_label: [A-Za-z0-9]{32}\n/)
+        assert.equal(rendered.match(/tls_server_name: members\.tempo-cluster\.internal/g)?.length, 4)
         assert.deepEqual(lintConfig(rendered, loadKeyTree(version)), [])
       })
     }
@@ -64,7 +76,36 @@ describe('--containers', () => {
     const answers = await resolve({})
     assert.equal(answers.containers, '1')
     assert.deepEqual(JSON.parse(file(answers, 'scalingo.json')).formation, {web: {amount: 1, size: 'M'}})
-    assert.ok(!appVariables(answers).some((v) => v.name === 'TEMPO_CLUSTER_SIZE'))
+    assert.ok(!appVariables(answers).some((v) => v.name === 'TEMPO_CLUSTER_SIZE' || v.name === 'TEMPO_CLUSTER_SECRET'))
+    assert.doesNotMatch(renderDotEnv(answers).content, /TEMPO_CLUSTER_SECRET/)
+    assert.match(file(answers, 'README.md'), /One web container is the default, and it runs alone even in a Private Network/)
+  })
+
+  it('N > 1: a generated cluster secret, set by env-set, kept in .env only, a generator in scalingo.json', async () => {
+    const answers = await resolve({containers: '3'})
+    const secret = appVariables(answers).find((v) => v.name === 'TEMPO_CLUSTER_SECRET')!
+    assert.deepEqual({secret: secret.secret, generated: secret.generated}, {secret: true, generated: true})
+    assert.match(secret.value!, /^[A-Za-z0-9_-]{43}$/)
+    assert.notEqual(secret.value, answers.ingestToken)
+    assert.notEqual(secret.value, (await resolve({containers: '3'})).clusterSecret)
+    assert.deepEqual(JSON.parse(file(answers, 'scalingo.json')).env.TEMPO_CLUSTER_SECRET, {
+      description: secret.description,
+      generator: 'secret',
+    })
+    assert.match(renderDotEnv(answers).content, new RegExp(`^TEMPO_CLUSTER_SECRET='${secret.value}'$`, 'm'))
+    assert.ok(!Object.values(publicAnswers(answers)).includes(secret.value!))
+    assert.ok(variablesFromAnswers(answers).some((v) => v.name === 'TEMPO_CLUSTER_SECRET' && v.secret))
+    // An app that grew from one container has none in its .env yet: env-set says what to set.
+    assert.throws(
+      () => variablesFromAnswers({...answers, clusterSecret: undefined as unknown as string}),
+      (error: Error) =>
+        error.message.includes('No value for TEMPO_CLUSTER_SECRET') &&
+        error.message.includes('a generated secret takes any long random value, e.g. TEMPO_CLUSTER_SECRET=$(openssl rand -hex 32)'),
+    )
+    // Given, it is checked as a credential.
+    await assert.rejects(resolve({containers: '3'}, {...ENV, TEMPO_CLUSTER_SECRET: 'short'}), (error: Error) =>
+      error.message.includes('--cluster-secret (TEMPO_CLUSTER_SECRET): credentials are at least 16 characters long'),
+    )
   })
 
   it('N > 1: the formation, TEMPO_CLUSTER_SIZE on the app, the Private Networks section of the README', async () => {
@@ -74,9 +115,33 @@ describe('--containers', () => {
     const readme = file(answers, 'README.md')
     assert.match(readme, /This app runs \*\*3 web containers\*\*/)
     assert.match(readme, /Private Network/)
-    assert.match(readme, /\*\*Security\.\*\* Inside the Private Network the containers talk to each other without the proxy/)
+    assert.match(readme, /\*\*Security\.\*\* The other apps of the project's Private Network are strangers to the cluster/)
     // Also from the buildpack's own variable.
     assert.equal((await resolve({}, {...ENV, TEMPO_CLUSTER_SIZE: '4'})).containers, '4')
+  })
+
+  it('update to N > 1 generates the cluster secret into .env once, and never over one that exists', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grown-'))
+    for (const f of planScaffold(await resolve({'config-mode': 'env'}), context))
+      writeFileSync(path.join(dir, f.path), f.content, {mode: f.mode ?? 0o644})
+    const token = /TEMPO_INGEST_TOKEN='([^']+)'/.exec(readFileSync(path.join(dir, '.env'), 'utf8'))![1]
+    const update = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      updateApp({dir, flags, env, cliVersion: '1.2.3', repositoryUrl: 'https://example.test/buildpack.git', mode: 'write', force: false})
+    const first = await update({containers: '3'})
+    assert.ok(first.warnings.some((w) => w.includes('TEMPO_CLUSTER_SECRET was generated into .env')))
+    const dotEnv = readFileSync(path.join(dir, '.env'), 'utf8')
+    const secret = /^TEMPO_CLUSTER_SECRET='([A-Za-z0-9_-]{43})'$/m.exec(dotEnv)![1]
+    assert.ok(dotEnv.includes(`TEMPO_INGEST_TOKEN='${token}'`))
+    assert.equal(statSync(path.join(dir, '.env')).mode & 0o777, 0o600)
+    assert.ok(!readFileSync(path.join(dir, '.tempo-scalingo.json'), 'utf8').includes(secret))
+    // Once there, kept: the members of a running cluster keep talking.
+    const second = await update({containers: '4'})
+    assert.ok(!second.warnings.some((w) => w.includes('generated')))
+    assert.equal(readFileSync(path.join(dir, '.env'), 'utf8'), dotEnv)
+    // One given in the environment is used instead.
+    rmSync(path.join(dir, '.env'))
+    await update({}, {TEMPO_CLUSTER_SECRET: 'from-the-environment-0123456789'})
+    assert.ok(!existsSync(path.join(dir, '.env')))
   })
 
   it('is a whole number from 1 to 50', async () => {

@@ -1,16 +1,16 @@
 // Regeneration of an app from its answers file without clobbering a user's edit
 // (the model is copier's `update` / cruft's `check`): the recorded hash tells
 // "still as generated" apart from "edited by the user".
-import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {chmod, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {ANSWERS_FILE, hash, readAnswersFile} from './answers.js'
+import {ANSWERS_FILE, hash, readAnswersFile, withDotEnv} from './answers.js'
 import {unifiedDiff} from '../core/diff.js'
 import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
-import {type RenderedFile, renderApp, renderContext} from './render.js'
+import {type RenderedFile, renderApp, renderContext, renderDotEnv} from './render.js'
 import {resolveAnswers} from '../settings/resolve.js'
-import {type Answers, tempoMajor} from '../settings/settings.js'
+import {type Answers, applies, setting, tempoMajor} from '../settings/settings.js'
 
 export type Action =
   | 'unchanged' // nothing to do
@@ -142,5 +142,32 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const record = rendered.filter((file) => changes.some((c) => c.path === file.path))
   await writeFile(path.join(dir, ANSWERS_FILE), answersFile(answers, context, record).content)
   result.written = true
+  const generated = await addClusterSecret(dir, answers, options.env)
+  if (generated) {
+    warn(
+      `The app now runs ${answers.containers} containers as one cluster: ${generated} was generated into .env; \`${cli('env-set')}\` puts it and TEMPO_CLUSTER_SIZE on Scalingo.`,
+    )
+  }
   return result
+}
+
+/**
+ * The secret a cluster's members share is needed by no person: an app that grows to several
+ * containers gets one in its .env (0600, git-ignored) unless the environment or .env has it.
+ * Returns the variable's name when it was added.
+ */
+async function addClusterSecret(dir: string, answers: Answers, env: Record<string, string | undefined>): Promise<string | undefined> {
+  const secret = setting('clusterSecret')
+  if (!applies(secret, answers) || (await withDotEnv(dir, env))[secret.env]) return undefined
+  const file = path.join(dir, '.env')
+  const value = secret.generate!()
+  const current = await readFile(file, 'utf8').catch(() => undefined)
+  // The generated value is base64url: no quoting to do.
+  const content =
+    current === undefined
+      ? renderDotEnv({...answers, [secret.name]: value}).content
+      : `${current}${current.endsWith('\n') ? '' : '\n'}${secret.env}='${value}'\n`
+  await writeFile(file, content, {mode: 0o600})
+  await chmod(file, 0o600)
+  return secret.env
 }

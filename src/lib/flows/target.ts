@@ -57,10 +57,14 @@ export async function variablesFor(dir: string, answers: Answers, env: NodeJS.Pr
 /** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
 export function variablesFromAnswers(answers: Answers): Variable[] {
   const all = appVariables(answers)
-  const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
+  const missing = all.filter((v) => v.value === undefined)
   if (missing.length > 0) {
+    const names = missing.map((v) => v.name)
+    // A generated secret missing from an older app's .env: any long random value does.
+    const generated = missing.filter((v) => v.generated).map((v) => `${v.name}=$(openssl rand -hex 32)`)
     throw new CliError(
-      `No value for ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo).`,
+      `No value for ${names.join(', ')}: set ${names.length > 1 ? 'them' : 'it'} in the environment or in the app's .env (written by create-tempo-scalingo)` +
+        (generated.length > 0 ? `; a generated secret takes any long random value, e.g. ${generated.join(' ')}.` : '.'),
       EXIT.usage,
     )
   }

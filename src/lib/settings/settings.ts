@@ -80,6 +80,7 @@ const provider = (a: Answers) => S3_PROVIDERS.find((p) => p.id === a.s3Provider)
 // A preset fills the endpoint and region; only "Other S3" asks for them.
 const customS3 = (a: Answers) => isS3(a) && provider(a)?.endpoint === undefined
 const credential = () => randomBytes(32).toString('base64url')
+const clustered = (a: Answers) => a.containers !== undefined && a.containers !== '1'
 
 export const SETTINGS: readonly Setting[] = [
   {
@@ -123,7 +124,8 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'containers',
     env: runtimeVariable('TEMPO_CLUSTER_SIZE').name,
     kind: 'string',
-    description: 'Number of web containers; more than 1 runs them as one Tempo 2.x cluster over a Scalingo Private Network',
+    description:
+      'Number of web containers; more than 1 runs them as one Tempo 2.x cluster over a Scalingo Private Network (1: a single Tempo, which refuses a second container)',
     prompt: 'Web containers (more than 1: one Tempo cluster, needs Tempo 2.x and a Private Network)',
     default: () => '1',
     validate: containerCount,
@@ -132,7 +134,19 @@ export const SETTINGS: readonly Setting[] = [
         ? `Tempo ${a.tempoVersion} (--tempo-version) cannot run as ${value} containers: Tempo 3.x needs a Kafka-compatible queue to run as several processes. Use --containers 1, or --tempo-version ${DEFAULT_TEMPO_VERSION}`
         : undefined,
     // The launcher's replication factor follows it; one container needs nothing.
-    appEnv: (a) => a.containers !== undefined && a.containers !== '1',
+    appEnv: clustered,
+  },
+  {
+    name: 'clusterSecret',
+    flag: 'cluster-secret',
+    env: 'TEMPO_CLUSTER_SECRET',
+    kind: 'string',
+    description: "Secret the cluster's members share: their TLS certificates and gossip label derive from it (nobody types it)",
+    validate: v.password,
+    secret: true,
+    generate: credential,
+    when: clustered,
+    appEnv: 'always',
   },
   {
     name: 'storage',
