@@ -365,7 +365,9 @@ YAML
   styled_config 2 >"$APP/tempo.yaml"
   member_launch 1
   wait_listening
-  [ "$(stub_config server.http_listen_address)" = "${MEMBER_ADDR[1]}" ]
+  # The app's HTTP API stays on loopback; gRPC moves to the member's address.
+  [ "$(stub_config server.http_listen_address)" = 127.0.0.1 ]
+  [ "$(stub_config server.grpc_listen_address)" = "${MEMBER_ADDR[1]}" ]
   [ "$(stub_config storage.trace.backend)" = s3 ]
   [ "$(stub_config storage.trace.s3.bucket)" = traces-bucket ]
   [ "$(stub_config compactor.ring.kvstore.store)" = memberlist ]

@@ -134,7 +134,7 @@ door() {
 
 # The header that opens a memberlist stream of a cluster labelled LABEL, as hex.
 label_header() {
-  printf '%02x%02x%s' 244 "${#1}" "$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')"
+  printf '%02x%02x%s' 244 "${#1}" "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')"
 }
 
 # An HTTP/2 client preface, what a gRPC client sends first (hex).
