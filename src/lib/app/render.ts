@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, usesMetricsGenerator} from '../core/contract.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
@@ -51,13 +51,15 @@ const yamlScalar = (value: string): string => (/^[A-Za-z0-9._/:-]*$/.test(value)
  */
 export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): string {
   const major = tempoMajor(answers.tempoVersion)
-  const v = (name: string): string => {
+  // `suffix` appends to the value (a path under a configured directory).
+  const v = (name: string, suffix = ''): string => {
     const s = setting(name)
-    if (mode === 'file' && !s.secret) return yamlScalar(answers[name])
+    if (mode === 'file' && !s.secret) return yamlScalar(answers[name] + suffix)
     const fallback = mode === 'env' && !s.required ? s.default?.({}, {directoryName: ''}) : undefined
-    return fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`
+    return (fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`) + suffix
   }
-  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, internal})
+  const traceqlMetrics = usesMetricsGenerator(answers.tempoVersion)
+  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, internal, traceqlMetrics})
 }
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */

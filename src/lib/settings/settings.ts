@@ -2,7 +2,7 @@
 // file, scalingo.json, the .env file and the generated README's variable list.
 import {randomBytes} from 'node:crypto'
 
-import {CONTRACT, DEFAULT_TEMPO_VERSION, port, tempoMajor} from '../core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, drilldownWarning, port, tempoMajor} from '../core/contract.js'
 import * as v from '../core/validate.js'
 
 export {DEFAULT_TEMPO_VERSION, tempoMajor}
@@ -71,6 +71,8 @@ export interface Setting {
   required?: boolean
   /** Read by the buildpack: goes to the app's environment (always, in env mode, or when this holds). */
   appEnv?: 'always' | 'env-mode' | ((answers: Answers) => boolean)
+  /** A warning about this value, shown whenever it is given or picked (like a choice's). */
+  warning?: (value: string) => string | undefined
   /** A problem with this value given the other answers (checked once all are known). */
   conflicts?: (value: string, answers: Answers) => string | undefined
 }
@@ -254,6 +256,7 @@ export const SETTINGS: readonly Setting[] = [
     openChoice: true,
     default: () => DEFAULT_TEMPO_VERSION,
     validate: v.semver,
+    warning: drilldownWarning,
     appEnv: 'always',
   },
   {
@@ -390,8 +393,10 @@ export function setting(name: string): Setting {
   return found
 }
 
-export const choiceWarning = (name: string, value: string): string | undefined =>
-  setting(name).choices?.find((c) => c.value === value)?.warning
+export const choiceWarning = (name: string, value: string): string | undefined => {
+  const s = setting(name)
+  return s.choices?.find((c) => c.value === value)?.warning ?? s.warning?.(value)
+}
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
 
