@@ -25,6 +25,10 @@ interface FakeTempo {
   lookupsBeforeFound?: number
   /** Members of the ring behind GET /ingester/ring (the proxy's route, query credential). */
   ring?: string[]
+  /** Tempo 2.x without the metrics-generator's local blocks: TraceQL metrics answer 500 empty ring. */
+  noMetrics?: boolean
+  /** What /api/status/buildinfo says (default 2.10.8). */
+  version?: string
 }
 
 /** Tempo behind the buildpack's proxy, as seen from outside. */
@@ -60,6 +64,13 @@ async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; serve
     if (url.pathname.startsWith('/api/')) {
       if (!behaviour.authOff && req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
       if (url.pathname === '/api/search') return send(res, 200, '{"traces":[]}')
+      if (url.pathname === '/api/status/buildinfo') return send(res, 200, JSON.stringify({version: behaviour.version ?? '2.10.8'}))
+      if (url.pathname === '/api/metrics/query_range') {
+        if (behaviour.noMetrics)
+          return send(res, 500, 'error querying generators in Querier.queryRangeRecent: error finding generators: empty ring')
+        const series = spans.size > 0 ? [{labels: [], samples: [{timestampMs: String(Date.now()), value: spans.size / 15}]}] : []
+        return send(res, 200, JSON.stringify({series}))
+      }
       const v2 = /^\/api\/v2\/traces\/([0-9a-f]+)$/.exec(url.pathname)
       const v1 = /^\/api\/traces\/([0-9a-f]+)$/.exec(url.pathname)
       const id = (v2 ?? v1)?.[1]
@@ -117,11 +128,12 @@ describe('check against a deployment', () => {
   it('passes every step and prints timings and the settings to paste', async () => {
     const r = await check([ok.url])
     assert.equal(r.code, 0, r.stderr + r.stdout)
-    assert.match(r.stdout, /✔ 1\/4 Tempo is ready.*\(\d+\.\d\d s\)/)
-    assert.match(r.stdout, /✔ 2\/4 Auth is enforced/)
-    assert.match(r.stdout, /✔ 3\/4 Span accepted.*trace [0-9a-f]{32}/)
-    assert.match(r.stdout, /✔ 4\/4 Span read back \(query credentials\): found through GET \/api\/v2\/traces\/<id>/)
-    assert.match(r.stdout, /All 4 checks passed/)
+    assert.match(r.stdout, /✔ 1\/5 Tempo is ready.*\(\d+\.\d\d s\)/)
+    assert.match(r.stdout, /✔ 2\/5 Auth is enforced/)
+    assert.match(r.stdout, /✔ 3\/5 Span accepted.*trace [0-9a-f]{32}/)
+    assert.match(r.stdout, /✔ 4\/5 Span read back \(query credentials\): found through GET \/api\/v2\/traces\/<id>/)
+    assert.match(r.stdout, /✔ 5\/5 TraceQL metrics answer \(Grafana's Traces Drilldown\): \{\} \| rate\(\) counted the span/)
+    assert.match(r.stdout, /All 5 checks passed/)
     assert.ok(r.stdout.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=${ok.url}\n`))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${TEMPO_INGEST_TOKEN}'))
@@ -150,6 +162,7 @@ describe('check against a deployment', () => {
         ['auth', 'passed'],
         ['push', 'passed'],
         ['read', 'passed'],
+        ['metrics', 'passed'],
       ],
     )
     for (const step of doc.steps) assert.equal(typeof step.durationMs, 'number')
@@ -227,14 +240,14 @@ describe('check failures', () => {
     const tempo = await start({notReady: Infinity})
     const r = await check([tempo.url, '--timeout', '2'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /✘ 1\/5 Tempo is ready/)
     // The wait printed is the one measured: the whole --timeout, not more, not less.
     const waited = Number(/Tempo was not ready after (\d+\.\d) s \(\d+ attempts\): last answer 503/.exec(r.stdout)?.[1])
     assert.ok(waited >= 2 && waited < 3, r.stdout)
     assert.match(r.stdout, /answer: 503 Ingester not ready: waiting for 15s/)
     assert.match(r.stdout, /likely cause: .*S3 bucket, endpoint or credentials/)
-    assert.match(r.stdout, /- 2\/4 .*skipped[\s\S]*- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
-    assert.match(r.stdout, /Check failed at step 1\/4: Tempo was not ready after 2\.\d s/)
+    assert.match(r.stdout, /- 2\/5 .*skipped[\s\S]*- 3\/5 .*skipped[\s\S]*- 4\/5 .*skipped/)
+    assert.match(r.stdout, /Check failed at step 1\/5: Tempo was not ready after 2\.\d s/)
     assert.ok(!tempo.requests.some((q) => q.startsWith('POST')), 'nothing pushed to an unready Tempo')
   })
 
@@ -256,11 +269,11 @@ describe('check failures', () => {
     const tempo = await start()
     const r = await check([tempo.url, '--ingest-token', 'not-the-right-token-000'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 3\/4 Span accepted/)
+    assert.match(r.stdout, /✘ 3\/5 Span accepted/)
     assert.match(r.stdout, /the ingest token was refused \(401\)/)
     assert.match(r.stdout, /answer: 401 Unauthorized/)
     assert.match(r.stdout, /likely cause: auth mismatch/)
-    assert.match(r.stdout, /- 4\/4 .*skipped/)
+    assert.match(r.stdout, /- 4\/5 .*skipped/)
     assert.ok(!r.stdout.includes('not-the-right-token-000'), 'a wrong token is still a secret')
   })
 
@@ -268,9 +281,28 @@ describe('check failures', () => {
     const tempo = await start()
     const r = await check([tempo.url, '--query-password', 'not-the-right-password'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 4\/4 Span read back/)
+    assert.match(r.stdout, /✘ 4\/5 Span read back/)
     assert.match(r.stdout, /the query credentials were refused \(401\)/)
     assert.match(r.stdout, /TEMPO_QUERY_PASSWORD/)
+  })
+
+  it('fails step 5 when TraceQL metrics answer 500 empty ring (Tempo 2.x without the generator), saying what turns them on', async () => {
+    const tempo = await start({noMetrics: true})
+    const r = await check([tempo.url])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✔ 4\/5 Span read back/)
+    assert.match(r.stdout, /✘ 5\/5 TraceQL metrics answer/)
+    assert.match(r.stdout, /answer: 500 error querying generators.*empty ring/)
+    assert.match(r.stdout, /likely cause: Tempo 2\.x serves them only with the metrics-generator's local blocks/)
+    assert.match(r.stdout, /Check failed at step 5\/5/)
+  })
+
+  it('skips step 5 on Tempo 2.4.0, which cannot serve Traces Drilldown, and passes', async () => {
+    const tempo = await start({version: '2.4.0', noMetrics: true})
+    const r = await check([tempo.url])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /- 5\/5 TraceQL metrics answer.*skipped \(Tempo 2\.4\.0 cannot serve Grafana's Traces Drilldown/)
+    assert.ok(!tempo.requests.some((q) => q.includes('/api/metrics/')))
   })
 
   it('fails step 4 on timeout when the trace never appears, despite 200s with an empty trace', async () => {
@@ -310,7 +342,7 @@ describe('check failures', () => {
     await new Promise((resolve) => tempo.server.close(resolve))
     const r = await check([tempo.url, '--timeout', '1'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /✘ 1\/5 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
     assert.match(
       r.stdout,
@@ -342,7 +374,7 @@ describe('check never trusts what is not the proxy', () => {
     assert.equal(r.code, 1)
     assert.match(r.stdout, /POST \/v1\/traces without credentials answered 501, expected 401/)
     assert.match(r.stdout, /no credential was sent to it/)
-    assert.match(r.stdout, /- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
+    assert.match(r.stdout, /- 3\/5 .*skipped[\s\S]*- 4\/5 .*skipped/)
     assert.ok(
       seen.every((line) => line.endsWith(' -')),
       seen.join('\n'),

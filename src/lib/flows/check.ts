@@ -13,7 +13,7 @@ import {redact} from '../core/output.js'
 import {type Progress} from '../core/progress.js'
 import {describeRing, readRing} from '../platform/ring.js'
 import {DEFAULT_TEMPO_VERSION, setting} from '../settings/settings.js'
-import {parseBaseUrl, runSmoke, type StepResult} from '../platform/smoke.js'
+import {parseBaseUrl, runSmoke, STEP_COUNT, type StepResult} from '../platform/smoke.js'
 import {snippets} from '../core/snippets.js'
 
 export const CREDENTIAL_SETTINGS = ['ingestToken', 'queryUser', 'queryPassword'].map(setting)
@@ -153,7 +153,7 @@ export async function resolveCredentials(
 
 function stepLines(step: StepResult, index: number, total: number): string[] {
   const label = `${index}/${total} ${step.title}`
-  if (step.status === 'skipped') return [chalk.dim(`- ${label}: skipped`)]
+  if (step.status === 'skipped') return [chalk.dim(`- ${label}: skipped${step.detail ? ` (${step.detail})` : ''}`)]
   if (step.status === 'passed')
     return [`${chalk.green('✔')} ${label}${step.detail ? `: ${step.detail}` : ''} ${chalk.dim(`(${seconds(step.durationMs)})`)}`]
   const lines = [`${chalk.red('✘')} ${label} ${chalk.dim(`(${seconds(step.durationMs)})`)}`, `    ${step.error}`]
@@ -170,7 +170,7 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
   const secrets = input.showSecrets ? [] : [credentials.ingestToken, credentials.queryPassword]
   const {io} = input
   const print = (line: string) => io.log(redact(line, secrets))
-  const total = 4
+  const total = STEP_COUNT
   let index = 0
 
   print(`Checking ${url.href.replace(/\/$/, '')}`)
