@@ -39,6 +39,12 @@ export default class Create extends BaseCommand {
       description: 'Push the app to Scalingo after generating it (its variables set, or said to be).',
       helpGroup: 'DEPLOY',
     }),
+    grafana: Flags.boolean({
+      allowNo: true,
+      description:
+        'Then generate the companion Grafana app in DIR-grafana (the Tempo datasource provisioned), with the same deploy flags (on a terminal, you are asked).',
+      helpGroup: 'DEPLOY',
+    }),
   }
 
   async run(): Promise<unknown> {

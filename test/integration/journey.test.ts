@@ -33,6 +33,9 @@ async function fakeTempo(): Promise<{url: string; server: Server}> {
         return res.writeHead(200, {'content-type': 'application/json'}).end('{}')
       }
       if (req.headers.authorization !== basic) return res.writeHead(401).end('Unauthorized')
+      // TraceQL metrics ({} | rate()), as Tempo 2.10 with the default config answers them.
+      if (req.url?.startsWith('/api/metrics/query_range'))
+        return res.writeHead(200).end(JSON.stringify({series: [{samples: [{timestampMs: String(Date.now()), value: spans.length / 15}]}]}))
       const id = /^\/api\/v2\/traces\/([0-9a-f]{32})$/.exec(req.url ?? '')?.[1]
       const span = id && spans.find((s) => s.includes(id))
       res.writeHead(span ? 200 : 404).end(span || 'trace not found')

@@ -8,7 +8,7 @@ import {ANSWERS_FILE} from './answers.js'
 import {CONTRACT, DEFAULT_TEMPO_VERSION, usesMetricsGenerator} from '../core/contract.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
-import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
+import {type Answers, type AppVariable, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url))
 
@@ -37,7 +37,7 @@ const internal = (name: string, fallback?: string): string => {
   return `\${${name}:-${fallback ?? RUNTIME_DEFAULTS[name]}}`
 }
 
-function render(template: string, data: Record<string, unknown>): string {
+export function render(template: string, data: Record<string, unknown>): string {
   const file = TEMPLATES + template
   return ejs.render(readFileSync(file, 'utf8'), data, {filename: file})
 }
@@ -102,9 +102,14 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
  * answers file: a loaded .env must not override them behind `update`'s back.
  */
 export function renderDotEnv(answers: Answers): RenderedFile {
-  const lines = appVariables(answers)
+  return dotEnvFile(appVariables(answers), 'this app')
+}
+
+/** .env holding the secrets among VARIABLES (WHAT names the app in its header). */
+export function dotEnvFile(variables: readonly AppVariable[], what: string): RenderedFile {
+  const lines = variables
     .filter((variable) => variable.secret && variable.value !== undefined)
     .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
-  const content = `# Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
+  const content = `# Secrets of ${what}: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
   return {path: '.env', content, mode: 0o600}
 }

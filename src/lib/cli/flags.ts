@@ -2,13 +2,13 @@
 import type {Interfaces} from '@oclif/core'
 import * as Flags from '@oclif/core/flags'
 
-import {SETTINGS} from '../settings/settings.js'
+import {type Setting, SETTINGS} from '../settings/settings.js'
 
 type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
 
-export function settingFlags(): Record<string, SettingFlag> {
+export function settingFlags(table: readonly Setting[] = SETTINGS): Record<string, SettingFlag> {
   const flags: Record<string, SettingFlag> = {}
-  for (const s of SETTINGS) {
+  for (const s of table) {
     const choices = s.choices ? ` One of: ${s.choices.map((c) => c.value).join(', ')}${s.openChoice ? ', or any x.y.z' : ''}.` : ''
     const description = `${s.description}.${choices} [env: ${s.env}]`
     flags[s.flag] =

@@ -6,11 +6,12 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {type AppKind, readAnswersFile, withDotEnv} from '../app/answers.js'
 import {CliError, EXIT, UsageError} from '../core/errors.js'
 import {REDACTED, redact} from '../core/output.js'
 import {credentialProblems} from '../core/validate.js'
-import {type Answers, appVariables, REGIONS, setting, SETTINGS} from '../settings/settings.js'
+import {GRAFANA_SETTINGS, grafanaVariables} from '../settings/grafana.js'
+import {type Answers, type AppVariable, appVariables, REGIONS, setting, SETTINGS} from '../settings/settings.js'
 
 export interface Variable {
   name: string
@@ -52,6 +53,8 @@ export interface Target {
   region: string
   /** The app's answers file, when there is one. */
   answers?: Answers
+  /** What its answers file says the app is. */
+  kind?: AppKind
 }
 
 /**
@@ -65,8 +68,11 @@ export async function appTarget(
   needAnswers: boolean,
 ): Promise<Target> {
   let answers: Answers | undefined
+  let kind: AppKind | undefined
   try {
-    answers = (await readAnswersFile(dir, cliVersion)).answers
+    const file = await readAnswersFile(dir, cliVersion)
+    answers = file.answers
+    kind = file.kind
   } catch (error) {
     if (needAnswers || !given.app) throw error
   }
@@ -81,7 +87,7 @@ export async function appTarget(
     const error = s.validate?.(value)
     if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
   }
-  return {app, region, answers}
+  return {app, region, answers, ...(kind ? {kind} : {})}
 }
 
 /** A variable as logs and --json show it: secrets redacted. */
@@ -91,16 +97,23 @@ export const redacted = (v: Variable): Variable => (v.secret ? {...v, value: RED
  * The variables the app needs, from its answers plus secrets taken from the environment
  * (the buildpack's own names) or else the app's .env.
  */
-export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
+export async function variablesFor(
+  dir: string,
+  answers: Answers,
+  env: NodeJS.ProcessEnv = process.env,
+  kind: AppKind = 'tempo',
+): Promise<Variable[]> {
   const values = await withDotEnv(dir, env)
   const merged: Answers = {...answers}
-  for (const s of SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
-  return variablesFromAnswers(merged)
+  for (const s of kind === 'grafana' ? GRAFANA_SETTINGS : SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
+  return checkedVariables(kind === 'grafana' ? grafanaVariables(merged) : appVariables(merged))
 }
 
 /** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
-export function variablesFromAnswers(answers: Answers): Variable[] {
-  const all = appVariables(answers)
+export const variablesFromAnswers = (answers: Answers): Variable[] => checkedVariables(appVariables(answers))
+
+/** Every variable with a value, credentials checked; exit 2 naming every missing one. */
+export function checkedVariables(all: readonly AppVariable[]): Variable[] {
   const missing = all.filter((v) => v.value === undefined).map((v) => v.name)
   if (missing.length > 0) {
     throw new CliError(
@@ -300,6 +313,15 @@ export interface CreateAppOptions {
   log: Log
   /** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
   env?: NodeJS.ProcessEnv
+  /** An addon the app gets with its creation (e.g. Grafana's PostgreSQL database). */
+  addon?: Addon
+}
+
+export interface Addon {
+  /** The addon provider's id, e.g. postgresql. */
+  provider: string
+  /** The plan's name, e.g. postgresql-starter-512. */
+  plan: string
 }
 
 export interface CreateAppResult {
@@ -309,10 +331,16 @@ export interface CreateAppResult {
   /** False when the app already existed in this region and the account can use it. */
   created: boolean
   gitUrl: string
+  /** The addon asked for: added now, or already there. */
+  addon?: Addon & {added: boolean}
 }
 
 /** The command that creates the app by hand. */
 export const createAppCommand = (app: string, region: string): string => `scalingo --region ${region} create ${app}`
+
+/** The command that adds the addon by hand. */
+export const addonCommand = (app: string, region: string, addon: Addon): string =>
+  `scalingo --region ${region} --app ${app} addons-add ${addon.provider} ${addon.plan}`
 
 const gitUrlOf = (app: string, region: string) => `git@ssh.${region}.scalingo.com:${app}.git`
 
@@ -327,15 +355,22 @@ export async function createApp(options: CreateAppOptions): Promise<CreateAppRes
   if (env.SCALINGO_API_TOKEN) {
     log(`Creating app ${app} in ${region} through the Scalingo API…`)
     const session = await openSession(env, env.SCALINGO_API_TOKEN, log)
-    return {method: 'api', ...(await createThroughApi(session, app, region, env, log))}
+    const created = await createThroughApi(session, app, region, env, log)
+    const addon = options.addon && (await addonThroughApi(session, app, region, options.addon, log))
+    return {method: 'api', ...created, ...(addon ? {addon} : {})}
   }
   const cli = await findOnPath('scalingo', env.PATH ?? '')
-  if (cli) return {method: 'cli', ...(await createThroughCli(cli, app, region, log))}
+  if (cli) {
+    const created = await createThroughCli(cli, app, region, log)
+    const addon = options.addon && (await addonThroughCli(cli, app, region, options.addon, log))
+    return {method: 'cli', ...created, ...(addon ? {addon} : {})}
+  }
   throw new CliError(
     [
       `Neither SCALINGO_API_TOKEN nor the \`scalingo\` CLI is available: app ${app} was not created. Create it with`,
       '',
       `  ${createAppCommand(app, region)}`,
+      ...(options.addon ? [`  ${addonCommand(app, region, options.addon)}`] : []),
       '',
       `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
     ].join('\n'),
@@ -438,6 +473,48 @@ async function createThroughCli(cli: string, app: string, region: string, log: L
     return {app, region, created: false, gitUrl: gitUrlOf(app, region)}
   }
   throw new CliError(`\`scalingo ${args.join(' ')}\` failed (exit ${code}): nothing was created.\n${lines}`)
+}
+
+/** Adds the addon unless the app has one of that provider already (an app that existed). */
+async function addonThroughApi(
+  session: ApiSession,
+  app: string,
+  region: string,
+  addon: Addon,
+  log: Log,
+): Promise<Addon & {added: boolean}> {
+  const path = `/apps/${encodeURIComponent(app)}/addons`
+  const listed = await session.call(region, 'GET', path)
+  if (!listed.ok) throw unexpected(`listing the addons of ${app}`, listed, session.clean)
+  const addons = (parse(listed.body) as {addons?: {addon_provider?: {id?: string}}[]} | undefined)?.addons ?? []
+  if (addons.some((a) => a.addon_provider?.id === addon.provider)) {
+    log(`  ✔ App ${app} already has a ${addon.provider} addon: using it`)
+    return {...addon, added: false}
+  }
+  const plans = await session.call(region, 'GET', `/addon_providers/${encodeURIComponent(addon.provider)}/plans`)
+  if (!plans.ok) throw unexpected(`listing the plans of ${addon.provider}`, plans, session.clean)
+  const listedPlans = (parse(plans.body) as {plans?: {id?: string; name?: string}[]} | undefined)?.plans ?? []
+  const plan = listedPlans.find((p) => p.name === addon.plan)
+  if (!plan?.id)
+    throw new CliError(
+      `No ${addon.provider} plan "${addon.plan}" in ${region} (plans: ${listedPlans.map((p) => p.name).join(', ') || 'none listed'}): the app exists without its database; pick a plan (--postgresql-plan) and add it with \`${addonCommand(app, region, addon)}\`.`,
+    )
+  const added = await session.call(region, 'POST', path, {addon: {addon_provider_id: addon.provider, plan_id: plan.id}})
+  if (!added.ok) throw unexpected(`adding the ${addon.provider} addon to ${app}`, added, session.clean)
+  log(`  ✔ Added the ${addon.provider} addon (${addon.plan}) to ${app}`)
+  return {...addon, added: true}
+}
+
+async function addonThroughCli(cli: string, app: string, region: string, addon: Addon, log: Log): Promise<Addon & {added: boolean}> {
+  const args = ['--region', region, '--app', app, 'addons-add', addon.provider, addon.plan]
+  log(`Adding the ${addon.provider} addon with \`scalingo ${args.join(' ')}\`…`)
+  const {code, output} = await run(cli, args, '')
+  if (code !== 0)
+    throw new CliError(
+      `\`scalingo ${args.join(' ')}\` failed (exit ${code}): the app exists without its database.\n${output.trim()}\nAdd it with that command once fixed.`,
+    )
+  log(`  ✔ Added the ${addon.provider} addon (${addon.plan}) to ${app}`)
+  return {...addon, added: true}
 }
 
 interface Answer {

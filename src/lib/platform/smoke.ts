@@ -13,8 +13,8 @@ export const SPAN_NAME = 'create-tempo-scalingo check'
 export type StepId = 'ready' | 'auth' | 'push' | 'read' | 'metrics'
 export type StepStatus = 'passed' | 'failed' | 'skipped'
 
-export interface StepResult {
-  id: StepId
+export interface StepResult<Id extends string = StepId> {
+  id: Id
   title: string
   status: StepStatus
   durationMs: number

@@ -81,7 +81,7 @@ const isS3 = (a: Answers) => a.storage === 's3'
 const provider = (a: Answers) => S3_PROVIDERS.find((p) => p.id === a.s3Provider)
 // A preset fills the endpoint and region; only "Other S3" asks for them.
 const customS3 = (a: Answers) => isS3(a) && provider(a)?.endpoint === undefined
-const credential = () => randomBytes(32).toString('base64url')
+export const credential = (): string => randomBytes(32).toString('base64url')
 
 export const SETTINGS: readonly Setting[] = [
   {
@@ -393,22 +393,20 @@ export function setting(name: string): Setting {
   return found
 }
 
-export const choiceWarning = (name: string, value: string): string | undefined => {
-  const s = setting(name)
-  return s.choices?.find((c) => c.value === value)?.warning ?? s.warning?.(value)
-}
+export const choiceWarning = (s: Setting, value: string): string | undefined =>
+  s.choices?.find((c) => c.value === value)?.warning ?? s.warning?.(value)
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
 
 /** The answers without secrets, in table order: what the answers file keeps. */
-export function publicAnswers(answers: Answers): Answers {
+export function publicAnswers(answers: Answers, table: readonly Setting[] = SETTINGS): Answers {
   const out: Answers = {}
-  for (const s of SETTINGS) if (!s.secret && answers[s.name] !== undefined && applies(s, answers)) out[s.name] = answers[s.name]
+  for (const s of table) if (!s.secret && answers[s.name] !== undefined && applies(s, answers)) out[s.name] = answers[s.name]
   return out
 }
 
-export function secretValues(answers: Answers): string[] {
-  return SETTINGS.filter((s) => s.secret && answers[s.name]).map((s) => answers[s.name])
+export function secretValues(answers: Answers, table: readonly Setting[] = SETTINGS): string[] {
+  return table.filter((s) => s.secret && answers[s.name]).map((s) => answers[s.name])
 }
 
 export interface AppVariable {
