@@ -131,7 +131,7 @@ describe('the first deploy, end to end', () => {
 
     const check = await runCli(['check', tempo.url], {cwd: app})
     assert.equal(check.code, 0, transcript(check))
-    assert.match(check.stdout, /All 4 checks passed/)
+    assert.match(check.stdout, /All 5 checks passed/)
     const listing = await readdir(app)
     assert.ok(listing.includes('.env') && listing.includes('.tempo-scalingo.json'))
   })
