@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import {writeFile} from 'node:fs/promises'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
+import {startFakeGrafana} from '../helpers/fake-grafana.ts'
 import {runCli, tempDir} from '../helpers/cli.ts'
 
 const TOKEN = 'ingest-token-0123456789abcdef'
@@ -64,6 +65,7 @@ async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; serve
     if (url.pathname.startsWith('/api/')) {
       if (!behaviour.authOff && req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
       if (url.pathname === '/api/search') return send(res, 200, '{"traces":[]}')
+      if (url.pathname === '/api/echo') return send(res, 200, 'echo')
       if (url.pathname === '/api/status/buildinfo') return send(res, 200, JSON.stringify({version: behaviour.version ?? '2.10.8'}))
       if (url.pathname === '/api/metrics/query_range') {
         if (behaviour.noMetrics)
@@ -461,5 +463,120 @@ describe('check --config (offline lint)', () => {
     const both = await check(['http://127.0.0.1:1', '--config', legacy], {})
     assert.equal(both.code, 2)
     assert.match(both.stderr, /either a URL .* or --config/)
+  })
+})
+
+describe('check --grafana: the companion Grafana app, end to end', () => {
+  const ADMIN = 'admin-password-0123456789abcdefgh'
+  let tempo: Awaited<ReturnType<typeof fakeTempo>>
+  before(async () => {
+    tempo = await start()
+  })
+
+  /** A Grafana app generated for the fake Tempo, and a fake Grafana reading its provisioning as Grafana would. */
+  async function grafanaFor(options: {tempoUrl?: string; grafanaEnv?: Record<string, string>; databaseReady?: boolean} = {}) {
+    const dir = await tempDir()
+    const generated = await runCli(
+      ['grafana', path.join(dir, 'my-grafana'), '--yes', '--no-git', '--tempo-url', options.tempoUrl ?? tempo.url, '--query-user', USER],
+      {env: {TEMPO_QUERY_PASSWORD: PASSWORD, GF_SECURITY_ADMIN_PASSWORD: ADMIN}, cwd: dir},
+    )
+    assert.equal(generated.code, 0, generated.stderr)
+    const grafana = await startFakeGrafana({
+      provisioning: path.join(dir, 'my-grafana/provisioning'),
+      env: options.grafanaEnv ?? {TEMPO_QUERY_PASSWORD: PASSWORD},
+      admin: {user: 'admin', password: ADMIN},
+      databaseReady: options.databaseReady,
+    })
+    after(() => grafana.close())
+    return grafana
+  }
+
+  it('Grafana up with its database, the datasource healthy, the smoke trace found through its proxy', async () => {
+    const grafana = await grafanaFor()
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /✔ 6\/8 Grafana is up with its database \(GET \/api\/health\): Grafana 13\.2\.1, database ok/)
+    assert.match(r.stdout, /✔ 7\/8 The Tempo datasource answers .*Successfully connected to Tempo/)
+    assert.match(r.stdout, /✔ 8\/8 The smoke trace is found through Grafana's datasource proxy/)
+    assert.match(r.stdout, /All 8 checks passed .*and Grafana shows them/)
+    // The admin credential went to Grafana's API only (never to /api/health); the Tempo password, expanded from
+    // Grafana's environment, went upstream to Tempo.
+    assert.ok(grafana.requests.filter((q) => q.path !== '/api/health').every((q) => q.auth === 'admin'))
+    assert.equal(grafana.requests.find((q) => q.path === '/api/health')?.auth, 'none')
+    const basic = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+    assert.ok(grafana.upstream.length > 0 && grafana.upstream.every((u) => u.authorization === basic))
+    assert.ok(grafana.upstream.some((u) => /\/api\/v2\/traces\/[0-9a-f]{32}$/.test(u.url)))
+    assert.ok(!r.stdout.includes(ADMIN) && !r.stderr.includes(ADMIN), 'the admin password is never printed')
+    const json = await check([tempo.url, '--grafana', grafana.url, '--json'], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    const doc = JSON.parse(json.stdout) as {ok: boolean; grafana: {ok: boolean; steps: {id: string; status: string}[]}}
+    assert.equal(doc.ok, true)
+    assert.deepEqual(
+      doc.grafana.steps.map((s) => `${s.id}:${s.status}`),
+      ['grafana-health:passed', 'datasource-health:passed', 'datasource-trace:passed'],
+    )
+    assert.ok(!json.stdout.includes(ADMIN))
+  })
+
+  it('the admin password comes from the Grafana app beside the Tempo app (<dir>-grafana/.env)', async () => {
+    const grafana = await grafanaFor()
+    const dir = await tempDir()
+    const tempoDir = path.join(dir, 'my-tempo')
+    const made = await runCli(
+      ['grafana', `${tempoDir}-grafana`, '--yes', '--no-git', '--tempo-url', tempo.url, '--admin-password', ADMIN],
+      {env: {TEMPO_QUERY_PASSWORD: PASSWORD}, cwd: dir},
+    )
+    assert.equal(made.code, 0, made.stderr)
+    await mkdir(tempoDir, {recursive: true})
+    const r = await check([tempo.url, '--grafana', grafana.url], CREDENTIALS, tempoDir)
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+  })
+
+  it('Grafana down: named as such', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const r = await check([tempo.url, '--grafana', `http://127.0.0.1:${port}`, '--timeout', '2'], {
+      ...CREDENTIALS,
+      GF_SECURITY_ADMIN_PASSWORD: ADMIN,
+    })
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 6\/8 Grafana is up/)
+    assert.match(r.stdout, /likely cause: Grafana down: nothing listens there/)
+    assert.match(r.stdout, /- 7\/8 .*skipped[\s\S]*- 8\/8 .*skipped/)
+  })
+
+  it('database not ready: /api/health says the database is failing', async () => {
+    const grafana = await grafanaFor({databaseReady: false})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /GET \/api\/health answered 503: database failing/)
+    assert.match(r.stdout, /likely cause: database not ready: the PostgreSQL addon/)
+  })
+
+  it("wrong query password: Grafana's TEMPO_QUERY_PASSWORD differs from Tempo's", async () => {
+    const grafana = await grafanaFor({grafanaEnv: {TEMPO_QUERY_PASSWORD: 'not-the-query-password-000'}})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 7\/8 The Tempo datasource answers/)
+    assert.match(r.stdout, /likely cause: wrong query password: the Grafana app's TEMPO_QUERY_PASSWORD differs/)
+  })
+
+  it('datasource unreachable: the provisioned URL has no Tempo behind it', async () => {
+    const grafana = await grafanaFor({tempoUrl: 'http://127.0.0.1:9'})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /likely cause: datasource unreachable: Grafana cannot reach Tempo at http:\/\/127\.0\.0\.1:9/)
+  })
+
+  it('a wrong admin password, and none at all', async () => {
+    const grafana = await grafanaFor()
+    const wrong = await check([tempo.url, '--grafana', grafana.url, '--grafana-password', 'wrong-admin-password-000'], CREDENTIALS)
+    assert.equal(wrong.code, 1)
+    assert.match(wrong.stdout, /Grafana refused the admin credential \(401\)/)
+    assert.ok(!wrong.stdout.includes('wrong-admin-password-000'))
+    const none = await check([tempo.url, '--grafana', grafana.url], CREDENTIALS, await tempDir())
+    assert.equal(none.code, 2)
+    assert.match(none.stderr, /no Grafana admin password: pass --grafana-password \(or GF_SECURITY_ADMIN_PASSWORD\)/)
   })
 })
