@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {settingFlags} from '../lib/cli/flags.js'
+import {scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
 import {GRAFANA_SETTINGS} from '../lib/settings/grafana.js'
 
 export default class Grafana extends BaseCommand {
@@ -20,10 +20,7 @@ export default class Grafana extends BaseCommand {
   }
   static override flags = {
     ...settingFlags(GRAFANA_SETTINGS),
-    yes: Flags.boolean({char: 'y', description: 'Ask nothing: use flags, env vars and defaults.'}),
-    'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
-    force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
-    git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
+    ...scaffoldFlags(),
     'create-app': Flags.boolean({
       allowNo: true,
       description: 'Create the Scalingo app with its PostgreSQL addon (on a terminal, you are asked).',

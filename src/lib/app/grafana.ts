@@ -1,6 +1,7 @@
 // The companion Grafana app's files (pure): the provisioned Tempo datasource, the database
 // setting from the PostgreSQL addon, the manifest, README, .gitignore, answers file and .env.
 import {ANSWERS_FILE, answersFileContent, hash} from './answers.js'
+import {CONTRACT} from '../core/contract.js'
 import {dotEnvFile, render, type RenderContext, type RenderedFile} from './render.js'
 import {DATASOURCE_UID, GRAFANA_BUILDPACK_URL, grafanaVariables, POSTGRESQL_PROVIDER} from '../settings/grafana.js'
 import type {Answers} from '../settings/settings.js'
@@ -19,6 +20,7 @@ export function renderGrafanaApp(answers: Answers, context: RenderContext): Rend
     grafanaBuildpackUrl: GRAFANA_BUILDPACK_URL,
     addonProvider: POSTGRESQL_PROVIDER,
     addonPlan: `${POSTGRESQL_PROVIDER}:${answers.postgresqlPlan}`,
+    metricsSince: CONTRACT.tempo.traceqlMetrics.since,
     ...context,
   }
   return [

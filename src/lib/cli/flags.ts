@@ -24,3 +24,11 @@ export const buildpackUrlFlag = () =>
   Flags.string({
     description: "Buildpack URL written to .buildpacks, kept for later updates (default: this CLI's repository at its version tag).",
   })
+
+/** What every scaffold takes: --yes, --dry-run, --force, --git/--no-git. */
+export const scaffoldFlags = () => ({
+  yes: Flags.boolean({char: 'y', description: 'Ask nothing: use flags, env vars and defaults.'}),
+  'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
+  force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
+  git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
+})

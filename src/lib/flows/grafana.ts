@@ -11,7 +11,6 @@ import {GRAFANA_PATHS, planGrafana} from '../app/grafana.js'
 import {checkTarget, writeApp} from '../app/plan.js'
 import {renderContext} from '../app/render.js'
 import {cli} from '../core/invocation.js'
-import {REDACTED} from '../core/output.js'
 import {firstCommit} from '../platform/git.js'
 import {addonCommand, checkedVariables, createAppCommand} from '../platform/scalingo.js'
 import {appUrl, GRAFANA_SETTINGS, grafanaVariables, POSTGRESQL_PROVIDER} from '../settings/grafana.js'
@@ -19,7 +18,7 @@ import {canPrompt, createAsk} from '../settings/prompts.js'
 import {resolveAnswers} from '../settings/resolve.js'
 import {type Answers, publicAnswers, secretValues} from '../settings/settings.js'
 import type {JourneyResult} from './journey.js'
-import type {NextStep} from './scaffold.js'
+import {type NextStep, plannedFiles, printNextSteps, printPlan, printWritten, shownVariables} from './report.js'
 
 export interface GrafanaOptions {
   directory: string | undefined
@@ -90,9 +89,9 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
   const report = {
     directory: target,
     dryRun: Boolean(flags['dry-run']),
-    files: files.map((f) => ({path: f.path, bytes: Buffer.byteLength(f.content), ...(f.mode ? {mode: f.mode.toString(8)} : {})})),
+    files: plannedFiles(files),
     answers: publicAnswers(answers, GRAFANA_SETTINGS),
-    variables: variables.map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value})),
+    variables: shownVariables(variables),
     addon,
     url: appUrl(answers.appName, answers.region),
     git: false,
@@ -106,8 +105,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
     Boolean(flags.force),
   )
   if (flags['dry-run']) {
-    log(`Would create ${target}:`)
-    for (const f of report.files) log(`  ${f.path}  ${f.bytes} B${f.mode ? `  (mode ${f.mode})` : ''}`)
+    printPlan(log, target, report.files)
     return report
   }
 
@@ -127,8 +125,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
       : undefined,
   )
   report.git = gitWanted
-  for (const f of report.files) log(`  ${chalk.green('+')} ${f.path}`)
-  log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
+  printWritten(log, directory, report.files)
 
   const {runJourney} = await import('./journey.js')
   const journey = await runJourney({
@@ -147,10 +144,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
   Object.assign(report, journey)
   report.nextSteps = nextSteps(directory, answers, journey)
 
-  log('\nNext:\n')
-  const width = Math.max(...report.nextSteps.map((step) => step.command.length))
-  for (const step of report.nextSteps) log(`  ${step.command.padEnd(width)}   # ${step.why}`)
-  log('')
+  printNextSteps(log, report.nextSteps)
   return report
 }
 

@@ -7,7 +7,7 @@ import {UsageError} from '../core/errors.js'
 import {firstCommit} from '../platform/git.js'
 import {cli} from '../core/invocation.js'
 import type {JourneyResult} from './journey.js'
-import {REDACTED} from '../core/output.js'
+import {type NextStep, plannedFiles, printNextSteps, printPlan, printWritten, shownVariables} from './report.js'
 import {checkTarget, GENERATED_PATHS, planScaffold, writeApp} from '../app/plan.js'
 import {canPrompt, createAsk} from '../settings/prompts.js'
 import {renderContext} from '../app/render.js'
@@ -26,14 +26,7 @@ export interface ScaffoldOptions {
   warn: (line: string) => void
 }
 
-export type StepId = 'cd' | 'check-s3' | 'create-app' | 'env-set' | 'deploy' | 'check'
-
-/** One thing left to do, with the command that does it where it is printed. */
-export interface NextStep {
-  id: StepId
-  command: string
-  why: string
-}
+export type {NextStep} from './report.js'
 
 export async function scaffold(options: ScaffoldOptions): Promise<Record<string, unknown>> {
   const {flags, env, log} = options
@@ -62,9 +55,9 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   const report = {
     directory: target,
     dryRun: Boolean(flags['dry-run']),
-    files: files.map((f) => ({path: f.path, bytes: Buffer.byteLength(f.content), ...(f.mode ? {mode: f.mode.toString(8)} : {})})),
+    files: plannedFiles(files),
     answers: publicAnswers(answers),
-    variables: appVariables(answers).map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value})),
+    variables: shownVariables(appVariables(answers)),
     git: false,
     warnings,
     nextSteps: nextSteps(directory, answers),
@@ -76,8 +69,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
     Boolean(flags.force),
   )
   if (flags['dry-run']) {
-    log(`Would create ${target}:`)
-    for (const f of report.files) log(`  ${f.path}  ${f.bytes} B${f.mode ? `  (mode ${f.mode})` : ''}`)
+    printPlan(log, target, report.files)
     return report
   }
 
@@ -95,18 +87,14 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   )
   report.git = gitWanted
 
-  for (const f of report.files) log(`  ${chalk.green('+')} ${f.path}`)
-  log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
+  printWritten(log, directory, report.files)
 
   const {runJourney} = await import('./journey.js')
   const journey = await runJourney({target, directory, answers, flags, env, interactive, committed: report.git, log})
   Object.assign(report, journey)
   report.nextSteps = nextSteps(directory, answers, journey)
 
-  log('\nNext:\n')
-  const width = Math.max(...report.nextSteps.map((step) => step.command.length))
-  for (const step of report.nextSteps) log(`  ${step.command.padEnd(width)}   # ${step.why}`)
-  log('')
+  printNextSteps(log, report.nextSteps)
 
   // Something to look at the traces with: the companion Grafana app beside this one.
   const grafanaWanted =
