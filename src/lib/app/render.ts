@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION, usesMetricsGenerator} from '../core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, drilldownWarning, usesMetricsGenerator} from '../core/contract.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
 import {type Answers, type AppVariable, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
@@ -85,6 +85,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),
     defaultTempoVersion: DEFAULT_TEMPO_VERSION,
+    traceqlMetricsWarning: drilldownWarning(answers.tempoVersion),
     buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
   }
   const files: RenderedFile[] = [
