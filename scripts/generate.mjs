@@ -4,14 +4,17 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 
 import {contractShell} from '../dist/lib/core/contract-shell.js'
-import {CONTRACT, newestOfMajor} from '../dist/lib/core/contract.js'
+import {CONTRACT, newestOfMajor, oldestOfMajor} from '../dist/lib/core/contract.js'
 import {renderTempoConfig} from '../dist/lib/app/render.js'
 import {runtimeVariables, variablesTable} from '../dist/lib/core/docs.js'
 
 const file = (path) => new URL(`../${path}`, import.meta.url)
 
-for (const [major, {template}] of Object.entries(CONTRACT.tempo.majors)) {
+for (const [major, {template, templateBeforeMetrics}] of Object.entries(CONTRACT.tempo.majors)) {
   writeFileSync(file(`buildpack/config/${template}`), renderTempoConfig({tempoVersion: newestOfMajor(major)}, 'env'))
+  // The same template for the major's versions that cannot serve TraceQL metrics (no metrics-generator).
+  if (templateBeforeMetrics)
+    writeFileSync(file(`buildpack/config/${templateBeforeMetrics}`), renderTempoConfig({tempoVersion: oldestOfMajor(major)}, 'env'))
 }
 writeFileSync(file('buildpack/lib/contract.sh'), contractShell(CONTRACT))
 

@@ -95,7 +95,7 @@ for tier in "${tiers[@]}"; do
     cli) run_node cli test/integration/*.test.ts ;;
     buildpack) run_bats buildpack test/buildpack/*.bats ;;
     e2e) run_bats e2e test/e2e/*.bats ;;
-    proxy) run_bats proxy test/buildpack/launch.bats test/buildpack/hardening.bats ;;
+    proxy) run_bats proxy test/buildpack/launch.bats test/buildpack/hardening.bats test/buildpack/grafana-calls.bats ;;
   esac
 done
 

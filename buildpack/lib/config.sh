@@ -13,6 +13,16 @@ normalize_version() {
   echo "$version"
 }
 
+# Whether version A (x.y.z) is older than B.
+version_before() {
+  local -a a b
+  IFS=. read -ra a <<<"$1"
+  IFS=. read -ra b <<<"$2"
+  ((a[0] != b[0])) && { ((a[0] < b[0])); return; }
+  ((a[1] != b[1])) && { ((a[1] < b[1])); return; }
+  ((a[2] < b[2]))
+}
+
 tempo_version() { normalize_version "${1:-${TEMPO_VERSION:-$DEFAULT_TEMPO_VERSION}}"; }
 
 # The contract names the major of known versions; others by their first number.
@@ -31,11 +41,17 @@ resolve_tempo_config() {
     (umask 077 && mkdir -p "$private_dir" && printf '%s\n' "$TEMPO_CONFIG_YAML" >"$private_dir/tempo.yaml")
     TEMPO_CONFIG_FILE="$private_dir/tempo.yaml"
   else
-    local major
+    local major template
     major="$(tempo_major "$version")"
     TEMPO_CONFIG_LEVEL="default template for Tempo ${major}.x"
     [[ -v "TEMPO_MAJOR_TEMPLATE[$major]" ]] || return 1
-    TEMPO_CONFIG_FILE="$config_dir/${TEMPO_MAJOR_TEMPLATE[$major]}"
+    template="${TEMPO_MAJOR_TEMPLATE[$major]}"
+    # Older releases of the major cannot serve TraceQL metrics and lack keys of the generator.
+    if [[ -v "TEMPO_MAJOR_TEMPLATE_BEFORE_METRICS[$major]" ]] && version_before "$version" "$TEMPO_METRICS_SINCE"; then
+      template="${TEMPO_MAJOR_TEMPLATE_BEFORE_METRICS[$major]}"
+      TEMPO_CONFIG_LEVEL+=" before $TEMPO_METRICS_SINCE (no TraceQL metrics)"
+    fi
+    TEMPO_CONFIG_FILE="$config_dir/$template"
     [[ -f "$TEMPO_CONFIG_FILE" ]] || return 1
   fi
 }

@@ -96,9 +96,9 @@ container_mib() {
   fi
 }
 
-# Sizes what Tempo accepts per second and what the proxy lets through at once
-# from the container's memory (see the README's table), unless the app sets
-# them; exports the ingestion limits for the default templates.
+# Sizes what Tempo accepts per second, what the proxy lets through at once and
+# what the metrics-generator holds from the container's memory (see the README's
+# table), unless the app sets them; exports Tempo's limits for the default templates.
 size_ingest_limits() {
   local mib
   mib="$(container_mib)"
@@ -109,8 +109,11 @@ size_ingest_limits() {
   local inflight=$((mib / INGEST_MIB_PER_REQUEST))
   ((inflight >= MIN_INGEST_REQUESTS)) || inflight="$MIN_INGEST_REQUESTS"
   TEMPO_PROXY_MAX_INGEST_REQUESTS="$(count_setting TEMPO_PROXY_MAX_INGEST_REQUESTS "$inflight" 1)"
-  export TEMPO_INGESTION_RATE_LIMIT_BYTES TEMPO_INGESTION_BURST_SIZE_BYTES
-  info "Ingest limits: $TEMPO_INGESTION_RATE_LIMIT_BYTES bytes/s (burst $TEMPO_INGESTION_BURST_SIZE_BYTES), $TEMPO_PROXY_MAX_INGEST_REQUESTS requests in flight (${mib}MiB container)"
+  # The metrics-generator holds spans a second time (TraceQL metrics): bounded the same way.
+  TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES="$(count_setting TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES \
+    $((mib * GENERATOR_LIVE_BYTES_PER_MIB)) 1)"
+  export TEMPO_INGESTION_RATE_LIMIT_BYTES TEMPO_INGESTION_BURST_SIZE_BYTES TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES
+  info "Ingest limits: $TEMPO_INGESTION_RATE_LIMIT_BYTES bytes/s (burst $TEMPO_INGESTION_BURST_SIZE_BYTES), $TEMPO_PROXY_MAX_INGEST_REQUESTS requests in flight, $TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES bytes of live traces for TraceQL metrics (${mib}MiB container)"
 }
 
 # Sets READY_TIMEOUT, SHUTDOWN_TIMEOUT, DRAIN_WAIT and STOP_GRACE (seconds).

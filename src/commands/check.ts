@@ -27,6 +27,7 @@ export default class Check extends BaseCommand {
     '<%= config.bin %> check https://my-tempo.osc-fr1.scalingo.io --timeout 120',
     `<%= config.bin %> check --config tempo.yaml --tempo-version ${TEMPO_VERSIONS.at(-1)}`,
     '<%= config.bin %> check --s3 --create-bucket        # inside the app directory: probe (and create) its bucket',
+    '<%= config.bin %> check --grafana https://my-tempo-grafana.osc-fr1.scalingo.io   # then the companion Grafana app',
   ]
   static override enableJsonFlag = true
   static override args = {
@@ -47,6 +48,19 @@ export default class Check extends BaseCommand {
     s3: Flags.boolean({
       description: "Probe the app's S3 bucket instead: endpoint, keys, bucket, write/read/delete of one object.",
       helpGroup: 'S3',
+    }),
+    grafana: Flags.string({
+      description:
+        "After Tempo, check the companion Grafana app at this URL: /api/health, the Tempo datasource's health, the smoke trace found through Grafana.",
+      helpGroup: 'GRAFANA',
+    }),
+    'grafana-user': Flags.string({
+      description: "Grafana's admin user. [env: GF_SECURITY_ADMIN_USER, else the Grafana app's answers]",
+      helpGroup: 'GRAFANA',
+    }),
+    'grafana-password': Flags.string({
+      description: "Grafana's admin password. [env: GF_SECURITY_ADMIN_PASSWORD, else the Grafana app's .env]",
+      helpGroup: 'GRAFANA',
     }),
     'create-bucket': Flags.boolean({
       description: 'Create the bucket when it does not exist (implies --s3); without it, a terminal asks.',
@@ -85,6 +99,7 @@ export default class Check extends BaseCommand {
         flags: Object.fromEntries(CREDENTIAL_SETTINGS.map((s) => [s.flag, str(s.flag)])),
         timeoutSeconds: flags.timeout as number,
         showSecrets: Boolean(flags['show-secrets']),
+        ...(str('grafana') ? {grafana: {url: str('grafana')!, user: str('grafana-user'), password: str('grafana-password')}} : {}),
       })
     } else {
       if (args.url) throw new UsageError('pass either a URL (deployment check) or --config (offline lint), not both')

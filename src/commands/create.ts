@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
+import {buildpackUrlFlag, scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
 
 export default class Create extends BaseCommand {
   static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
@@ -20,10 +20,7 @@ export default class Create extends BaseCommand {
   }
   static override flags = {
     ...settingFlags(),
-    yes: Flags.boolean({char: 'y', description: 'Ask nothing: use flags, env vars and defaults.'}),
-    'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
-    force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
-    git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
+    ...scaffoldFlags(),
     'buildpack-url': buildpackUrlFlag(),
     'create-bucket': Flags.boolean({
       description: 'Create the S3 bucket when the probe finds it missing (on a terminal, you are asked).',
@@ -37,6 +34,12 @@ export default class Create extends BaseCommand {
     'env-set': Flags.boolean({description: "Set the app's variables on Scalingo after generating it.", helpGroup: 'DEPLOY'}),
     push: Flags.boolean({
       description: 'Push the app to Scalingo after generating it (its variables set, or said to be).',
+      helpGroup: 'DEPLOY',
+    }),
+    grafana: Flags.boolean({
+      allowNo: true,
+      description:
+        'Then generate the companion Grafana app in DIR-grafana (the Tempo datasource provisioned), with the same deploy flags (on a terminal, you are asked).',
       helpGroup: 'DEPLOY',
     }),
   }

@@ -36,7 +36,7 @@ export default class EnvSet extends BaseCommand {
     ])
     const dir = process.cwd()
     const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, true)
-    const variables = await variablesFor(dir, target.answers ?? {})
+    const variables = await variablesFor(dir, target.answers ?? {}, process.env, target.kind)
     const createApp = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
     const log = (line: string) => this.say(line)
     return setAppVariables({

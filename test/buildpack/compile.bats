@@ -298,6 +298,20 @@ YAML
   grep -qx 'export TEMPO_VERSION="${TEMPO_VERSION:-3.0.3}"' "$BUILD/.profile.d/tempo.sh"
 }
 
+@test "Tempo before 2.6 gets the 2.x default config without the metrics-generator, which it could not verify" {
+  set_s3_env
+  set_env TEMPO_VERSION 2.4.0
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  contains "$output" "Config: default template for Tempo 2.x before 2.6.0 (no TraceQL metrics)"
+  contains "$output" "Tempo accepts the config"
+  set_env TEMPO_VERSION 2.10.8
+  compile
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  contains "$output" "Config: default template for Tempo 2.x"
+  lacks "$output" "no TraceQL metrics"
+}
+
 @test "ENV_DIR values are data: shell metacharacters are not executed" {
   set_s3_env
   pwned="$BATS_TEST_TMPDIR/pwned"

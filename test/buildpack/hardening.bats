@@ -408,15 +408,18 @@ YAML
   wait_listening
   [ "$(stub_config overrides.defaults.ingestion.rate_limit_bytes)" = 2048000 ]
   [ "$(stub_config overrides.defaults.ingestion.burst_size_bytes)" = 2048000 ]
-  contains "$(<"$OUT")" "Ingest limits: 2048000 bytes/s (burst 2048000), 2 requests in flight (256MiB container)"
+  # The metrics-generator's live traces (TraceQL metrics) are sized with them.
+  [ "$(stub_config metrics_generator.processor.local_blocks.max_live_traces_bytes)" = 8388608 ]
+  contains "$(<"$OUT")" "Ingest limits: 2048000 bytes/s (burst 2048000), 2 requests in flight, 8388608 bytes of live traces for TraceQL metrics (256MiB container)"
   stop_launcher
 
   rm -rf "$RECORD"
-  launch CONTAINER_MEMORY=1073741824 TEMPO_INGESTION_BURST_SIZE_BYTES=20000000
+  launch CONTAINER_MEMORY=1073741824 TEMPO_INGESTION_BURST_SIZE_BYTES=20000000 TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES=50000000
   wait_listening
   [ "$(stub_config overrides.defaults.ingestion.rate_limit_bytes)" = 8192000 ]
   [ "$(stub_config overrides.defaults.ingestion.burst_size_bytes)" = 20000000 ]
-  contains "$(<"$OUT")" "4 requests in flight (1024MiB container)"
+  [ "$(stub_config metrics_generator.processor.local_blocks.max_live_traces_bytes)" = 50000000 ]
+  contains "$(<"$OUT")" "4 requests in flight, 50000000 bytes of live traces for TraceQL metrics (1024MiB container)"
   stop_launcher
 
   rm -rf "$RECORD"

@@ -73,7 +73,7 @@ first_deploy() {
   run bash -c "cd '$APP' && NO_COLOR=1 node '$REPO_ROOT/bin/run.js' check http://127.0.0.1:$PORT --timeout 20"
   echo "$output"
   [[ "$status" == 0 ]]
-  contains "$output" "All 4 checks passed"
+  contains "$output" "All 5 checks passed"
   stop_launcher
   [[ "$EXIT_STATUS" == 0 ]]
 }

@@ -77,8 +77,16 @@ export interface FakeApi {
   foreign: Set<string>
   /** Status to answer the next app creation with (e.g. 409, 402), instead of deciding. */
   createStatus?: number
+  /** Addons by app: provider id → plan id. */
+  addons: Map<string, Map<string, string>>
   close(): Promise<void>
 }
+
+/** The plans the fake lists for the postgresql provider. */
+export const POSTGRESQL_PLANS = [
+  {id: 'plan-pg-starter-512', name: 'postgresql-starter-512'},
+  {id: 'plan-pg-business-1024', name: 'postgresql-business-1024'},
+]
 
 /**
  * Plays auth.scalingo.com and api.<region>.scalingo.com on 127.0.0.1: token exchange, app
@@ -95,6 +103,7 @@ export async function startFakeApi(): Promise<FakeApi> {
     retryAfter: '1',
     apps: new Map([['my-tempo', 'osc-fr1']]),
     foreign: new Set(),
+    addons: new Map(),
     close: async () => {},
   }
   const server = createServer((req, res) => {
@@ -112,7 +121,21 @@ export async function startFakeApi(): Promise<FakeApi> {
       }
       const [, region, route = ''] = /^(?:\/(osc-[a-z0-9-]+))?(\/.*)$/.exec(req.url ?? '') ?? []
       const visible = (name: string) => api.apps.has(name) && (region === undefined || api.apps.get(name) === region)
-      if (route.startsWith('/v1/apps') && req.headers.authorization !== `Bearer ${BEARER}`) return json(401, {error: 'not authenticated'})
+      if ((route.startsWith('/v1/apps') || route.startsWith('/v1/addon_providers')) && req.headers.authorization !== `Bearer ${BEARER}`)
+        return json(401, {error: 'not authenticated'})
+      if (req.method === 'GET' && route === '/v1/addon_providers/postgresql/plans') return json(200, {plans: POSTGRESQL_PLANS})
+      const addons = /^\/v1\/apps\/([^/]+)\/addons$/.exec(route)
+      if (addons) {
+        if (!visible(addons[1])) return json(404, {resource: 'app', error: 'not found'})
+        const held = api.addons.get(addons[1]) ?? new Map<string, string>()
+        api.addons.set(addons[1], held)
+        if (req.method === 'GET')
+          return json(200, {addons: [...held].map(([provider, plan]) => ({addon_provider: {id: provider}, plan: {id: plan}}))})
+        const {addon_provider_id: provider, plan_id: plan} = JSON.parse(body || '{}').addon ?? {}
+        if (!POSTGRESQL_PLANS.some((p) => p.id === plan)) return json(422, {errors: {plan_id: ['is invalid']}})
+        held.set(provider, plan)
+        return json(201, {addon: {id: 'ad-1', addon_provider: {id: provider}, plan: {id: plan}}})
+      }
       if (req.method === 'POST' && route === '/v1/apps') {
         const name = String(JSON.parse(body || '{}').app?.name ?? '')
         const status = api.createStatus

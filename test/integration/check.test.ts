@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import {writeFile} from 'node:fs/promises'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
+import {startFakeGrafana} from '../helpers/fake-grafana.ts'
 import {runCli, tempDir} from '../helpers/cli.ts'
 
 const TOKEN = 'ingest-token-0123456789abcdef'
@@ -25,6 +26,10 @@ interface FakeTempo {
   lookupsBeforeFound?: number
   /** Members of the ring behind GET /ingester/ring (the proxy's route, query credential). */
   ring?: string[]
+  /** Tempo 2.x without the metrics-generator's local blocks: TraceQL metrics answer 500 empty ring. */
+  noMetrics?: boolean
+  /** What /api/status/buildinfo says (default 2.10.8). */
+  version?: string
 }
 
 /** Tempo behind the buildpack's proxy, as seen from outside. */
@@ -60,6 +65,14 @@ async function fakeTempo(behaviour: FakeTempo = {}): Promise<{url: string; serve
     if (url.pathname.startsWith('/api/')) {
       if (!behaviour.authOff && req.headers.authorization !== basic) return send(res, 401, 'Unauthorized')
       if (url.pathname === '/api/search') return send(res, 200, '{"traces":[]}')
+      if (url.pathname === '/api/echo') return send(res, 200, 'echo')
+      if (url.pathname === '/api/status/buildinfo') return send(res, 200, JSON.stringify({version: behaviour.version ?? '2.10.8'}))
+      if (url.pathname === '/api/metrics/query_range') {
+        if (behaviour.noMetrics)
+          return send(res, 500, 'error querying generators in Querier.queryRangeRecent: error finding generators: empty ring')
+        const series = spans.size > 0 ? [{labels: [], samples: [{timestampMs: String(Date.now()), value: spans.size / 15}]}] : []
+        return send(res, 200, JSON.stringify({series}))
+      }
       const v2 = /^\/api\/v2\/traces\/([0-9a-f]+)$/.exec(url.pathname)
       const v1 = /^\/api\/traces\/([0-9a-f]+)$/.exec(url.pathname)
       const id = (v2 ?? v1)?.[1]
@@ -117,11 +130,12 @@ describe('check against a deployment', () => {
   it('passes every step and prints timings and the settings to paste', async () => {
     const r = await check([ok.url])
     assert.equal(r.code, 0, r.stderr + r.stdout)
-    assert.match(r.stdout, /✔ 1\/4 Tempo is ready.*\(\d+\.\d\d s\)/)
-    assert.match(r.stdout, /✔ 2\/4 Auth is enforced/)
-    assert.match(r.stdout, /✔ 3\/4 Span accepted.*trace [0-9a-f]{32}/)
-    assert.match(r.stdout, /✔ 4\/4 Span read back \(query credentials\): found through GET \/api\/v2\/traces\/<id>/)
-    assert.match(r.stdout, /All 4 checks passed/)
+    assert.match(r.stdout, /✔ 1\/5 Tempo is ready.*\(\d+\.\d\d s\)/)
+    assert.match(r.stdout, /✔ 2\/5 Auth is enforced/)
+    assert.match(r.stdout, /✔ 3\/5 Span accepted.*trace [0-9a-f]{32}/)
+    assert.match(r.stdout, /✔ 4\/5 Span read back \(query credentials\): found through GET \/api\/v2\/traces\/<id>/)
+    assert.match(r.stdout, /✔ 5\/5 TraceQL metrics answer \(Grafana's Traces Drilldown\): \{\} \| rate\(\) counted the span/)
+    assert.match(r.stdout, /All 5 checks passed/)
     assert.ok(r.stdout.includes(`OTEL_EXPORTER_OTLP_ENDPOINT=${ok.url}\n`))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'))
     assert.ok(r.stdout.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${TEMPO_INGEST_TOKEN}'))
@@ -150,6 +164,7 @@ describe('check against a deployment', () => {
         ['auth', 'passed'],
         ['push', 'passed'],
         ['read', 'passed'],
+        ['metrics', 'passed'],
       ],
     )
     for (const step of doc.steps) assert.equal(typeof step.durationMs, 'number')
@@ -227,14 +242,14 @@ describe('check failures', () => {
     const tempo = await start({notReady: Infinity})
     const r = await check([tempo.url, '--timeout', '2'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /✘ 1\/5 Tempo is ready/)
     // The wait printed is the one measured: the whole --timeout, not more, not less.
     const waited = Number(/Tempo was not ready after (\d+\.\d) s \(\d+ attempts\): last answer 503/.exec(r.stdout)?.[1])
     assert.ok(waited >= 2 && waited < 3, r.stdout)
     assert.match(r.stdout, /answer: 503 Ingester not ready: waiting for 15s/)
     assert.match(r.stdout, /likely cause: .*S3 bucket, endpoint or credentials/)
-    assert.match(r.stdout, /- 2\/4 .*skipped[\s\S]*- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
-    assert.match(r.stdout, /Check failed at step 1\/4: Tempo was not ready after 2\.\d s/)
+    assert.match(r.stdout, /- 2\/5 .*skipped[\s\S]*- 3\/5 .*skipped[\s\S]*- 4\/5 .*skipped/)
+    assert.match(r.stdout, /Check failed at step 1\/5: Tempo was not ready after 2\.\d s/)
     assert.ok(!tempo.requests.some((q) => q.startsWith('POST')), 'nothing pushed to an unready Tempo')
   })
 
@@ -256,11 +271,11 @@ describe('check failures', () => {
     const tempo = await start()
     const r = await check([tempo.url, '--ingest-token', 'not-the-right-token-000'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 3\/4 Span accepted/)
+    assert.match(r.stdout, /✘ 3\/5 Span accepted/)
     assert.match(r.stdout, /the ingest token was refused \(401\)/)
     assert.match(r.stdout, /answer: 401 Unauthorized/)
     assert.match(r.stdout, /likely cause: auth mismatch/)
-    assert.match(r.stdout, /- 4\/4 .*skipped/)
+    assert.match(r.stdout, /- 4\/5 .*skipped/)
     assert.ok(!r.stdout.includes('not-the-right-token-000'), 'a wrong token is still a secret')
   })
 
@@ -268,9 +283,28 @@ describe('check failures', () => {
     const tempo = await start()
     const r = await check([tempo.url, '--query-password', 'not-the-right-password'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 4\/4 Span read back/)
+    assert.match(r.stdout, /✘ 4\/5 Span read back/)
     assert.match(r.stdout, /the query credentials were refused \(401\)/)
     assert.match(r.stdout, /TEMPO_QUERY_PASSWORD/)
+  })
+
+  it('fails step 5 when TraceQL metrics answer 500 empty ring (Tempo 2.x without the generator), saying what turns them on', async () => {
+    const tempo = await start({noMetrics: true})
+    const r = await check([tempo.url])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✔ 4\/5 Span read back/)
+    assert.match(r.stdout, /✘ 5\/5 TraceQL metrics answer/)
+    assert.match(r.stdout, /answer: 500 error querying generators.*empty ring/)
+    assert.match(r.stdout, /likely cause: Tempo 2\.x serves them only with the metrics-generator's local blocks/)
+    assert.match(r.stdout, /Check failed at step 5\/5/)
+  })
+
+  it('skips step 5 on Tempo 2.4.0, which cannot serve Traces Drilldown, and passes', async () => {
+    const tempo = await start({version: '2.4.0', noMetrics: true})
+    const r = await check([tempo.url])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /- 5\/5 TraceQL metrics answer.*skipped \(Tempo 2\.4\.0 cannot serve Grafana's Traces Drilldown/)
+    assert.ok(!tempo.requests.some((q) => q.includes('/api/metrics/')))
   })
 
   it('fails step 4 on timeout when the trace never appears, despite 200s with an empty trace', async () => {
@@ -310,7 +344,7 @@ describe('check failures', () => {
     await new Promise((resolve) => tempo.server.close(resolve))
     const r = await check([tempo.url, '--timeout', '1'])
     assert.equal(r.code, 1)
-    assert.match(r.stdout, /✘ 1\/4 Tempo is ready/)
+    assert.match(r.stdout, /✘ 1\/5 Tempo is ready/)
     assert.match(r.stdout, /connection refused by 127\.0\.0\.1:\d+/)
     assert.match(
       r.stdout,
@@ -342,7 +376,7 @@ describe('check never trusts what is not the proxy', () => {
     assert.equal(r.code, 1)
     assert.match(r.stdout, /POST \/v1\/traces without credentials answered 501, expected 401/)
     assert.match(r.stdout, /no credential was sent to it/)
-    assert.match(r.stdout, /- 3\/4 .*skipped[\s\S]*- 4\/4 .*skipped/)
+    assert.match(r.stdout, /- 3\/5 .*skipped[\s\S]*- 4\/5 .*skipped/)
     assert.ok(
       seen.every((line) => line.endsWith(' -')),
       seen.join('\n'),
@@ -429,5 +463,120 @@ describe('check --config (offline lint)', () => {
     const both = await check(['http://127.0.0.1:1', '--config', legacy], {})
     assert.equal(both.code, 2)
     assert.match(both.stderr, /either a URL .* or --config/)
+  })
+})
+
+describe('check --grafana: the companion Grafana app, end to end', () => {
+  const ADMIN = 'admin-password-0123456789abcdefgh'
+  let tempo: Awaited<ReturnType<typeof fakeTempo>>
+  before(async () => {
+    tempo = await start()
+  })
+
+  /** A Grafana app generated for the fake Tempo, and a fake Grafana reading its provisioning as Grafana would. */
+  async function grafanaFor(options: {tempoUrl?: string; grafanaEnv?: Record<string, string>; databaseReady?: boolean} = {}) {
+    const dir = await tempDir()
+    const generated = await runCli(
+      ['grafana', path.join(dir, 'my-grafana'), '--yes', '--no-git', '--tempo-url', options.tempoUrl ?? tempo.url, '--query-user', USER],
+      {env: {TEMPO_QUERY_PASSWORD: PASSWORD, GF_SECURITY_ADMIN_PASSWORD: ADMIN}, cwd: dir},
+    )
+    assert.equal(generated.code, 0, generated.stderr)
+    const grafana = await startFakeGrafana({
+      provisioning: path.join(dir, 'my-grafana/provisioning'),
+      env: options.grafanaEnv ?? {TEMPO_QUERY_PASSWORD: PASSWORD},
+      admin: {user: 'admin', password: ADMIN},
+      databaseReady: options.databaseReady,
+    })
+    after(() => grafana.close())
+    return grafana
+  }
+
+  it('Grafana up with its database, the datasource healthy, the smoke trace found through its proxy', async () => {
+    const grafana = await grafanaFor()
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /✔ 6\/8 Grafana is up with its database \(GET \/api\/health\): Grafana 13\.2\.1, database ok/)
+    assert.match(r.stdout, /✔ 7\/8 The Tempo datasource answers .*Successfully connected to Tempo/)
+    assert.match(r.stdout, /✔ 8\/8 The smoke trace is found through Grafana's datasource proxy/)
+    assert.match(r.stdout, /All 8 checks passed .*and Grafana shows them/)
+    // The admin credential went to Grafana's API only (never to /api/health); the Tempo password, expanded from
+    // Grafana's environment, went upstream to Tempo.
+    assert.ok(grafana.requests.filter((q) => q.path !== '/api/health').every((q) => q.auth === 'admin'))
+    assert.equal(grafana.requests.find((q) => q.path === '/api/health')?.auth, 'none')
+    const basic = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+    assert.ok(grafana.upstream.length > 0 && grafana.upstream.every((u) => u.authorization === basic))
+    assert.ok(grafana.upstream.some((u) => /\/api\/v2\/traces\/[0-9a-f]{32}$/.test(u.url)))
+    assert.ok(!r.stdout.includes(ADMIN) && !r.stderr.includes(ADMIN), 'the admin password is never printed')
+    const json = await check([tempo.url, '--grafana', grafana.url, '--json'], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    const doc = JSON.parse(json.stdout) as {ok: boolean; grafana: {ok: boolean; steps: {id: string; status: string}[]}}
+    assert.equal(doc.ok, true)
+    assert.deepEqual(
+      doc.grafana.steps.map((s) => `${s.id}:${s.status}`),
+      ['grafana-health:passed', 'datasource-health:passed', 'datasource-trace:passed'],
+    )
+    assert.ok(!json.stdout.includes(ADMIN))
+  })
+
+  it('the admin password comes from the Grafana app beside the Tempo app (<dir>-grafana/.env)', async () => {
+    const grafana = await grafanaFor()
+    const dir = await tempDir()
+    const tempoDir = path.join(dir, 'my-tempo')
+    const made = await runCli(
+      ['grafana', `${tempoDir}-grafana`, '--yes', '--no-git', '--tempo-url', tempo.url, '--admin-password', ADMIN],
+      {env: {TEMPO_QUERY_PASSWORD: PASSWORD}, cwd: dir},
+    )
+    assert.equal(made.code, 0, made.stderr)
+    await mkdir(tempoDir, {recursive: true})
+    const r = await check([tempo.url, '--grafana', grafana.url], CREDENTIALS, tempoDir)
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+  })
+
+  it('Grafana down: named as such', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const r = await check([tempo.url, '--grafana', `http://127.0.0.1:${port}`, '--timeout', '2'], {
+      ...CREDENTIALS,
+      GF_SECURITY_ADMIN_PASSWORD: ADMIN,
+    })
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 6\/8 Grafana is up/)
+    assert.match(r.stdout, /likely cause: Grafana down: nothing listens there/)
+    assert.match(r.stdout, /- 7\/8 .*skipped[\s\S]*- 8\/8 .*skipped/)
+  })
+
+  it('database not ready: /api/health says the database is failing', async () => {
+    const grafana = await grafanaFor({databaseReady: false})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /GET \/api\/health answered 503: database failing/)
+    assert.match(r.stdout, /likely cause: database not ready: the PostgreSQL addon/)
+  })
+
+  it("wrong query password: Grafana's TEMPO_QUERY_PASSWORD differs from Tempo's", async () => {
+    const grafana = await grafanaFor({grafanaEnv: {TEMPO_QUERY_PASSWORD: 'not-the-query-password-000'}})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /✘ 7\/8 The Tempo datasource answers/)
+    assert.match(r.stdout, /likely cause: wrong query password: the Grafana app's TEMPO_QUERY_PASSWORD differs/)
+  })
+
+  it('datasource unreachable: the provisioned URL has no Tempo behind it', async () => {
+    const grafana = await grafanaFor({tempoUrl: 'http://127.0.0.1:9'})
+    const r = await check([tempo.url, '--grafana', grafana.url], {...CREDENTIALS, GF_SECURITY_ADMIN_PASSWORD: ADMIN})
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /likely cause: datasource unreachable: Grafana cannot reach Tempo at http:\/\/127\.0\.0\.1:9/)
+  })
+
+  it('a wrong admin password, and none at all', async () => {
+    const grafana = await grafanaFor()
+    const wrong = await check([tempo.url, '--grafana', grafana.url, '--grafana-password', 'wrong-admin-password-000'], CREDENTIALS)
+    assert.equal(wrong.code, 1)
+    assert.match(wrong.stdout, /Grafana refused the admin credential \(401\)/)
+    assert.ok(!wrong.stdout.includes('wrong-admin-password-000'))
+    const none = await check([tempo.url, '--grafana', grafana.url], CREDENTIALS, await tempDir())
+    assert.equal(none.code, 2)
+    assert.match(none.stderr, /no Grafana admin password: pass --grafana-password \(or GF_SECURITY_ADMIN_PASSWORD\)/)
   })
 })

@@ -30,6 +30,7 @@ describe('create (interactive, on a terminal)', () => {
         [/Configuration style/, ENTER],
         [/Generate the credentials/, ENTER],
         [/Check bucket/, `n${ENTER}`],
+        [/Also generate a Grafana app/, `n${ENTER}`],
       ],
       ['--no-git'],
       dir,
@@ -73,6 +74,7 @@ describe('create (interactive, on a terminal)', () => {
         [/Configuration style/, ENTER],
         [/Generate the credentials/, ENTER],
         [/Check bucket/, `n${ENTER}`],
+        [/Also generate a Grafana app/, `n${ENTER}`],
       ],
       ['my-tempo', '--no-git'],
       dir,
@@ -129,11 +131,18 @@ describe('create (interactive, on a terminal)', () => {
         [/retention/, ENTER],
         [/Configuration style/, `${DOWN}${ENTER}`],
         [/Generate the credentials/, ENTER],
+        [/Also generate a Grafana app/, `y${ENTER}`],
+        [/Scalingo app name \(Grafana\)/, ENTER],
+        [/Scalingo region/, ENTER],
+        [/Container size \(Grafana\)/, ENTER],
       ],
       ['my-tempo', '--no-git'],
       dir,
     )
     assert.equal(code, 0, screen)
+    // Asked at the end, the Grafana app looks at the Tempo app just written.
+    const datasource = await readFile(path.join(dir, 'my-tempo-grafana/provisioning/datasources/tempo.yaml'), 'utf8')
+    assert.match(datasource, /url: https:\/\/my-tempo\.osc-fr1\.scalingo\.io/)
     assert.match(screen, /EVERY TRACE WILL BE LOST/)
     assert.doesNotMatch(screen, /Check bucket|Scalingo app .* now/, 'no bucket to check; nothing can reach Scalingo from here')
     assert.ok(!(await readdir(path.join(dir, 'my-tempo'))).includes('tempo.yaml'), 'env mode writes no tempo.yaml')
@@ -194,6 +203,7 @@ describe('create (interactive, on a terminal)', () => {
         [/Create the Scalingo app pty-journey in osc-fr1 now/, ENTER],
         [/Set the app's variables on Scalingo/, ENTER],
         [/Push it to Scalingo \(pty-journey, osc-fr1\) now/, `y${ENTER}`],
+        [/Also generate a Grafana app/, `n${ENTER}`],
       ])
       assert.equal(r.code, 0, r.screen)
       assert.match(r.screen, /✔ delete/)
@@ -208,6 +218,7 @@ describe('create (interactive, on a terminal)', () => {
         [/Create the Scalingo app/, `n${ENTER}`],
         [/Set the variables of the existing app pty-journey/, `n${ENTER}`],
         [/Only if its variables are already set/, ENTER],
+        [/Also generate a Grafana app/, `n${ENTER}`],
       ])
       assert.equal(r.code, 0, r.screen)
       assert.equal(r.heads, '')

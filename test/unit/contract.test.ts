@@ -92,21 +92,25 @@ describe('the contract', () => {
   })
 
   it("the ingest limits' fallbacks in the configs are what the launcher sizes for an unknown memory", () => {
-    const {bytesPerSecond, requests} = ingestLimits(CONTRACT.ingestLimits.unknownMemoryMiB)
+    const {bytesPerSecond, requests, generatorLiveBytes} = ingestLimits(CONTRACT.ingestLimits.unknownMemoryMiB)
     const fallback = (name: string) => CONTRACT.runtimeVariables.find((v) => v.name === name)?.default
     assert.equal(fallback('TEMPO_INGESTION_RATE_LIMIT_BYTES'), String(bytesPerSecond))
     assert.equal(fallback('TEMPO_INGESTION_BURST_SIZE_BYTES'), String(bytesPerSecond))
     assert.equal(fallback('TEMPO_PROXY_MAX_INGEST_REQUESTS'), String(requests))
+    assert.equal(fallback('TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES'), String(generatorLiveBytes))
     const sized = (env: Record<string, string> = {}) =>
       bash(
-        'source "$(dirname "$1")/log.sh" && source "$(dirname "$1")/settings.sh" && size_ingest_limits >/dev/null && echo "$TEMPO_INGESTION_RATE_LIMIT_BYTES $TEMPO_PROXY_MAX_INGEST_REQUESTS"',
+        'source "$(dirname "$1")/log.sh" && source "$(dirname "$1")/settings.sh" && size_ingest_limits >/dev/null && echo "$TEMPO_INGESTION_RATE_LIMIT_BYTES $TEMPO_PROXY_MAX_INGEST_REQUESTS $TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES"',
         env,
       ).trim()
-    assert.equal(sized(), `${bytesPerSecond} ${requests}`)
+    assert.equal(sized(), `${bytesPerSecond} ${requests} ${generatorLiveBytes}`)
     // The README's per-size table (TypeScript) and the launcher (Bash) size alike.
     for (const mib of Object.values(CONTRACT.containerSizes)) {
       const limits = ingestLimits(mib)
-      assert.equal(sized({CONTAINER_MEMORY: String(mib * 1048576)}), `${limits.bytesPerSecond} ${limits.requests}`)
+      assert.equal(
+        sized({CONTAINER_MEMORY: String(mib * 1048576)}),
+        `${limits.bytesPerSecond} ${limits.requests} ${limits.generatorLiveBytes}`,
+      )
     }
   })
 
@@ -118,7 +122,9 @@ describe('the contract', () => {
 // Where the contract's values may appear: the contract, what is generated from it, and the key trees of real Tempo.
 const GENERATED = new Set([
   'buildpack/lib/contract.sh',
-  ...Object.values(CONTRACT.tempo.majors).map((m) => `buildpack/config/${m.template}`),
+  ...Object.values(CONTRACT.tempo.majors).flatMap((m) =>
+    [m.template, m.templateBeforeMetrics].filter((t) => t !== undefined).map((t) => `buildpack/config/${t}`),
+  ),
 ])
 
 function sourceFiles(dir: string): string[] {

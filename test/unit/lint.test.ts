@@ -50,7 +50,7 @@ describe('lint', () => {
   }
 
   for (const [version, file] of [
-    ['2.4.0', 'tempo-2.yaml'],
+    ['2.4.0', 'tempo-2-no-metrics.yaml'],
     ['2.10.8', 'tempo-2.yaml'],
     ['3.0.3', 'tempo-3.yaml'],
   ]) {

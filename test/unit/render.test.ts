@@ -105,17 +105,58 @@ describe('Tempo config templates', () => {
   })
 
   it("the buildpack's default configs are the env-mode rendering of the same templates", async () => {
-    for (const [major, version] of [
-      ['2', '2.10.8'],
-      ['3', '3.0.3'],
+    for (const [file, version] of [
+      ['tempo-2.yaml', '2.10.8'],
+      ['tempo-2-no-metrics.yaml', '2.4.0'],
+      ['tempo-3.yaml', '3.0.3'],
     ]) {
-      const committed = readFileSync(path.join(ROOT, `buildpack/config/tempo-${major}.yaml`), 'utf8')
-      assert.equal(
-        committed,
-        renderTempoConfig({tempoVersion: version}, 'env'),
-        `buildpack/config/tempo-${major}.yaml drifted: run npm run build`,
-      )
+      const committed = readFileSync(path.join(ROOT, `buildpack/config/${file}`), 'utf8')
+      assert.equal(committed, renderTempoConfig({tempoVersion: version}, 'env'), `buildpack/config/${file} drifted: run npm run build`)
     }
+  })
+
+  it('2.x from 2.6 turns the metrics-generator local blocks on (TraceQL metrics), in file and env mode', async () => {
+    for (const version of ['2.10.8', '2.6.0']) {
+      const answers = await answersFor({...S3_ENV, TEMPO_VERSION: version}, {'wal-path': '/tmp/w'})
+      const file = parse(renderTempoConfig(answers, 'file'))
+      const env = parse(renderTempoConfig(answers, 'env'))
+      for (const [config, wal] of [
+        [file, '/tmp/w'],
+        [env, '${TEMPO_STORAGE_WAL_PATH:-/tmp/tempo/wal}'],
+      ]) {
+        assert.deepEqual(config.overrides.defaults.metrics_generator.processors, ['local-blocks'])
+        assert.equal(config.metrics_generator.storage.path, `${wal}/generator/wal`)
+        assert.equal(config.metrics_generator.traces_storage.path, `${wal}/generator/traces`)
+        const localBlocks = config.metrics_generator.processor.local_blocks
+        assert.equal(localBlocks.filter_server_spans, false)
+        assert.equal(localBlocks.flush_to_storage, true)
+        assert.equal(localBlocks.max_live_traces_bytes, '${TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES:-16777216}')
+      }
+    }
+  })
+
+  it('the generator keys exist in Tempo 2.10.8 (overrides are free-form for the lint: checked here)', async () => {
+    const text = renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: '2.10.8'}), 'file')
+    assert.deepEqual(unknownKeys(text, '2.10.8'), [])
+    const defaults = parse(readFileSync(path.join(ROOT, 'data/tempo/defaults-2.10.8.yaml'), 'utf8'))
+    const local = defaults.metrics_generator.processor.local_blocks
+    for (const key of ['filter_server_spans', 'flush_to_storage', 'max_live_traces_bytes']) assert.ok(key in local, key)
+    assert.ok('path' in defaults.metrics_generator.storage && 'path' in defaults.metrics_generator.traces_storage)
+    // `processors` is empty by default, so the printed defaults omit it; its map is there (real 2.10.8 printed
+    // processors: [local-blocks] under it in /status/config with this config).
+    assert.equal(typeof defaults.overrides.defaults.metrics_generator, 'object')
+  })
+
+  it('2.x before 2.6 and 3.x have no metrics-generator: 2.4.0 lacks flush_to_storage, 3.x has metrics built in', async () => {
+    for (const version of ['2.4.0', '3.0.3']) {
+      for (const mode of ['file', 'env'] as const) {
+        const config = parse(renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: version}), mode))
+        assert.equal(config.metrics_generator, undefined, `${version} ${mode}`)
+        assert.equal(config.overrides.defaults.metrics_generator, undefined, `${version} ${mode}`)
+      }
+    }
+    const withGenerator = renderTempoConfig(await answersFor({...S3_ENV, TEMPO_VERSION: '2.10.8'}), 'file')
+    assert.ok(unknownKeys(withGenerator, '2.4.0').includes('metrics_generator.processor.local_blocks.flush_to_storage'))
   })
 
   it('env mode drives every documented variable with its default', () => {

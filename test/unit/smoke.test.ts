@@ -56,9 +56,14 @@ const found = JSON.stringify({
     ],
   },
 })
+const samples = JSON.stringify({
+  series: [{labels: [{key: '__name__', value: {stringValue: 'rate'}}], samples: [{timestampMs: '1'}, {timestampMs: '2', value: 0.07}]}],
+})
 const healthy = (method: string, path: string) => {
   if (path === '/ready') return {status: 200, body: 'ready'}
   if (path.startsWith('/api/v2/traces/')) return {status: 200, body: found}
+  if (path === '/api/status/buildinfo') return {status: 200, body: '{"version":"2.10.8"}'}
+  if (path === '/api/metrics/query_range') return {status: 200, body: samples}
   return {status: 200, body: method === 'POST' ? '{}' : '{"traces":[]}'}
 }
 // Anonymous probes (auth step) get 401: the fake tells them apart by call order.
@@ -95,12 +100,12 @@ describe('smoke', () => {
     )
   })
 
-  it('passes the four steps against a healthy app', async () => {
+  it('passes the five steps against a healthy app', async () => {
     const h = harness(withAuth(healthy))
     const report = await runSmoke(h.options())
     assert.deepEqual(
       report.steps.map((s) => `${s.id}:${s.status}`),
-      ['ready:passed', 'auth:passed', 'push:passed', 'read:passed'],
+      ['ready:passed', 'auth:passed', 'push:passed', 'read:passed', 'metrics:passed'],
     )
     assert.equal(report.url, 'https://my-tempo.osc-fr1.scalingo.io')
   })
@@ -124,7 +129,7 @@ describe('smoke', () => {
     )
     assert.deepEqual(
       r1.steps.slice(1).map((s) => s.status),
-      ['skipped', 'skipped', 'skipped'],
+      ['skipped', 'skipped', 'skipped', 'skipped'],
     )
     const tempo = harness(() => ({status: 503, body: 'Some services are not Running:\nStarting: 1'}))
     const r2 = await runSmoke(tempo.options({timeoutMs: 3000}))
@@ -250,9 +255,63 @@ describe('snippets', () => {
     assert.match(report.steps[1].error ?? '', /answered 501, expected 401/)
     assert.deepEqual(
       report.steps.slice(2).map((s) => s.status),
-      ['skipped', 'skipped'],
+      ['skipped', 'skipped', 'skipped'],
     )
     assert.deepEqual(seen, ['', '', ''], 'no request carried a credential')
+  })
+
+  it("TraceQL metrics: polled until the span is counted, with the query credential, over the span's minute", async () => {
+    const asked: string[] = []
+    const h = harness(
+      withAuth((method, path, attempt) =>
+        path === '/api/metrics/query_range' && attempt < 3 ? {status: 200, body: '{"series":[]}'} : healthy(method, path),
+      ),
+    )
+    const spy = h.options()
+    const inner = spy.fetch!
+    spy.fetch = (async (input: URL, init: RequestInit) => {
+      if (input.pathname === '/api/metrics/query_range') asked.push(`${input.search}\n${new Headers(init.headers).get('authorization')}`)
+      return inner(input, init)
+    }) as typeof fetch
+    const report = await runSmoke(spy)
+    const metrics = report.steps.find((s) => s.id === 'metrics')!
+    assert.equal(metrics.status, 'passed')
+    assert.match(metrics.detail ?? '', /after 3 attempts/)
+    assert.equal(asked.length, 3)
+    const [search, authorization] = asked[0].split('\n')
+    const params = new URLSearchParams(search)
+    assert.equal(params.get('q'), `{resource.service.name="${SERVICE_NAME}"} | rate()`)
+    assert.ok(Number(params.get('end')) - Number(params.get('start')) >= 60)
+    assert.equal(authorization, 'Basic ' + Buffer.from(`${credentials.queryUser}:${credentials.queryPassword}`).toString('base64'))
+  })
+
+  it('TraceQL metrics off on Tempo 2.x (500 empty ring): fails, saying what turns them on', async () => {
+    const h = harness(
+      withAuth((method, path) =>
+        path === '/api/metrics/query_range'
+          ? {status: 500, body: 'error querying generators in Querier.queryRangeRecent: error finding generators: empty ring'}
+          : healthy(method, path),
+      ),
+    )
+    const report = await runSmoke(h.options())
+    const metrics = report.steps.find((s) => s.id === 'metrics')!
+    assert.equal(report.ok, false)
+    assert.equal(metrics.status, 'failed')
+    assert.match(metrics.error ?? '', /TraceQL metrics are off/)
+    assert.match(metrics.cause ?? '', /overrides\.defaults\.metrics_generator\.processors: \[local-blocks\]/)
+    assert.equal(metrics.response?.status, 500)
+  })
+
+  it('Tempo 2.4.0 cannot serve TraceQL metrics: the step is skipped, saying why, and the check passes', async () => {
+    const h = harness(
+      withAuth((method, path) => (path === '/api/status/buildinfo' ? {status: 200, body: '{"version":"2.4.0"}'} : healthy(method, path))),
+    )
+    const report = await runSmoke(h.options())
+    const metrics = report.steps.find((s) => s.id === 'metrics')!
+    assert.equal(report.ok, true)
+    assert.equal(metrics.status, 'skipped')
+    assert.match(metrics.detail ?? '', /Tempo 2\.4\.0 cannot serve Grafana's Traces Drilldown/)
+    assert.ok(!h.calls.includes('GET /api/metrics/query_range'))
   })
 
   it('the time printed in a failure is the time measured', async () => {

@@ -98,6 +98,20 @@ describe('wizard questions', () => {
     assert.ok(secret.secret && !secret.visible)
   })
 
+  it('Tempo 2.4.0 is said once not to serve Traces Drilldown, by flag and when picked in the wizard', async () => {
+    const drilldown = (warnings: string[]) => warnings.filter((w) => /Traces Drilldown/.test(w))
+    const flagged = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.4.0'}}))
+    assert.deepEqual(drilldown(flagged.warnings), [
+      "Tempo 2.4.0 cannot serve Grafana's Traces Drilldown (its TraceQL metrics need Tempo 2.6 or later): traces are stored and searchable, but Drilldown's panels fail. Use 2.10.8 or 3.0.3 to explore traces in Grafana 12.",
+    ])
+    const seen: string[] = []
+    const picked = await resolveAnswers(base({env: KEYS, onWarning: (w) => seen.push(w)}), script({tempoVersion: '2.4.0'}).ask)
+    assert.equal(drilldown(picked.warnings).length, 1)
+    assert.equal(drilldown(seen).length, 1)
+    const older = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.5.1'}}))
+    assert.equal(drilldown(older.warnings).length, 1)
+  })
+
   it('an unknown well-formed Tempo version passes with a warning that it is untested; a known one without', async () => {
     const unknown = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.99.0'}}))
     assert.equal(unknown.answers.tempoVersion, '2.99.0')
@@ -105,8 +119,10 @@ describe('wizard questions', () => {
       unknown.warnings.join('\n'),
       /Tempo 2\.99\.0 is not one of the tested versions \(2\.10\.8, 2\.4\.0, 3\.0\.3\): it is untested.*verifies/,
     )
-    const known = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': '2.4.0'}}))
-    assert.deepEqual(known.warnings, [])
+    for (const version of ['2.10.8', '3.0.3']) {
+      const known = await resolveAnswers(base({env: KEYS, flags: {'tempo-version': version}}))
+      assert.deepEqual(known.warnings, [])
+    }
     const typed = await resolveAnswers(base({env: KEYS}), script({tempoVersion: '3.1.0'}).ask)
     assert.match(typed.warnings.join('\n'), /Tempo 3\.1\.0 is not one of the tested versions/)
   })

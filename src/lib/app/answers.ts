@@ -6,6 +6,7 @@ import path from 'node:path'
 
 import {CliError, EXIT} from '../core/errors.js'
 import {cli} from '../core/invocation.js'
+import {GRAFANA_SETTINGS} from '../settings/grafana.js'
 import {type Answers, publicAnswers} from '../settings/settings.js'
 
 export const ANSWERS_FILE = '.tempo-scalingo.json'
@@ -21,7 +22,11 @@ export interface AnswersFile {
   buildpackUrl?: string
   /** How the generated README runs this CLI (the package manager, or the entry script of a clone). */
   cli?: string
+  /** What the directory holds: a Tempo app (absent) or its companion Grafana app. */
+  kind?: AppKind
 }
+
+export type AppKind = 'tempo' | 'grafana'
 
 export const hash = (content: string): string => createHash('sha256').update(content).digest('hex')
 
@@ -31,11 +36,13 @@ export function answersFileContent(
   files: Record<string, string>,
   buildpackUrl?: string,
   command?: string,
+  kind: AppKind = 'tempo',
 ): string {
   const doc: AnswersFile = {
     format: FORMAT,
     cliVersion,
-    answers: publicAnswers(answers),
+    ...(kind === 'tempo' ? {} : {kind}),
+    answers: publicAnswers(answers, kind === 'grafana' ? GRAFANA_SETTINGS : undefined),
     files,
     ...(buildpackUrl ? {buildpackUrl} : {}),
     ...(command ? {cli: command} : {}),

@@ -74,6 +74,32 @@ export async function stage(target: string, files: RenderedFile[]): Promise<Stag
   return {dir, discard}
 }
 
+/**
+ * Stages FILES, commits them when asked (COMMIT: the first commit's message, in the staging
+ * directory), then moves them into TARGET; nothing is left behind on error or Ctrl-C.
+ */
+export async function writeApp(
+  target: string,
+  files: RenderedFile[],
+  targetState: {exists: boolean; empty: boolean},
+  commit?: (dir: string) => Promise<void>,
+): Promise<void> {
+  const staging = await stage(target, files)
+  const onInterrupt = () => {
+    void staging.discard().finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onInterrupt)
+  try {
+    await commit?.(staging.dir)
+    await moveIntoPlace(staging, target, targetState)
+  } catch (error) {
+    await staging.discard()
+    throw error
+  } finally {
+    process.removeListener('SIGINT', onInterrupt)
+  }
+}
+
 /** Moves the staged tree into place: one rename for a new directory, file by file into an existing one. */
 export async function moveIntoPlace(staging: Staging, target: string, targetState: {exists: boolean; empty: boolean}): Promise<void> {
   if (!targetState.exists || targetState.empty) {

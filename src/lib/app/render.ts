@@ -5,10 +5,10 @@ import {fileURLToPath} from 'node:url'
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
+import {CONTRACT, DEFAULT_TEMPO_VERSION, drilldownWarning, usesMetricsGenerator} from '../core/contract.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
-import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
+import {type Answers, type AppVariable, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url))
 
@@ -37,7 +37,7 @@ const internal = (name: string, fallback?: string): string => {
   return `\${${name}:-${fallback ?? RUNTIME_DEFAULTS[name]}}`
 }
 
-function render(template: string, data: Record<string, unknown>): string {
+export function render(template: string, data: Record<string, unknown>): string {
   const file = TEMPLATES + template
   return ejs.render(readFileSync(file, 'utf8'), data, {filename: file})
 }
@@ -51,13 +51,15 @@ const yamlScalar = (value: string): string => (/^[A-Za-z0-9._/:-]*$/.test(value)
  */
 export function renderTempoConfig(answers: Answers, mode: 'file' | 'env'): string {
   const major = tempoMajor(answers.tempoVersion)
-  const v = (name: string): string => {
+  // `suffix` appends to the value (a path under a configured directory).
+  const v = (name: string, suffix = ''): string => {
     const s = setting(name)
-    if (mode === 'file' && !s.secret) return yamlScalar(answers[name])
+    if (mode === 'file' && !s.secret) return yamlScalar(answers[name] + suffix)
     const fallback = mode === 'env' && !s.required ? s.default?.({}, {directoryName: ''}) : undefined
-    return fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`
+    return (fallback === undefined ? `\${${s.env}}` : `\${${s.env}:-${fallback}}`) + suffix
   }
-  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, internal})
+  const traceqlMetrics = usesMetricsGenerator(answers.tempoVersion)
+  return render(`tempo/tempo-${major}.yaml.ejs`, {answers, major, mode, v, internal, traceqlMetrics})
 }
 
 /** The buildpack is this CLI's repository at its version tag, so both move in lockstep, unless overridden. */
@@ -84,6 +86,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     ingestTable: ingestLimitsTable(),
     maxBodyMiB: CONTRACT.ingestLimits.maxBodyBytes / 1048576,
     defaultTempoVersion: DEFAULT_TEMPO_VERSION,
+    traceqlMetricsWarning: drilldownWarning(answers.tempoVersion),
     buildTable: variablesTable(CONTRACT.buildVariables.filter((v) => !variables.some((appVariable) => appVariable.name === v.name))),
   }
   const files: RenderedFile[] = [
@@ -101,9 +104,14 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
  * answers file: a loaded .env must not override them behind `update`'s back.
  */
 export function renderDotEnv(answers: Answers): RenderedFile {
-  const lines = appVariables(answers)
+  return dotEnvFile(appVariables(answers), 'this app')
+}
+
+/** .env holding the secrets among VARIABLES (WHAT names the app in its header). */
+export function dotEnvFile(variables: readonly AppVariable[], what: string): RenderedFile {
+  const lines = variables
     .filter((variable) => variable.secret && variable.value !== undefined)
     .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
-  const content = `# Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
+  const content = `# Secrets of ${what}: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
   return {path: '.env', content, mode: 0o600}
 }

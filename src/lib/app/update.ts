@@ -8,6 +8,8 @@ import {ANSWERS_FILE, hash, readAnswersFile, withDotEnv} from './answers.js'
 import {unifiedDiff} from '../core/diff.js'
 import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
+import {grafanaAnswersFile, renderGrafanaApp} from './grafana.js'
+import {GRAFANA_SETTINGS} from '../settings/grafana.js'
 import {type RenderedFile, renderApp, renderContext, renderDotEnv} from './render.js'
 import {resolveAnswers} from '../settings/resolve.js'
 import {type Answers, applies, setting, tempoMajor} from '../settings/settings.js'
@@ -84,6 +86,7 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
     warnings.push(warning)
     options.onWarning?.(warning)
   }
+  const grafana = saved.kind === 'grafana'
   const {answers} = await resolveAnswers({
     flags: options.flags,
     env: options.env,
@@ -91,10 +94,11 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
     context: {directoryName: path.basename(path.resolve(dir))},
     needSecrets: false,
     onWarning: warn,
+    ...(grafana ? {settings: GRAFANA_SETTINGS} : {}),
   })
   const oldMajor = saved.answers.tempoVersion ? tempoMajor(saved.answers.tempoVersion) : undefined
-  const newMajor = tempoMajor(answers.tempoVersion)
-  if (oldMajor && oldMajor !== newMajor) {
+  const newMajor = answers.tempoVersion && tempoMajor(answers.tempoVersion)
+  if (oldMajor && newMajor && oldMajor !== newMajor) {
     warn(
       `Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`,
     )
@@ -111,7 +115,7 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
     (options.flags['buildpack-url'] as string | undefined) ?? saved.buildpackUrl,
     saved.cli,
   )
-  const rendered = renderApp(answers, context)
+  const rendered = grafana ? renderGrafanaApp(answers, context) : renderApp(answers, context)
   const paths = new Set([...rendered.map((f) => f.path), ...Object.keys(saved.files)])
   const onDisk: Record<string, string | undefined> = {}
   for (const file of paths) onDisk[file] = await readFile(path.join(dir, file), 'utf8').catch(() => undefined)
@@ -140,7 +144,8 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   }
   // Deleted files keep a record, so they stay deleted at the next update.
   const record = rendered.filter((file) => changes.some((c) => c.path === file.path))
-  await writeFile(path.join(dir, ANSWERS_FILE), answersFile(answers, context, record).content)
+  const written = (grafana ? grafanaAnswersFile : answersFile)(answers, context, record)
+  await writeFile(path.join(dir, ANSWERS_FILE), written.content)
   result.written = true
   const generated = await addClusterSecret(dir, answers, options.env)
   if (generated) {

@@ -2,13 +2,13 @@
 import type {Interfaces} from '@oclif/core'
 import * as Flags from '@oclif/core/flags'
 
-import {SETTINGS} from '../settings/settings.js'
+import {type Setting, SETTINGS} from '../settings/settings.js'
 
 type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
 
-export function settingFlags(): Record<string, SettingFlag> {
+export function settingFlags(table: readonly Setting[] = SETTINGS): Record<string, SettingFlag> {
   const flags: Record<string, SettingFlag> = {}
-  for (const s of SETTINGS) {
+  for (const s of table) {
     const choices = s.choices ? ` One of: ${s.choices.map((c) => c.value).join(', ')}${s.openChoice ? ', or any x.y.z' : ''}.` : ''
     const description = `${s.description}.${choices} [env: ${s.env}]`
     flags[s.flag] =
@@ -24,3 +24,11 @@ export const buildpackUrlFlag = () =>
   Flags.string({
     description: "Buildpack URL written to .buildpacks, kept for later updates (default: this CLI's repository at its version tag).",
   })
+
+/** What every scaffold takes: --yes, --dry-run, --force, --git/--no-git. */
+export const scaffoldFlags = () => ({
+  yes: Flags.boolean({char: 'y', description: 'Ask nothing: use flags, env vars and defaults.'}),
+  'dry-run': Flags.boolean({description: 'Print the file plan and write nothing.'}),
+  force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
+  git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
+})

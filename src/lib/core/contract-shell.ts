@@ -45,6 +45,14 @@ export function contractShell(contract: Contract): string {
       'TEMPO_MAJOR_TEMPLATE',
       Object.entries(contract.tempo.majors).map(([major, m]) => [major, m.template]),
     ),
+    '# Versions of a major older than TEMPO_METRICS_SINCE run this default template (no metrics-generator).',
+    scalar('TEMPO_METRICS_SINCE', contract.tempo.traceqlMetrics.since),
+    map(
+      'TEMPO_MAJOR_TEMPLATE_BEFORE_METRICS',
+      Object.entries(contract.tempo.majors).flatMap(([major, m]): [string, string][] =>
+        m.templateBeforeMetrics ? [[major, m.templateBeforeMetrics]] : [],
+      ),
+    ),
     '',
     '# Internal ports: variable name → default.',
     map(
@@ -70,6 +78,7 @@ export function contractShell(contract: Contract): string {
     scalar('INGEST_RATE_BYTES_PER_MIB', contract.ingestLimits.bytesPerSecondPerMiB),
     scalar('INGEST_MIB_PER_REQUEST', contract.ingestLimits.mibPerRequest),
     scalar('MIN_INGEST_REQUESTS', contract.ingestLimits.minRequests),
+    scalar('GENERATOR_LIVE_BYTES_PER_MIB', contract.ingestLimits.generatorLiveBytesPerMiB),
     scalar('UNKNOWN_MEMORY_MIB', contract.ingestLimits.unknownMemoryMiB),
     scalar('MAX_INGEST_BODY_BYTES', contract.ingestLimits.maxBodyBytes),
     array('S3_REQUIRED_VARS', required(contract, 's3')),

@@ -46,7 +46,9 @@ export interface LegacyKey {
 export interface Contract {
   tempo: {
     versions: {version: string; major: string; note?: string}[]
-    majors: Record<string, {template: string}>
+    /** templateBeforeMetrics: the default template for versions older than traceqlMetrics.since. */
+    majors: Record<string, {template: string; templateBeforeMetrics?: string}>
+    traceqlMetrics: {since: string; warning: string}
   }
   ports: Port[]
   runtimeVariables: Variable[]
@@ -57,6 +59,7 @@ export interface Contract {
     bytesPerSecondPerMiB: number
     mibPerRequest: number
     minRequests: number
+    generatorLiveBytesPerMiB: number
     unknownMemoryMiB: number
     /** The largest request body Tempo's OTLP/HTTP receiver takes; the proxy refuses larger ones with 413. */
     maxBodyBytes: number
@@ -112,17 +115,48 @@ export const tempoMajor = (version: string): string => {
   return CONTRACT.tempo.versions.find((v) => v.version === bare)?.major ?? bare.split('.')[0]
 }
 
+const versionParts = (version: string): number[] => version.replace(/^v/, '').split('.').map(Number)
+const byVersion = (a: string, b: string): number => {
+  const [pa, pb] = [versionParts(a), versionParts(b)]
+  return pa[1] - pb[1] || pa[2] - pb[2]
+}
+const versionsOf = (major: string): string[] =>
+  CONTRACT.tempo.versions
+    .filter((v) => v.major === major)
+    .map((v) => v.version)
+    .sort(byVersion)
+
 /** The newest known version of each major: what the buildpack's default template of that major is rendered for. */
-export const newestOfMajor = (major: string): string => {
-  const versions = CONTRACT.tempo.versions.filter((v) => v.major === major).map((v) => v.version)
-  const parts = (v: string) => v.split('.').map(Number)
-  return versions.sort((a, b) => parts(b)[1] - parts(a)[1] || parts(b)[2] - parts(a)[2])[0]
+export const newestOfMajor = (major: string): string => versionsOf(major).at(-1)!
+
+/** The oldest known version of a major: what its default template without TraceQL metrics is rendered for. */
+export const oldestOfMajor = (major: string): string => versionsOf(major)[0]
+
+/** Whether the default config of VERSION turns the metrics-generator's local blocks on (2.x that can serve Traces Drilldown). */
+export function usesMetricsGenerator(version: string): boolean {
+  const [major, minor, patch] = versionParts(version)
+  const [sinceMajor, sinceMinor, sincePatch] = versionParts(CONTRACT.tempo.traceqlMetrics.since)
+  return major === sinceMajor && (minor - sinceMinor || patch - sincePatch) >= 0
+}
+
+/** Said once when a version cannot serve Grafana's Traces Drilldown (2.x before traceqlMetrics.since). */
+export function drilldownWarning(version: string): string | undefined {
+  const [major] = versionParts(version)
+  const [sinceMajor] = versionParts(CONTRACT.tempo.traceqlMetrics.since)
+  return major === sinceMajor && !usesMetricsGenerator(version) ? CONTRACT.tempo.traceqlMetrics.warning.replace('%s', version) : undefined
 }
 
 export const port = (name: Port['name']): Port => CONTRACT.ports.find((p) => p.name === name)!
 
-/** What Tempo accepts per second and the proxy lets through at once, for a container of MIB (the launcher's size_ingest_limits). */
-export function ingestLimits(mib: number): {bytesPerSecond: number; requests: number} {
-  const {bytesPerSecondPerMiB, mibPerRequest, minRequests} = CONTRACT.ingestLimits
-  return {bytesPerSecond: mib * bytesPerSecondPerMiB, requests: Math.max(minRequests, Math.floor(mib / mibPerRequest))}
+/**
+ * What Tempo accepts per second, the proxy lets through at once and the metrics-generator holds as live
+ * traces, for a container of MIB (the launcher's size_ingest_limits).
+ */
+export function ingestLimits(mib: number): {bytesPerSecond: number; requests: number; generatorLiveBytes: number} {
+  const {bytesPerSecondPerMiB, mibPerRequest, minRequests, generatorLiveBytesPerMiB} = CONTRACT.ingestLimits
+  return {
+    bytesPerSecond: mib * bytesPerSecondPerMiB,
+    requests: Math.max(minRequests, Math.floor(mib / mibPerRequest)),
+    generatorLiveBytes: mib * generatorLiveBytesPerMiB,
+  }
 }

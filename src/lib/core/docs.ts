@@ -18,12 +18,12 @@ export const runtimeVariables = (): Variable[] => [
 /** The ingest limits the launcher sizes for each container size. */
 export function ingestLimitsTable(): string {
   const rows = Object.entries(CONTRACT.containerSizes).map(([size, mib]) => {
-    const {bytesPerSecond, requests} = ingestLimits(mib)
-    return `| ${size} | ${mib} MiB | \`${bytesPerSecond}\` | \`${requests}\` |`
+    const {bytesPerSecond, requests, generatorLiveBytes} = ingestLimits(mib)
+    return `| ${size} | ${mib} MiB | \`${bytesPerSecond}\` | \`${requests}\` | \`${generatorLiveBytes}\` |`
   })
   return [
-    '| Container | Memory | `TEMPO_INGESTION_RATE_LIMIT_BYTES` | `TEMPO_PROXY_MAX_INGEST_REQUESTS` |',
-    '|---|---|---|---|',
+    '| Container | Memory | `TEMPO_INGESTION_RATE_LIMIT_BYTES` | `TEMPO_PROXY_MAX_INGEST_REQUESTS` | `TEMPO_GENERATOR_MAX_LIVE_TRACES_BYTES` |',
+    '|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n')

@@ -50,6 +50,9 @@ export function snippets(input: SnippetInput): Snippets {
     `    basicAuthUser: ${scalar(input.queryUser)}`,
     '    secureJsonData:',
     `      basicAuthPassword: $${input.passwordEnv}`,
+    // Streaming is gRPC over HTTP/2, which the proxy does not serve.
+    '    jsonData:',
+    '      streamingEnabled: {search: false, metrics: false}',
   ].join('\n')
   return {otelEnv, collector, grafana}
 }

@@ -13,7 +13,9 @@ import {redact} from '../core/output.js'
 import {type Progress} from '../core/progress.js'
 import {describeRing, readRing} from '../platform/ring.js'
 import {DEFAULT_TEMPO_VERSION, setting} from '../settings/settings.js'
-import {parseBaseUrl, runSmoke, type StepResult} from '../platform/smoke.js'
+import {parseBaseUrl, runSmoke, STEP_COUNT, type StepResult} from '../platform/smoke.js'
+import {GRAFANA_TITLES} from '../platform/grafana-check.js'
+import {DATASOURCE_UID} from '../settings/grafana.js'
 import {snippets} from '../core/snippets.js'
 
 export const CREDENTIAL_SETTINGS = ['ingestToken', 'queryUser', 'queryPassword'].map(setting)
@@ -112,6 +114,8 @@ export interface DeploymentInput {
   timeoutSeconds: number
   showSecrets: boolean
   io: Io
+  /** The companion Grafana app to check after Tempo: its URL and admin credential flags. */
+  grafana?: {url: string; user?: string; password?: string}
 }
 
 /** URL argument, else the app's Scalingo address from the answers file in the current directory. */
@@ -151,9 +155,39 @@ export async function resolveCredentials(
   return out
 }
 
-function stepLines(step: StepResult, index: number, total: number): string[] {
+const GRAFANA_STEP_COUNT = Object.keys(GRAFANA_TITLES).length
+
+/**
+ * The Grafana app's URL and admin credential: flags > GF_SECURITY_ADMIN_USER / _PASSWORD > the Grafana
+ * app's answers and .env (this directory when it is the Grafana app, else <this directory>-grafana).
+ */
+async function grafanaTarget(
+  input: Pick<DeploymentInput, 'env' | 'cwd' | 'cliVersion'>,
+  given: {url: string; user?: string; password?: string},
+): Promise<{url: URL; admin: {user: string; password: string}}> {
+  const url = parseBaseUrl(given.url)
+  let saved: Record<string, string> = {}
+  let dotEnv: Record<string, string> = {}
+  for (const dir of [input.cwd, `${input.cwd.replace(/\/+$/, '')}-grafana`]) {
+    if (!(await exists(path.join(dir, ANSWERS_FILE)))) continue
+    const file = await readAnswersFile(dir, input.cliVersion)
+    if (file.kind !== 'grafana') continue
+    saved = file.answers
+    dotEnv = await withDotEnv(dir, {})
+    break
+  }
+  const user = given.user || input.env.GF_SECURITY_ADMIN_USER || saved.adminUser || 'admin'
+  const password = given.password || input.env.GF_SECURITY_ADMIN_PASSWORD || dotEnv.GF_SECURITY_ADMIN_PASSWORD
+  if (!password)
+    throw new UsageError(
+      "no Grafana admin password: pass --grafana-password (or GF_SECURITY_ADMIN_PASSWORD), or run this where the Grafana app's .env is found (in the Tempo app, with the Grafana app beside it as <dir>-grafana)",
+    )
+  return {url, admin: {user, password}}
+}
+
+function stepLines(step: StepResult<string>, index: number, total: number): string[] {
   const label = `${index}/${total} ${step.title}`
-  if (step.status === 'skipped') return [chalk.dim(`- ${label}: skipped`)]
+  if (step.status === 'skipped') return [chalk.dim(`- ${label}: skipped${step.detail ? ` (${step.detail})` : ''}`)]
   if (step.status === 'passed')
     return [`${chalk.green('✔')} ${label}${step.detail ? `: ${step.detail}` : ''} ${chalk.dim(`(${seconds(step.durationMs)})`)}`]
   const lines = [`${chalk.red('✘')} ${label} ${chalk.dim(`(${seconds(step.durationMs)})`)}`, `    ${step.error}`]
@@ -167,10 +201,11 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`)
 export async function checkDeployment(input: DeploymentInput): Promise<Outcome> {
   const url = await resolveUrl(input)
   const credentials = await resolveCredentials(input)
-  const secrets = input.showSecrets ? [] : [credentials.ingestToken, credentials.queryPassword]
+  const secrets = [...(input.showSecrets ? [] : [credentials.ingestToken, credentials.queryPassword])]
   const {io} = input
   const print = (line: string) => io.log(redact(line, secrets))
-  const total = 4
+  const grafana = input.grafana && (await grafanaTarget(input, input.grafana))
+  const total = STEP_COUNT + (grafana ? GRAFANA_STEP_COUNT : 0)
   let index = 0
 
   print(`Checking ${url.href.replace(/\/$/, '')}`)
@@ -185,7 +220,34 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
     },
   })
 
-  const failed = report.steps.find((s) => s.status === 'failed')
+  // The Grafana app, once Tempo holds the smoke trace: the same numbering, its own causes.
+  let grafanaReport: {url: string; ok: boolean; steps: StepResult<string>[]} | undefined
+  if (grafana) {
+    secrets.push(grafana.admin.password)
+    if (report.ok) {
+      print(`Checking Grafana at ${grafana.url.href.replace(/\/$/, '')}`)
+      const {runGrafanaCheck} = await import('../platform/grafana-check.js')
+      const result = await runGrafanaCheck({
+        url: grafana.url,
+        admin: grafana.admin,
+        uid: DATASOURCE_UID,
+        traceId: report.traceId,
+        timeoutMs: input.timeoutSeconds * 1000,
+        onProgress: (message) => io.progress.update(message),
+        onStep(step) {
+          io.progress.clear()
+          for (const line of stepLines(step, ++index, total)) print(line)
+        },
+      })
+      grafanaReport = {url: grafana.url.href.replace(/\/$/, ''), ...result}
+    } else {
+      grafanaReport = {url: grafana.url.href.replace(/\/$/, ''), ok: false, steps: []}
+    }
+  }
+  const allSteps: StepResult<string>[] = [...report.steps, ...(grafanaReport?.steps ?? [])]
+  const ok = report.ok && (grafanaReport?.ok ?? true)
+
+  const failed = allSteps.find((s) => s.status === 'failed')
   const [tokenEnv, , passwordEnv] = CREDENTIAL_SETTINGS.map((s) => s.env)
   const pasteable = report.ok
     ? snippets({
@@ -199,9 +261,12 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
     : undefined
 
   if (failed) {
-    print(chalk.red('✘ ') + `Check failed at step ${report.steps.indexOf(failed) + 1}/${total}: ${failed.error}`)
+    print(chalk.red('✘ ') + `Check failed at step ${allSteps.indexOf(failed) + 1}/${total}: ${failed.error}`)
   } else if (pasteable) {
-    print(chalk.green('✔ ') + `All ${total} checks passed in ${seconds(report.durationMs)}: Tempo takes and serves traces.`)
+    print(
+      chalk.green('✔ ') +
+        `All ${total} checks passed in ${seconds(report.durationMs)}: Tempo takes and serves traces${grafanaReport ? ', and Grafana shows them' : ''}.`,
+    )
     print('')
     print('Send traces from an OpenTelemetry SDK (environment):')
     for (const [k, v] of Object.entries(pasteable.otelEnv)) print(`  ${k}=${v}`)
@@ -223,6 +288,12 @@ export async function checkDeployment(input: DeploymentInput): Promise<Outcome> 
     print(describeRing(ring))
   }
 
-  const document = {...report, ...(pasteable ? {snippets: pasteable} : {}), ...(ring ? {ring} : {})}
-  return {ok: report.ok, document: JSON.parse(redact(JSON.stringify(document), secrets))}
+  const document = {
+    ...report,
+    ok,
+    ...(grafanaReport ? {grafana: grafanaReport} : {}),
+    ...(pasteable ? {snippets: pasteable} : {}),
+    ...(ring ? {ring} : {}),
+  }
+  return {ok, document: JSON.parse(redact(JSON.stringify(document), secrets))}
 }

@@ -6,7 +6,7 @@ import {deployApp, type DeployResult} from '../platform/git.js'
 import {cli} from '../core/invocation.js'
 import {redact} from '../core/output.js'
 import type {ProbeResult} from '../platform/s3-probe.js'
-import {type CreateAppResult, createAppCommand} from '../platform/scalingo/apps.js'
+import {type Addon, type CreateAppResult, createAppCommand, type Variable} from '../platform/scalingo/apps.js'
 import {connectScalingo, scalingoReachable} from '../platform/scalingo/client.js'
 import {ensureApp, setAppVariables, type SetVariablesResult} from './on-scalingo.js'
 import {variablesFromAnswers} from './target.js'
@@ -23,6 +23,12 @@ export interface JourneyOptions {
   /** A first commit exists, so there is something to push. */
   committed: boolean
   log: (line: string) => void
+  /** The app's variables (default: the Tempo app's, from the answers). */
+  variables?: Variable[]
+  /** The secrets to keep out of messages (default: the Tempo app's). */
+  secrets?: string[]
+  /** An addon the app is created with. */
+  addon?: Addon
 }
 
 export interface JourneyResult {
@@ -41,7 +47,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   const {answers, flags, env, interactive, log, directory} = options
   const {appName: app, region} = answers
   const result: JourneyResult = {}
-  const secrets = secretValues(answers)
+  const secrets = options.secrets ?? secretValues(answers)
   // Past this point the app directory exists: a failure says what to run inside it once fixed.
   const resume = (command: string) => (error: CliError) => {
     throw new CliError(
@@ -86,9 +92,10 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
 
   // 2. The app on Scalingo.
   const offer = interactive && reachable
-  if (flags['create-app'] ?? (offer && (await confirm(`Create the Scalingo app ${app} in ${region} now?`, true)))) {
+  const withAddon = options.addon ? ` with a ${options.addon.provider} addon (${options.addon.plan})` : ''
+  if (flags['create-app'] ?? (offer && (await confirm(`Create the Scalingo app ${app} in ${region}${withAddon} now?`, true)))) {
     log('')
-    result.app = await scalingo.createApp(app, region).catch(resume('env-set --create-app'))
+    result.app = await scalingo.createApp(app, region, options.addon).catch(resume('env-set --create-app'))
   }
 
   // 3. Its variables: offered on a terminal only when something can set them.
@@ -101,7 +108,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
       scalingo,
       app,
       region,
-      variables: variablesFromAnswers(answers),
+      variables: options.variables ?? variablesFromAnswers(answers),
       log,
       createApp: Boolean(flags['create-app']),
     }).catch(resume('env-set'))

@@ -1,16 +1,19 @@
 // The app a command acts on inside a generated app, and the variables it needs: from flags
 // or the environment, else the app's answers file; secrets from the environment, else its .env.
-import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {type AppKind, readAnswersFile, withDotEnv} from '../app/answers.js'
 import {CliError, EXIT, UsageError} from '../core/errors.js'
 import {credentialProblems} from '../core/validate.js'
 import type {Variable} from '../platform/scalingo/apps.js'
-import {type Answers, appVariables, setting, SETTINGS} from '../settings/settings.js'
+import {GRAFANA_SETTINGS, grafanaVariables} from '../settings/grafana.js'
+import {type Answers, type AppVariable, appVariables, setting, SETTINGS} from '../settings/settings.js'
 
 export interface Target {
   app: string
   region: string
   /** The app's answers file, when there is one. */
   answers?: Answers
+  /** What its answers file says the app is. */
+  kind?: AppKind
 }
 
 /**
@@ -24,8 +27,11 @@ export async function appTarget(
   needAnswers: boolean,
 ): Promise<Target> {
   let answers: Answers | undefined
+  let kind: AppKind | undefined
   try {
-    answers = (await readAnswersFile(dir, cliVersion)).answers
+    const file = await readAnswersFile(dir, cliVersion)
+    answers = file.answers
+    kind = file.kind
   } catch (error) {
     if (needAnswers || !given.app) throw error
   }
@@ -40,23 +46,30 @@ export async function appTarget(
     const error = s.validate?.(value)
     if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
   }
-  return {app, region, answers}
+  return {app, region, answers, ...(kind ? {kind} : {})}
 }
 
 /**
  * The variables the app needs, from its answers plus secrets taken from the environment
  * (the buildpack's own names) or else the app's .env.
  */
-export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
+export async function variablesFor(
+  dir: string,
+  answers: Answers,
+  env: NodeJS.ProcessEnv = process.env,
+  kind: AppKind = 'tempo',
+): Promise<Variable[]> {
   const values = await withDotEnv(dir, env)
   const merged: Answers = {...answers}
-  for (const s of SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
-  return variablesFromAnswers(merged)
+  for (const s of kind === 'grafana' ? GRAFANA_SETTINGS : SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
+  return checkedVariables(kind === 'grafana' ? grafanaVariables(merged) : appVariables(merged))
 }
 
 /** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
-export function variablesFromAnswers(answers: Answers): Variable[] {
-  const all = appVariables(answers)
+export const variablesFromAnswers = (answers: Answers): Variable[] => checkedVariables(appVariables(answers))
+
+/** Every variable with a value, credentials checked; exit 2 naming every missing one. */
+export function checkedVariables(all: readonly AppVariable[]): Variable[] {
   const missing = all.filter((v) => v.value === undefined)
   if (missing.length > 0) {
     const names = missing.map((v) => v.name)

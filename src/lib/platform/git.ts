@@ -2,6 +2,7 @@
 import {spawn} from 'node:child_process'
 
 import {CliError, EXIT} from '../core/errors.js'
+import {redact} from '../core/output.js'
 
 export async function initAndCommit(dir: string, message: string): Promise<void> {
   const {simpleGit} = await import('simple-git')
@@ -131,4 +132,11 @@ export function pushFailure(code: number | null, output: string): string {
   else if (/\[(remote )?rejected\]|hook declined/.test(output)) cause = 'the remote rejected it'
   else cause = `git failed (exit ${code})`
   return `git push to ${REMOTE} failed: ${cause}.\n${shown}`
+}
+
+/** git init and the first commit in DIR; a failure says how to skip it (secrets kept out of the message). */
+export async function firstCommit(dir: string, message: string, secrets: string[]): Promise<void> {
+  await initAndCommit(dir, message).catch((error: Error) => {
+    throw new CliError(`git init/commit failed: ${redact(error.message, secrets)} (use --no-git to skip it).`)
+  })
 }

@@ -3,6 +3,7 @@
 // progress go to callbacks, so the command decides how (and whether) to show them.
 import {randomBytes} from 'node:crypto'
 
+import {drilldownWarning} from '../core/contract.js'
 import {UsageError} from '../core/errors.js'
 import {classifyNetworkError} from '../core/network.js'
 import {type NamedStep, runSteps} from '../core/steps.js'
@@ -10,11 +11,11 @@ import {type NamedStep, runSteps} from '../core/steps.js'
 export const SERVICE_NAME = 'create-tempo-scalingo-check'
 export const SPAN_NAME = 'create-tempo-scalingo check'
 
-export type StepId = 'ready' | 'auth' | 'push' | 'read'
+export type StepId = 'ready' | 'auth' | 'push' | 'read' | 'metrics'
 export type StepStatus = 'passed' | 'failed' | 'skipped'
 
-export interface StepResult {
-  id: StepId
+export interface StepResult<Id extends string = StepId> {
+  id: Id
   title: string
   status: StepStatus
   durationMs: number
@@ -70,6 +71,7 @@ export const TITLES: Record<StepId, string> = {
   auth: 'Auth is enforced (no credentials → 401)',
   push: 'Span accepted (POST /v1/traces, ingest token)',
   read: 'Span read back (query credentials)',
+  metrics: "TraceQL metrics answer (Grafana's Traces Drilldown)",
 }
 
 /** The app's base URL; a bare host gets https:// (http:// for the local machine). */
@@ -200,6 +202,8 @@ interface StepContext {
   pollIntervalMs: number
   /** Where to read the app's logs, named in causes. */
   logs: string
+  /** When the span was pushed (its start time), set by the push step. */
+  pushedAtMs?: number
   progress: (message: string) => void
 }
 
@@ -220,7 +224,10 @@ const STEPS: Step[] = [
   {name: 'auth', run: timed(checkAuthEnforced)},
   {name: 'push', run: timed(pushSpan)},
   {name: 'read', run: timed(readSpanBack)},
+  {name: 'metrics', run: timed(queryMetrics)},
 ]
+
+export const STEP_COUNT = STEPS.length
 
 export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const clock = options.clock ?? realClock
@@ -347,13 +354,15 @@ async function checkAuthEnforced({call, logs}: StepContext, step: StepResult): P
 }
 
 /** 3. One span over OTLP/HTTP JSON with the ingest token. */
-async function pushSpan({call, options, traceId, logs}: StepContext, step: StepResult): Promise<void> {
+async function pushSpan(ctx: StepContext, step: StepResult): Promise<void> {
+  const {call, options, traceId, logs} = ctx
   const spanId = randomBytes(8).toString('hex')
+  ctx.pushedAtMs = Date.now()
   const answer = await call(
     'POST',
     '/v1/traces',
     {'content-type': 'application/json', authorization: `Bearer ${options.credentials.ingestToken}`},
-    otlpJsonSpan(traceId, spanId, Date.now()),
+    otlpJsonSpan(traceId, spanId, ctx.pushedAtMs),
   )
   if (!isAnswer(answer)) return fail(step, answer.message, answer.cause)
   if (answer.status === 401 || answer.status === 403) {
@@ -384,8 +393,7 @@ async function pushSpan({call, options, traceId, logs}: StepContext, step: StepR
 async function readSpanBack({call, clock, options, traceId, pollIntervalMs, logs, progress}: StepContext, step: StepResult): Promise<void> {
   const t0 = clock.now()
   const deadline = t0 + options.timeoutMs
-  const {queryUser, queryPassword} = options.credentials
-  const headers = {authorization: 'Basic ' + Buffer.from(`${queryUser}:${queryPassword}`).toString('base64'), accept: 'application/json'}
+  const headers = queryHeaders(options.credentials)
   let path = `/api/v2/traces/${traceId}`
   let last: Answer | NetworkFailure | undefined
   for (let attempt = 1; ; attempt++) {
@@ -424,6 +432,88 @@ async function readSpanBack({call, clock, options, traceId, pollIntervalMs, logs
     step,
     `${waited}: last answer of GET ${path.replace(traceId, '<id>')} was ${last?.status}${last?.status === 200 ? ' without the span' : ''}`,
     `Tempo accepted the span but does not serve it: look for ingester or storage errors in ${logs}; a longer --timeout helps on a slow start`,
+    last,
+  )
+}
+
+const queryHeaders = ({queryUser, queryPassword}: Credentials) => ({
+  authorization: 'Basic ' + Buffer.from(`${queryUser}:${queryPassword}`).toString('base64'),
+  accept: 'application/json',
+})
+
+/** The version from /api/status/buildinfo, when it answers. */
+async function tempoVersion({call, options}: StepContext): Promise<string | undefined> {
+  const answer = await call('GET', '/api/status/buildinfo', queryHeaders(options.credentials))
+  if (!isAnswer(answer) || answer.status !== 200) return undefined
+  try {
+    return (JSON.parse(answer.body) as {version?: string}).version || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A rate over the check's service, from its span's minute on: at least one sample with a value. */
+function hasSamples(body: string): boolean {
+  try {
+    const {series} = JSON.parse(body) as {series?: {samples?: {value?: number}[]}[]}
+    return (series ?? []).some((s) => (s.samples ?? []).some((sample) => (sample.value ?? 0) > 0))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * 5. A TraceQL metrics query over the smoke span, polled until it counts it: what Grafana's Traces
+ * Drilldown runs on every panel. Tempo 2.x before 2.6 cannot serve it: skipped, said why.
+ */
+async function queryMetrics(ctx: StepContext, step: StepResult): Promise<void> {
+  const {call, clock, options, pollIntervalMs, logs, progress} = ctx
+  const version = await tempoVersion(ctx)
+  const reason = version ? drilldownWarning(version) : undefined
+  if (reason) {
+    step.status = 'skipped'
+    step.detail = reason
+    return
+  }
+  const t0 = clock.now()
+  const deadline = t0 + options.timeoutMs
+  const query = encodeURIComponent(`{resource.service.name="${SERVICE_NAME}"} | rate()`)
+  const start = Math.floor((ctx.pushedAtMs ?? Date.now()) / 1000) - 60
+  let last: Answer | NetworkFailure | undefined
+  for (let attempt = 1; ; attempt++) {
+    const path = `/api/metrics/query_range?q=${query}&start=${start}&end=${Math.ceil(Date.now() / 1000)}&step=15s`
+    const answer = await call('GET', path, queryHeaders(options.credentials), undefined, deadline - clock.now())
+    last = answer
+    if (isAnswer(answer)) {
+      if (answer.status === 200 && hasSamples(answer.body)) {
+        step.detail = `{} | rate() counted the span through GET /api/metrics/query_range${attempt > 1 ? ` after ${attempt} attempts` : ''}`
+        return
+      }
+      if (/empty ring/.test(answer.body))
+        return fail(
+          step,
+          `GET /api/metrics/query_range answered ${answer.status}: TraceQL metrics are off`,
+          `Tempo 2.x serves them only with the metrics-generator's local blocks, which the buildpack's default config turns on from Tempo 2.6; an app's own tempo.yaml needs overrides.defaults.metrics_generator.processors: [local-blocks], metrics_generator.storage.path and metrics_generator.traces_storage.path (\`update\` regenerates it). Grafana's Traces Drilldown fails without them`,
+          answer,
+        )
+      if (answer.status === 401 || answer.status === 403 || (answer.status >= 300 && answer.status < 400) || answer.status === 404)
+        return fail(
+          step,
+          `GET /api/metrics/query_range answered ${answer.status}`,
+          `this Tempo does not serve TraceQL metrics here; see ${logs}`,
+          answer,
+        )
+    }
+    if (clock.now() >= deadline) break
+    progress(`waiting for TraceQL metrics: ${isAnswer(answer) ? `answered ${answer.status}` : answer.message}, attempt ${attempt}`)
+    await clock.sleep(Math.min(pollIntervalMs, deadline - clock.now()))
+  }
+  const waited = `TraceQL metrics did not count the span after ${elapsed(clock.now() - t0)}`
+  if (last && !isAnswer(last)) return fail(step, `${waited}: ${last.message}`, last.cause)
+  fail(
+    step,
+    `${waited}: last answer of GET /api/metrics/query_range was ${last?.status}${last?.status === 200 ? ' without samples' : ''}`,
+    `the metrics-generator does not see the spans: look for metrics-generator errors in ${logs}`,
     last,
   )
 }

@@ -15,6 +15,8 @@ export interface Sources {
   needSecrets: boolean
   /** Told of each warning as it arises (on a terminal, next to its question). */
   onWarning?: (warning: string) => void
+  /** The table to resolve (default: the Tempo app's). */
+  settings?: readonly Setting[]
 }
 
 /** Asks one question on a TTY; receives the suggested default. */
@@ -74,7 +76,8 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
   const invalid: string[] = []
   const missing: Setting[] = []
 
-  for (const s of SETTINGS) {
+  const table = sources.settings ?? SETTINGS
+  for (const s of table) {
     if (!applies(s, answers) || (s.secret && !sources.needSecrets)) continue
     const found = given(s, sources)
     if (found) {
@@ -94,7 +97,7 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
       }
       answers[s.name] = value
       origins[s.name] = found.origin
-      warn(choiceWarning(s.name, value))
+      warn(choiceWarning(s, value))
       continue
     }
     const suggested = s.default?.(answers, context)
@@ -105,7 +108,7 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
       context.endpointScheme ??= scheme
       answers[s.name] = value
       origins[s.name] = 'prompt'
-      warn(choiceWarning(s.name, value))
+      warn(choiceWarning(s, value))
     } else if (suggested !== undefined && (suggested !== '' || !s.required)) {
       // Defaults derived from elsewhere (the directory name) can be invalid too.
       const error = s.validate?.(suggested)
@@ -123,7 +126,7 @@ export async function resolveAnswers(sources: Sources, ask?: Ask): Promise<Resol
     }
   }
 
-  for (const s of SETTINGS) {
+  for (const s of table) {
     const conflict = answers[s.name] === undefined ? undefined : s.conflicts?.(answers[s.name], answers)
     if (conflict) invalid.push(`${flagAndEnv(s)} "${answers[s.name]}": ${conflict}.`)
   }

@@ -2,7 +2,16 @@
 // file, scalingo.json, the .env file and the generated README's variable list.
 import {randomBytes} from 'node:crypto'
 
-import {appVariable, buildVariable, CONTRACT, DEFAULT_TEMPO_VERSION, port, runtimeVariable, tempoMajor} from '../core/contract.js'
+import {
+  appVariable,
+  buildVariable,
+  CONTRACT,
+  DEFAULT_TEMPO_VERSION,
+  drilldownWarning,
+  port,
+  runtimeVariable,
+  tempoMajor,
+} from '../core/contract.js'
 import * as v from '../core/validate.js'
 
 export {DEFAULT_TEMPO_VERSION, tempoMajor}
@@ -71,6 +80,8 @@ export interface Setting {
   required?: boolean
   /** Read by the buildpack: goes to the app's environment (always, in env mode, or when this holds). */
   appEnv?: 'always' | 'env-mode' | ((answers: Answers) => boolean)
+  /** A warning about this value, shown whenever it is given or picked (like a choice's). */
+  warning?: (value: string) => string | undefined
   /** A problem with this value given the other answers (checked once all are known). */
   conflicts?: (value: string, answers: Answers) => string | undefined
 }
@@ -79,7 +90,7 @@ const isS3 = (a: Answers) => a.storage === 's3'
 const provider = (a: Answers) => S3_PROVIDERS.find((p) => p.id === a.s3Provider)
 // A preset fills the endpoint and region; only "Other S3" asks for them.
 const customS3 = (a: Answers) => isS3(a) && provider(a)?.endpoint === undefined
-const credential = () => randomBytes(32).toString('base64url')
+export const credential = (): string => randomBytes(32).toString('base64url')
 const clustered = (a: Answers) => a.containers !== undefined && a.containers !== '1'
 
 export const SETTINGS: readonly Setting[] = [
@@ -268,6 +279,7 @@ export const SETTINGS: readonly Setting[] = [
     openChoice: true,
     default: () => DEFAULT_TEMPO_VERSION,
     validate: v.semver,
+    warning: drilldownWarning,
     appEnv: 'always',
   },
   {
@@ -404,20 +416,20 @@ export function setting(name: string): Setting {
   return found
 }
 
-export const choiceWarning = (name: string, value: string): string | undefined =>
-  setting(name).choices?.find((c) => c.value === value)?.warning
+export const choiceWarning = (s: Setting, value: string): string | undefined =>
+  s.choices?.find((c) => c.value === value)?.warning ?? s.warning?.(value)
 
 export const applies = (s: Setting, answers: Answers): boolean => s.when?.(answers) ?? true
 
 /** The answers without secrets, in table order: what the answers file keeps. */
-export function publicAnswers(answers: Answers): Answers {
+export function publicAnswers(answers: Answers, table: readonly Setting[] = SETTINGS): Answers {
   const out: Answers = {}
-  for (const s of SETTINGS) if (!s.secret && answers[s.name] !== undefined && applies(s, answers)) out[s.name] = answers[s.name]
+  for (const s of table) if (!s.secret && answers[s.name] !== undefined && applies(s, answers)) out[s.name] = answers[s.name]
   return out
 }
 
-export function secretValues(answers: Answers): string[] {
-  return SETTINGS.filter((s) => s.secret && answers[s.name]).map((s) => answers[s.name])
+export function secretValues(answers: Answers, table: readonly Setting[] = SETTINGS): string[] {
+  return table.filter((s) => s.secret && answers[s.name]).map((s) => answers[s.name])
 }
 
 export interface AppVariable {

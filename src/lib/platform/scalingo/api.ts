@@ -2,7 +2,7 @@
 // requests to the region's API, 429 retried after Retry-After. Nothing secret is ever shown.
 import {CliError} from '../../core/errors.js'
 import {redact} from '../../core/output.js'
-import {created, existing, type Log, taken, type Variable} from './apps.js'
+import {type Addon, addonCommand, type CreateAppResult, created, existing, type Log, taken, type Variable} from './apps.js'
 import type {Scalingo, ScalingoEnv} from './client.js'
 
 const MAX_RETRIES = 4
@@ -67,6 +67,45 @@ export function apiClient(env: ScalingoEnv, token: string, log: Log): Scalingo {
     )
   const appPath = (app: string) => `/apps/${encodeURIComponent(app)}`
 
+  async function createOrTake(app: string, region: string): Promise<CreateAppResult> {
+    log(`Creating app ${app} in ${region} through the Scalingo API…`)
+    const answer = await call(region, 'POST', '/apps', {app: {name: app}})
+    if (answer.ok) return created('api', app, region, log)
+    if (answer.status === 401) throw refused(region, app)
+    if (answer.status === 409 || (answer.status === 422 && taken(answer.body))) {
+      return existing('api', app, region, log, (r) => call(r, 'GET', appPath(app)).then((a) => a.ok))
+    }
+    if (answer.status === 422)
+      throw new CliError(
+        `The Scalingo API refused to create app "${app}" (422): ${clean(describe422(answer.body))}. Nothing was created: pick a valid name (--app) and run this again.`,
+      )
+    throw unexpected(`creating app ${app}`, answer, clean)
+  }
+
+  /** Adds the addon unless the app has one of that provider already (an app that existed). */
+  async function addAddon(app: string, region: string, addon: Addon): Promise<Addon & {added: boolean}> {
+    const path = `${appPath(app)}/addons`
+    const listed = await call(region, 'GET', path)
+    if (!listed.ok) throw unexpected(`listing the addons of ${app}`, listed, clean)
+    const addons = (parse(listed.body) as {addons?: {addon_provider?: {id?: string}}[]} | undefined)?.addons ?? []
+    if (addons.some((a) => a.addon_provider?.id === addon.provider)) {
+      log(`  ✔ App ${app} already has a ${addon.provider} addon: using it`)
+      return {...addon, added: false}
+    }
+    const plans = await call(region, 'GET', `/addon_providers/${encodeURIComponent(addon.provider)}/plans`)
+    if (!plans.ok) throw unexpected(`listing the plans of ${addon.provider}`, plans, clean)
+    const listedPlans = (parse(plans.body) as {plans?: {id?: string; name?: string}[]} | undefined)?.plans ?? []
+    const plan = listedPlans.find((p) => p.name === addon.plan)
+    if (!plan?.id)
+      throw new CliError(
+        `No ${addon.provider} plan "${addon.plan}" in ${region} (plans: ${listedPlans.map((p) => p.name).join(', ') || 'none listed'}): the app exists without its database; pick a plan (--postgresql-plan) and add it with \`${addonCommand(app, region, addon)}\`.`,
+      )
+    const added = await call(region, 'POST', path, {addon: {addon_provider_id: addon.provider, plan_id: plan.id}})
+    if (!added.ok) throw unexpected(`adding the ${addon.provider} addon to ${app}`, added, clean)
+    log(`  ✔ Added the ${addon.provider} addon (${addon.plan}) to ${app}`)
+    return {...addon, added: true}
+  }
+
   return {
     via: 'api',
 
@@ -78,19 +117,9 @@ export function apiClient(env: ScalingoEnv, token: string, log: Log): Scalingo {
       throw unexpected(`looking up app ${app}`, answer, clean)
     },
 
-    async createApp(app, region) {
-      log(`Creating app ${app} in ${region} through the Scalingo API…`)
-      const answer = await call(region, 'POST', '/apps', {app: {name: app}})
-      if (answer.ok) return created('api', app, region, log)
-      if (answer.status === 401) throw refused(region, app)
-      if (answer.status === 409 || (answer.status === 422 && taken(answer.body))) {
-        return existing('api', app, region, log, (r) => call(r, 'GET', appPath(app)).then((a) => a.ok))
-      }
-      if (answer.status === 422)
-        throw new CliError(
-          `The Scalingo API refused to create app "${app}" (422): ${clean(describe422(answer.body))}. Nothing was created: pick a valid name (--app) and run this again.`,
-        )
-      throw unexpected(`creating app ${app}`, answer, clean)
+    async createApp(app, region, addon) {
+      const result = await createOrTake(app, region)
+      return addon ? {...result, addon: await addAddon(app, region, addon)} : result
     },
 
     async setVariables(app, region, variables: readonly Variable[]) {

@@ -12,6 +12,13 @@ export interface Variable {
 
 export type Log = (line: string) => void
 
+export interface Addon {
+  /** The addon provider's id, e.g. postgresql. */
+  provider: string
+  /** The plan's name, e.g. postgresql-starter-512. */
+  plan: string
+}
+
 export interface CreateAppResult {
   method: 'api' | 'cli'
   app: string
@@ -19,6 +26,8 @@ export interface CreateAppResult {
   /** False when the app already existed in this region and the account can use it. */
   created: boolean
   gitUrl: string
+  /** The addon asked for: added now, or already there. */
+  addon?: Addon & {added: boolean}
 }
 
 /** A variable as logs and --json show it: secrets redacted. */
@@ -28,6 +37,10 @@ export const gitUrlOf = (app: string, region: string): string => `git@ssh.${regi
 
 /** The command that creates the app by hand. */
 export const createAppCommand = (app: string, region: string): string => `scalingo --region ${region} create ${app}`
+
+/** The command that adds the addon by hand. */
+export const addonCommand = (app: string, region: string, addon: Addon): string =>
+  `scalingo --region ${region} --app ${app} addons-add ${addon.provider} ${addon.plan}`
 
 /** An answer saying that the name is in use. */
 export const taken = (text: string): boolean => /taken|already exists|already in use/i.test(text)

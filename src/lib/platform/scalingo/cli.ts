@@ -3,30 +3,47 @@
 import {spawn} from 'node:child_process'
 
 import {CliError} from '../../core/errors.js'
-import {created, existing, type Log, taken, type Variable} from './apps.js'
+import {type Addon, type CreateAppResult, created, existing, type Log, taken, type Variable} from './apps.js'
 import type {Scalingo} from './client.js'
 
 export function cliClient(cli: string, log: Log): Scalingo {
   const scalingo = (args: string[], input = '') => run(cli, args, input)
+  async function createOrTake(app: string, region: string): Promise<CreateAppResult> {
+    const args = ['--region', region, 'create', app]
+    log(`Creating app ${app} in ${region} with \`scalingo ${args.join(' ')}\`…`)
+    const {code, output} = await scalingo(args)
+    if (code === 0) return created('cli', app, region, log)
+    const lines = indented(output.split('\n'))
+    if (/not (logged in|authenticated)|unauthori[sz]ed|scalingo login|\b401\b/i.test(output)) {
+      throw new CliError(
+        `The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`,
+      )
+    }
+    if (taken(output)) return existing('cli', app, region, log, (r) => listed(scalingo, app, r))
+    throw new CliError(`\`scalingo ${args.join(' ')}\` failed (exit ${code}): nothing was created.\n${lines}`)
+  }
+
+  async function addAddon(app: string, region: string, addon: Addon): Promise<Addon & {added: boolean}> {
+    const args = ['--region', region, '--app', app, 'addons-add', addon.provider, addon.plan]
+    log(`Adding the ${addon.provider} addon with \`scalingo ${args.join(' ')}\`…`)
+    const {code, output} = await scalingo(args)
+    if (code !== 0)
+      throw new CliError(
+        `\`scalingo ${args.join(' ')}\` failed (exit ${code}): the app exists without its database.\n${output.trim()}\nAdd it with that command once fixed.`,
+      )
+    log(`  ✔ Added the ${addon.provider} addon (${addon.plan}) to ${app}`)
+    return {...addon, added: true}
+  }
+
   return {
     via: 'cli',
 
     // `scalingo apps` lists the account's apps, not whether a name is free: only the API can tell.
     appStatus: async () => 'unknown',
 
-    async createApp(app, region) {
-      const args = ['--region', region, 'create', app]
-      log(`Creating app ${app} in ${region} with \`scalingo ${args.join(' ')}\`…`)
-      const {code, output} = await scalingo(args)
-      if (code === 0) return created('cli', app, region, log)
-      const lines = indented(output.split('\n'))
-      if (/not (logged in|authenticated)|unauthori[sz]ed|scalingo login|\b401\b/i.test(output)) {
-        throw new CliError(
-          `The \`scalingo\` CLI is not logged in (or its token is refused): nothing was created. Run \`scalingo login\` (or set SCALINGO_API_TOKEN), then run this again.\n${lines}`,
-        )
-      }
-      if (taken(output)) return existing('cli', app, region, log, (r) => listed(scalingo, app, r))
-      throw new CliError(`\`scalingo ${args.join(' ')}\` failed (exit ${code}): nothing was created.\n${lines}`)
+    async createApp(app, region, addon) {
+      const result = await createOrTake(app, region)
+      return addon ? {...result, addon: await addAddon(app, region, addon)} : result
     },
 
     async setVariables(app, region, variables) {

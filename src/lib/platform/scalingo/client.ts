@@ -6,7 +6,7 @@ import {access} from 'node:fs/promises'
 import path from 'node:path'
 
 import {CliError, EXIT} from '../../core/errors.js'
-import {type CreateAppResult, createAppCommand, type Log, type Variable} from './apps.js'
+import {type Addon, addonCommand, type CreateAppResult, createAppCommand, type Log, type Variable} from './apps.js'
 
 export type AppStatus = 'exists' | 'missing' | 'unknown'
 
@@ -14,8 +14,11 @@ export interface Scalingo {
   readonly via: 'api' | 'cli' | 'manual'
   /** Whether the account has the app in the region; 'unknown' where only the API could tell. */
   appStatus(app: string, region: string): Promise<AppStatus>
-  /** Creates the app, or takes the account's existing one of that name in that region. */
-  createApp(app: string, region: string): Promise<CreateAppResult>
+  /**
+   * Creates the app, or takes the account's existing one of that name in that region; with
+   * ADDON, adds it unless the app has one of that provider already.
+   */
+  createApp(app: string, region: string, addon?: Addon): Promise<CreateAppResult>
   /** Sets the variables in one go; 'missing' (nothing set) when the API does not know the app. */
   setVariables(app: string, region: string, variables: readonly Variable[]): Promise<'set' | 'missing'>
 }
@@ -46,12 +49,13 @@ const NEITHER = 'Neither SCALINGO_API_TOKEN nor the `scalingo` CLI is available'
 const manual: Scalingo = {
   via: 'manual',
   appStatus: async () => 'unknown',
-  async createApp(app, region) {
+  async createApp(app, region, addon) {
     throw new CliError(
       [
         `${NEITHER}: app ${app} was not created. Create it with`,
         '',
         `  ${createAppCommand(app, region)}`,
+        ...(addon ? [`  ${addonCommand(app, region, addon)}`] : []),
         '',
         `(or in the dashboard, https://dashboard.scalingo.com, region ${region}), or set SCALINGO_API_TOKEN, then run this again.`,
       ].join('\n'),

@@ -1,0 +1,46 @@
+// What the scaffolds (the Tempo app, the Grafana app) report and print alike.
+import path from 'node:path'
+
+import chalk from 'chalk'
+
+import type {RenderedFile} from '../app/render.js'
+import {REDACTED} from '../core/output.js'
+import type {AppVariable} from '../settings/settings.js'
+
+export interface PlannedFile {
+  path: string
+  bytes: number
+  mode?: string
+}
+
+/** One thing left to do, with the command that does it where it is printed. */
+export interface NextStep {
+  id: 'cd' | 'check-s3' | 'create-app' | 'env-set' | 'deploy' | 'check'
+  command: string
+  why: string
+}
+
+export const plannedFiles = (files: RenderedFile[]): PlannedFile[] =>
+  files.map((f) => ({path: f.path, bytes: Buffer.byteLength(f.content), ...(f.mode ? {mode: f.mode.toString(8)} : {})}))
+
+export const shownVariables = (variables: AppVariable[]): {name: string; value: string | undefined}[] =>
+  variables.map((v) => ({name: v.name, value: v.secret ? REDACTED : v.value}))
+
+/** --dry-run: the files that would be written. */
+export function printPlan(log: (line: string) => void, target: string, files: PlannedFile[]): void {
+  log(`Would create ${target}:`)
+  for (const f of files) log(`  ${f.path}  ${f.bytes} B${f.mode ? `  (mode ${f.mode})` : ''}`)
+}
+
+/** The files written, and where the secrets went. */
+export function printWritten(log: (line: string) => void, directory: string, files: PlannedFile[]): void {
+  for (const f of files) log(`  ${chalk.green('+')} ${f.path}`)
+  log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
+}
+
+export function printNextSteps(log: (line: string) => void, steps: NextStep[]): void {
+  log('\nNext:\n')
+  const width = Math.max(...steps.map((step) => step.command.length))
+  for (const step of steps) log(`  ${step.command.padEnd(width)}   # ${step.why}`)
+  log('')
+}
