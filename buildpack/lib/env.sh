@@ -41,9 +41,14 @@ build_env() {
 run_with_build_env() (
   cd "$1" || exit 1
   shift
-  local var
-  # A variable named "var" is harmless here: each turn assigns it again.
+  local var attributes
+  # A variable named "var" or "attributes" is harmless here: each turn
+  # assigns both again. A readonly name (the build's own constants) is
+  # skipped: assigning it would end the subshell under errexit.
   for var in "${!BUILD_ENV[@]}"; do
+    attributes="$(declare -p "$var" 2>/dev/null)" || attributes=""
+    attributes="${attributes#declare -}"
+    [[ "${attributes%% *}" != *r* ]] || continue
     export "$var=${BUILD_ENV[$var]}" 2>/dev/null || true
   done
   exec "$@"

@@ -13,11 +13,9 @@ TEMPO_PID="" CADDY_PID="" RELAY_PID="" WATCH_FD=""
 # Starts Tempo, its output relayed through an awk that keeps the last lines
 # and spots the end of the 2.x flush.
 start_tempo() {
-  local tempo="$1" fifo="$RUN_DIR/tempo-log.fifo" awk_flags=()
+  local tempo="$1" fifo="$RUN_DIR/tempo-log.fifo"
   mkfifo -m 600 "$fifo"
-  # mawk (Debian/Ubuntu's awk) waits for a full input buffer unless interactive.
-  if [[ "$(awk -W version 2>&1 </dev/null)" == *mawk* ]]; then awk_flags=(-W interactive); fi
-  tempo_log_relay "${awk_flags[@]}" <"$fifo" &
+  tempo_log_relay <"$fifo" &
   RELAY_PID=$!
   tempo_process "$tempo" </dev/null >"$fifo" 2>&1 &
   TEMPO_PID=$!
@@ -65,9 +63,8 @@ tempo_log_relay() {
   # would kill it with SIGPIPE in the middle of its flush.
   trap '' TERM INT
   close_watch_fd
-  exec "${PDEATHSIG[@]}" awk "$@" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
-    -v flushed_file="$RUN_DIR/flushed" -v secret_names="$SECRET_NAME_RE" \
-    -f "$BP_DIR/lib/mask.awk" -f "$BP_DIR/lib/relay.awk"
+  exec "${PDEATHSIG[@]}" awk "${AWK_FLAGS[@]}" -v keep=40 -v tail_file="$RUN_DIR/tempo-tail.log" \
+    -v flushed_file="$RUN_DIR/flushed" -f "$BP_DIR/lib/relay.awk"
 }
 
 tempo_process() {
@@ -245,6 +242,7 @@ cleanup() {
   if alive "$RELAY_PID"; then wait_relay; fi
   [[ -z "${RUN_DIR:-}" ]] || rm -rf "$RUN_DIR"
   if [[ -n "$WATCH_FD" ]]; then { echo exit >&"$WATCH_FD"; } 2>/dev/null || true; fi
+  end_masked_output
 }
 
 # check_installation INSTALL_DIR

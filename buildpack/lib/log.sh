@@ -4,25 +4,35 @@
 LOG_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Variables whose values are masked in what the build and the web process print.
 readonly SECRET_NAME_RE='(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|PRIVATE|CREDENTIAL|_KEY$)'
-# Set by the web process: its own lines go through mask_lines too, since a
-# value it prints (a config value expanded from a variable) may be a secret.
-MASK_LOG_LINES=""
+# mawk (Debian/Ubuntu's awk) waits for a full input buffer unless interactive.
+AWK_FLAGS=()
+if [[ "$(awk -W version 2>&1 </dev/null)" == *mawk* ]]; then AWK_FLAGS=(-W interactive); fi
+readonly AWK_FLAGS
+# Copies stdin to stdout, line by line, with the secrets of its environment masked.
+readonly MASK_COMMAND=(awk "${AWK_FLAGS[@]}" -v secret_names="$SECRET_NAME_RE" -v filter=1 -f "$LOG_LIB_DIR/mask.awk")
+MASK_PID=""
 
-# Copies stdin to stdout with the secrets of its environment masked.
-readonly MASK_COMMAND=(awk -v secret_names="$SECRET_NAME_RE" -v filter=1 -f "$LOG_LIB_DIR/mask.awk")
-mask_lines() { "${MASK_COMMAND[@]}"; }
-
-say() {
-  if [[ -n "$MASK_LOG_LINES" ]]; then
-    printf '%s\n' "$1" | mask_lines
-  else
-    printf '%s\n' "$1"
-  fi
+# The web process: everything it prints (its own lines, Tempo's, Caddy's) goes
+# through one masking awk, stderr with stdout so that their order holds. The
+# awk ignores SIGTERM/SIGINT: the launcher still prints while it drains.
+mask_output() {
+  exec > >(
+    trap '' TERM INT
+    exec "${MASK_COMMAND[@]}"
+  ) 2>&1
+  MASK_PID=$!
 }
 
-step() { say "-----> $*"; }
-info() { say "       $*"; }
-warn() { say " !     $*" >&2; }
+# Lets the masking awk print the last lines before the process ends.
+end_masked_output() {
+  [[ -n "$MASK_PID" ]] || return 0
+  exec >&- 2>&-
+  wait "$MASK_PID" 2>/dev/null || true
+}
+
+step() { echo "-----> $*"; }
+info() { echo "       $*"; }
+warn() { echo " !     $*" >&2; }
 # Prints every line of stdin indented, as details of the current step.
 indent() { sed -u 's/^/       /'; }
 die() {

@@ -41,4 +41,5 @@ function mask(line,   out, start, i, n, len) {
 
 filter {
   print mask($0)
+  fflush()
 }

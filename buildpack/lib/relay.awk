@@ -1,14 +1,13 @@
-# Relays Tempo's log to the launcher's output, line by line, secrets masked
-# (needs mask.awk).
+# Relays Tempo's log to the launcher's output, line by line (where secrets
+# are masked: mask_output).
 #   -v keep=N          how many last lines to keep
 #   -v tail_file=F     where the last lines go when Tempo's output ends
 #   -v flushed_file=F  created once the ingester has stopped, i.e. once
 #                      flush_all_on_shutdown has pushed its blocks (2.x)
 {
-  line = mask($0)
-  print line
+  print
   fflush()
-  ring[NR % keep] = line
+  ring[NR % keep] = $0
   if (!flushed && ($0 ~ /module stopped/ || $0 ~ /module failed with error/) && $0 ~ /module[=":]+ingester/) {
     flushed = 1
     printf "" > flushed_file

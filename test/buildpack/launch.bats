@@ -484,7 +484,7 @@ YAML
   lacks "$log" '"user_id"'
 }
 
-@test "a secret Tempo or the launcher echoes is masked, whole and in fragments, live and in the last log lines" {
+@test "a secret Tempo, Caddy or the launcher echoes is masked, whole and in fragments, live and in the last log lines" {
   local config
   # Tempo quotes the value of a duration it cannot parse.
   # shellcheck disable=SC2016 # for Tempo to expand
@@ -507,6 +507,15 @@ YAML
   contains "$(<"$OUT")" 'server.http_listen_address is "***", not loopback'
   lacks "$(<"$OUT")" "${QUERY_PASSWORD:0:4}"
   assert_no_leftovers
+
+  # Caddy's: its access log quotes the path, where a client may put anything.
+  launch
+  wait_listening
+  query "/api/$INGEST_TOKEN" -u "$QUERY_USER:$QUERY_PASSWORD"
+  [ "$STATUS" = 404 ]
+  stop_launcher
+  contains "$(<"$OUT")" '"uri":"/api/***"'
+  lacks "$(<"$OUT")" "${INGEST_TOKEN:3:8}"
 }
 
 @test "GOMEMLIMIT is 85% of CONTAINER_MEMORY for Tempo, unless the app sets it, and 15% for Caddy" {
