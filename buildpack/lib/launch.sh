@@ -271,8 +271,16 @@ check_installation() {
 }
 
 # Sets RUN_DIR: the private scratch dir (rendered configs, Caddy's JSON, markers).
+# In memory where the image has a writable /dev/shm (and TMPDIR does not say
+# otherwise): a cluster member's key must stay readable while Tempo runs, so
+# it cannot be unlinked once read, and must never reach a disk.
 make_run_dir() {
-  RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/tempo-launch.XXXXXX")"
+  local base="${TMPDIR:-}"
+  if [[ -z "$base" ]]; then
+    base=/tmp
+    if [[ -d /dev/shm && -w /dev/shm ]]; then base=/dev/shm; fi
+  fi
+  RUN_DIR="$(mktemp -d "$base/tempo-launch.XXXXXX")"
   chmod 0700 "$RUN_DIR"
 }
 

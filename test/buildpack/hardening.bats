@@ -60,9 +60,9 @@ connection_lifetime() {
   echo $(((end - start) / 1000000))
 }
 
-# --- 1: wrong credentials cost what a 404 costs -----------------------------
+# --- wrong credentials cost what a 404 costs -----------------------------
 
-@test "row 1: wrong ingest and query credentials are refused at the cost of a 404, with no user-name signal" {
+@test "wrong ingest and query credentials are refused at the cost of a 404, with no user-name signal" {
   launch
   wait_listening
   local start elapsed
@@ -87,7 +87,7 @@ connection_lifetime() {
   stop_launcher
 }
 
-@test "row 1: the start hashes nothing: \$PORT opens right after Tempo is ready" {
+@test "the start hashes nothing: \$PORT opens right after Tempo is ready" {
   launch
   wait_listening
   contains "$(<"$OUT")" "Tempo ready in"
@@ -97,9 +97,9 @@ connection_lifetime() {
   stop_launcher
 }
 
-# --- 2: bounded resources ---------------------------------------------------
+# --- bounded resources ---------------------------------------------------
 
-@test "row 2: 700 KB credentials get 431 and Caddy's memory stays flat" {
+@test "700 KB credentials get 431 and Caddy's memory stays flat" {
   launch
   wait_listening
   local big before after i
@@ -121,7 +121,7 @@ connection_lifetime() {
   stop_launcher
 }
 
-@test "row 3: slow headers, slow bodies and idle connections are closed within seconds" {
+@test "slow headers, slow bodies and idle connections are closed within seconds" {
   launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s TEMPO_PROXY_READ_BODY_TIMEOUT=2s TEMPO_PROXY_IDLE_TIMEOUT=2s
   wait_listening
   local ms
@@ -141,7 +141,7 @@ connection_lifetime() {
   stop_launcher
 }
 
-@test "row 3: the default timeouts are seconds, and a malformed one is refused" {
+@test "the default timeouts are seconds, and a malformed one is refused" {
   launch TEMPO_PROXY_IDLE_TIMEOUT='60s
 }'
   wait_exit 10
@@ -151,9 +151,9 @@ connection_lifetime() {
   assert_no_leftovers
 }
 
-# --- 4: Tempo reachable only through the proxy ------------------------------
+# --- Tempo reachable only through the proxy ------------------------------
 
-@test "row 4: an app config without loopback listen addresses is refused at start" {
+@test "an app config without loopback listen addresses is refused at start" {
   # shellcheck disable=SC2016 # ${TEMPO_OTLP_HTTP_PORT} is for Tempo to expand
   launch "TEMPO_CONFIG_YAML=$(printf 'distributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: 127.0.0.1:${TEMPO_OTLP_HTTP_PORT}\nstorage:\n  trace:\n    backend: local\n')"
   wait_exit 10
@@ -166,7 +166,7 @@ connection_lifetime() {
   assert_no_leftovers
 }
 
-@test "row 4: listen addresses or receivers beyond loopback are refused at start, even through \${VAR}" {
+@test "listen addresses or receivers beyond loopback are refused at start, even through \${VAR}" {
   cat >"$APP/tempo.yaml" <<'YAML'
 server:
   http_listen_address: ${LISTEN_ADDR:-127.0.0.1}
@@ -191,9 +191,9 @@ YAML
   assert_no_leftovers
 }
 
-# --- 5: credentials that protect nothing ------------------------------------
+# --- credentials that protect nothing ------------------------------------
 
-@test "row 5: short credentials are refused" {
+@test "short credentials are refused" {
   launch TEMPO_INGEST_TOKEN=a TEMPO_QUERY_PASSWORD=b
   wait_exit 10
   [ "$EXIT_STATUS" -eq 1 ]
@@ -204,7 +204,7 @@ YAML
   assert_no_leftovers
 }
 
-@test "row 5: the minimum counts characters, not bytes, and one repeated character is refused" {
+@test "the minimum counts characters, not bytes, and one repeated character is refused" {
   # 9 characters, 18 bytes in UTF-8.
   launch TEMPO_INGEST_TOKEN=aaaaaaaaaaaaaaaa TEMPO_QUERY_PASSWORD='ééééééééé'
   wait_exit 10
@@ -221,7 +221,7 @@ YAML
   stop_launcher
 }
 
-@test "row 5: a query password equal to the ingest token is refused" {
+@test "a query password equal to the ingest token is refused" {
   launch TEMPO_QUERY_USER=otlp TEMPO_QUERY_PASSWORD="$INGEST_TOKEN"
   wait_exit 10
   [ "$EXIT_STATUS" -eq 1 ]
@@ -231,9 +231,9 @@ YAML
   assert_no_leftovers
 }
 
-# --- 8: nothing from the environment becomes Caddy config --------------------
+# --- nothing from the environment becomes Caddy config --------------------
 
-@test "row 8: a grace period carrying Caddyfile text is refused" {
+@test "a grace period carrying Caddyfile text is refused" {
   launch TEMPO_PROXY_GRACE_PERIOD='2s
 }
 :9999 {
@@ -247,7 +247,7 @@ YAML
   assert_no_leftovers
 }
 
-@test "row 8: a TMPDIR with spaces and braces is only data" {
+@test "a TMPDIR with spaces and braces is only data" {
   local tmp="$BATS_TEST_TMPDIR/tmp dir {x}"
   mkdir -p "$tmp"
   launch TMPDIR="$tmp" STUB_TEMPO_FLUSH_DELAY=1
@@ -262,9 +262,9 @@ YAML
   [ -z "$(ls -A "$tmp")" ]
 }
 
-# --- 10: the access log keeps the path only ----------------------------------
+# --- the access log keeps the path only ----------------------------------
 
-@test "row 10: credentials in an absolute-form target or a query string never reach the log" {
+@test "credentials in an absolute-form target or a query string never reach the log" {
   launch
   wait_listening
   local status
@@ -282,9 +282,9 @@ YAML
   contains "$(<"$OUT")" '"uri":"/api/search"'
 }
 
-# --- 11: nothing outlives the launcher ---------------------------------------
+# --- nothing outlives the launcher ---------------------------------------
 
-@test "row 11: kill -9 of the launcher leaves no process, no run dir, no Caddy state" {
+@test "kill -9 of the launcher leaves no process, no run dir, no Caddy state" {
   launch
   wait_listening
   ingest -H "Authorization: Bearer $INGEST_TOKEN"
@@ -307,7 +307,7 @@ YAML
   [ -z "$(find "$BATS_TEST_TMPDIR" "$APP" -name 'autosave.json')" ]
 }
 
-@test "row 11: kill -9 of the whole process group leaves no file with a secret or a config" {
+@test "kill -9 of the whole process group leaves no file with a secret or a config" {
   local config
   config="$(sed 's/secret_key: .*/secret_key: literal-secret-in-config-5e6f/' "$APP/.tempo/buildpack/config/tempo-2.yaml")"
   launch TEMPO_CONFIG_YAML="$config"
@@ -326,7 +326,7 @@ YAML
   [ -z "$(find "$run_dir" -type f -exec grep -l -e literal-secret -e "$S3_SECRET" -e "$INGEST_TOKEN" -e "$QUERY_PASSWORD" {} +)" ]
 }
 
-@test "row 11: without setpriv, the watcher alone kills the children of a kill -9'd launcher" {
+@test "without setpriv, the watcher alone kills the children of a kill -9'd launcher" {
   # A setpriv that cannot set a parent-death signal.
   mkdir -p "$BATS_TEST_TMPDIR/bin"
   printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/setpriv"
@@ -344,7 +344,7 @@ YAML
   eventually 5 test -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")"
 }
 
-@test "row 11: a normal stop leaves no Caddy autosave and no run dir" {
+@test "a normal stop leaves no Caddy autosave and no run dir" {
   launch
   wait_listening
   local run_dir
@@ -355,9 +355,25 @@ YAML
   assert_no_leftovers
 }
 
-# --- 12: overload is shed ----------------------------------------------------
+@test "without TMPDIR the run dir is in memory (/dev/shm), and gone after the stop" {
+  [[ -d /dev/shm && -w /dev/shm ]] || skip "no writable /dev/shm on this machine"
+  launch TMPDIR=
+  wait_listening
+  local pid run_dir=""
+  # Caddy, a child of the launcher, names its config there.
+  for pid in $(pgrep -P "$LAUNCH_PID"); do
+    run_dir="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -o '^/dev/shm/tempo-launch\.[^/]*' | head -1)" || true
+    [[ -z "$run_dir" ]] || break
+  done
+  [[ "$run_dir" == /dev/shm/tempo-launch.* ]]
+  [ -d "$run_dir" ]
+  stop_launcher
+  [ ! -e "$run_dir" ]
+}
 
-@test "row 12: requests beyond the in-flight bound get 503 with Retry-After at once; accepted ones are kept" {
+# --- overload is shed ----------------------------------------------------
+
+@test "requests beyond the in-flight bound get 503 with Retry-After at once; accepted ones are kept" {
   launch STUB_TEMPO_INGEST_DELAY=4 TEMPO_PROXY_MAX_INGEST_REQUESTS=2
   wait_listening
   local i held=()
@@ -387,7 +403,7 @@ YAML
   stop_launcher
 }
 
-@test "row 12: Tempo's 429 (its ingestion rate limit) reaches the exporter with a Retry-After" {
+@test "Tempo's 429 (its ingestion rate limit) reaches the exporter with a Retry-After" {
   launch STUB_TEMPO_RATE_LIMITED=1
   wait_listening
   local headers
@@ -403,7 +419,7 @@ YAML
   stop_launcher
 }
 
-@test "row 12: ingestion limits are sized from CONTAINER_MEMORY, and the app can set them" {
+@test "ingestion limits are sized from CONTAINER_MEMORY, and the app can set them" {
   launch CONTAINER_MEMORY=268435456
   wait_listening
   [ "$(stub_config overrides.defaults.ingestion.rate_limit_bytes)" = 2048000 ]
