@@ -28,20 +28,28 @@ export default class EnvSet extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EnvSet)
-    const [{appTarget, createDecision, setAppVariables, variablesFor}, {canPrompt}] = await Promise.all([
+    const [{resolveAppAnswers}, {readDotEnv}, {createDecision, setAppVariables, variablesFromAnswers}] = await Promise.all([
+      import('../lib/app/answers.js'),
+      import('../lib/core/dotenv.js'),
       import('../lib/platform/scalingo.js'),
-      import('../lib/settings/prompts.js'),
     ])
     const dir = process.cwd()
-    const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, true)
-    const variables = await variablesFor(dir, target.answers ?? {})
-    const createApp = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
+    const {answers} = await resolveAppAnswers({
+      dir,
+      flags: {app: flags.app, region: flags.region},
+      env: process.env,
+      cliVersion: this.config.version,
+      secrets: 'require',
+      needFile: true,
+      onWarning: (warning) => this.warning(warning),
+    })
     return setAppVariables({
-      app: target.app,
-      region: target.region,
-      variables,
+      app: answers.appName,
+      region: answers.region,
+      variables: variablesFromAnswers(answers),
       dryRun: flags['dry-run'],
-      createApp,
+      createApp: createDecision(flags['create-app'], this.interactive),
+      dotEnv: await readDotEnv(dir, process.env),
       log: (line) => this.say(line),
     })
   }

@@ -154,7 +154,7 @@ describe('create (non-interactive)', () => {
     assert.equal(parse(await readFile(path.join(dir, 'tempo-prod', 'tempo.yaml'), 'utf8')).storage.trace.s3.bucket, 'my-traces')
   })
 
-  it('the app name comes from the directory name, cleaned up; a name that cannot fit needs --app', async () => {
+  it('the app name comes from the directory name, made to fit and said so', async () => {
     const dir = await tempDir()
     const ok = await runCli(['My_Tempo.Prod', '--yes', '--no-git', '--storage', 'local'], {cwd: dir})
     assert.equal(ok.code, 0, ok.stderr)
@@ -162,10 +162,10 @@ describe('create (non-interactive)', () => {
       JSON.parse(await readFile(path.join(dir, 'My_Tempo.Prod', '.tempo-scalingo.json'), 'utf8')).answers.appName,
       'my-tempo-prod',
     )
-    const short = await runCli(['app', '--yes', '--storage', 'local'], {cwd: dir})
-    assert.equal(short.code, 2)
-    assert.match(short.stderr, /--app \(SCALINGO_APP\): the default "app" does not fit/)
-    assert.ok(!(await readdir(dir)).includes('app'))
+    assert.match(ok.stderr, /The app name is my-tempo-prod, made from the directory name "My_Tempo\.Prod"/)
+    const short = await runCli(['app', '--yes', '--storage', 'local', '--no-git'], {cwd: dir})
+    assert.equal(short.code, 0, short.stderr)
+    assert.equal(JSON.parse(await readFile(path.join(dir, 'app', '.tempo-scalingo.json'), 'utf8')).answers.appName, 'app-tempo')
   })
 
   it('colours only when allowed: FORCE_COLOR colours, --no-color and NO_COLOR do not', async () => {

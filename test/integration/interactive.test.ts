@@ -48,7 +48,7 @@ describe('create (interactive, on a terminal)', () => {
     assert.equal(answers.endpoint, 's3.nl-ams.scw.cloud')
     assert.equal(answers.s3Region, 'nl-ams')
     assert.equal(answers.insecure, 'false')
-    assert.match(await readFile(path.join(app, '.env'), 'utf8'), /TEMPO_STORAGE_S3_SECRET_ACCESS_KEY='interactive-secret-0123456789'/)
+    assert.match(await readFile(path.join(app, '.env'), 'utf8'), /^TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=interactive-secret-0123456789$/m)
   })
 
   it('"Other S3" asks endpoint, region and path-style; "another" version asks x.y.z and warns it is untested', async () => {

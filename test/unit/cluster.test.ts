@@ -22,7 +22,7 @@ const ENV = {
   TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-key-value-that-must-not-leak-0123',
 }
 const resolve = async (flags: Record<string, unknown>, env: Record<string, string> = ENV) =>
-  (await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})).answers
+  (await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, secrets: 'generate'})).answers
 const file = (answers: Record<string, string>, name: string) => renderApp(answers, context).find((f) => f.path === name)!.content
 
 // The launcher's member config over CONFIG, as a member at 10.240.0.5 renders it.

@@ -23,7 +23,7 @@ const S3_ENV = {
 }
 
 async function answersFor(env: Record<string, string>, flags: Record<string, unknown> = {}) {
-  const {answers} = await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})
+  const {answers} = await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, secrets: 'generate'})
   return answers
 }
 

@@ -6,6 +6,7 @@ import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
 import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
+import {DOT_ENV, formatDotEnv, shellQuote} from '../core/dotenv.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
@@ -80,6 +81,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     major: tempoMajor(answers.tempoVersion),
     ...context,
     ports: PORTS,
+    shellQuote,
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),
     defaultTempoVersion: DEFAULT_TEMPO_VERSION,
@@ -99,10 +101,10 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
  * .env with the app's secrets only, kept locally, 0600 and git-ignored. Settings live in the
  * answers file: a loaded .env must not override them behind `update`'s back.
  */
-export function renderDotEnv(answers: Answers): RenderedFile {
-  const lines = appVariables(answers)
-    .filter((variable) => variable.secret && variable.value !== undefined)
-    .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
-  const content = `# Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
-  return {path: '.env', content, mode: 0o600}
+export function renderDotEnv(answers: Answers, kept: Record<string, string> = {}): RenderedFile {
+  const values: Record<string, string> = {...kept}
+  for (const variable of appVariables(answers)) if (variable.secret && variable.value !== undefined) values[variable.name] = variable.value
+  return {path: DOT_ENV, content: formatDotEnv(values, DOT_ENV_COMMENT), mode: 0o600}
 }
+
+export const DOT_ENV_COMMENT = `Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.`

@@ -1,16 +1,16 @@
 // Regeneration of an app from its answers file without clobbering a user's edit
 // (the model is copier's `update` / cruft's `check`): the recorded hash tells
 // "still as generated" apart from "edited by the user".
-import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {chmod, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {ANSWERS_FILE, hash, readAnswersFile} from './answers.js'
+import {ANSWERS_FILE, hash, resolveAppAnswers} from './answers.js'
+import {DOT_ENV, readDotEnv} from '../core/dotenv.js'
 import {unifiedDiff} from '../core/diff.js'
 import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
-import {type RenderedFile, renderApp, renderContext} from './render.js'
-import {resolveAnswers} from '../settings/resolve.js'
-import {type Answers, tempoMajor} from '../settings/settings.js'
+import {type RenderedFile, renderApp, renderContext, renderDotEnv} from './render.js'
+import {type Answers, appVariables, SETTINGS, tempoMajor} from '../settings/settings.js'
 
 export type Action =
   | 'unchanged' // nothing to do
@@ -19,6 +19,7 @@ export type Action =
   | 'conflict' // edited by the user and the new rendering differs: never clobbered
   | 'deleted' // deleted by the user: stays deleted
   | 'remove' // no longer generated and unedited (e.g. tempo.yaml in env mode)
+  | 'secrets' // .env: secrets given to this update, stored (never shown in a diff)
 
 export interface FileChange {
   path: string
@@ -74,24 +75,27 @@ export interface UpdateResult {
   written: boolean
   /** Files kept as <file>.orig by --force. */
   backups: string[]
+  /** What to run once the files are written, for the change to reach the app on Scalingo. */
+  next: string[]
 }
 
 export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const {dir} = options
-  const saved = await readAnswersFile(dir, options.cliVersion)
   const warnings: string[] = []
   const warn = (warning: string) => {
     warnings.push(warning)
     options.onWarning?.(warning)
   }
-  const {answers} = await resolveAnswers({
+  const {answers, origins, file} = await resolveAppAnswers({
+    dir,
     flags: options.flags,
     env: options.env,
-    saved: saved.answers,
-    context: {directoryName: path.basename(path.resolve(dir))},
-    needSecrets: false,
+    cliVersion: options.cliVersion,
+    secrets: 'optional',
+    needFile: true,
     onWarning: warn,
   })
+  const saved = file!
   const oldMajor = saved.answers.tempoVersion ? tempoMajor(saved.answers.tempoVersion) : undefined
   const newMajor = tempoMajor(answers.tempoVersion)
   if (oldMajor && oldMajor !== newMajor) {
@@ -116,8 +120,19 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const onDisk: Record<string, string | undefined> = {}
   for (const file of paths) onDisk[file] = await readFile(path.join(dir, file), 'utf8').catch(() => undefined)
   const changes = planUpdate(onDisk, saved.files, rendered)
+  // Secrets given as flags go to .env beside the ones it holds (they never reach the answers file).
+  const given = SETTINGS.filter((s) => s.secret && origins[s.name] === 'flag')
+  const dotEnv = await readDotEnv(dir, options.env)
+  const storeSecrets = options.mode !== 'check' && given.some((s) => dotEnv[s.env] !== answers[s.name])
+  if (storeSecrets) changes.push({path: DOT_ENV, action: 'secrets', diff: '', content: renderDotEnv(answers, dotEnv).content})
 
-  const result: UpdateResult = {changes, answers, warnings, written: false, backups: []}
+  const next = nextSteps(
+    saved.answers,
+    answers,
+    storeSecrets,
+    changes.some((c) => isDrift(c) && c.action !== 'secrets'),
+  )
+  const result: UpdateResult = {changes, answers, warnings, written: false, backups: [], next}
   const blocked = changes.some((c) => c.action === 'conflict') && !options.force
   if (options.mode !== 'write' || blocked) return result
 
@@ -136,11 +151,27 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
       case 'create':
         await writeFile(file, change.content!)
         break
+      case 'secrets':
+        await writeFile(file, change.content!, {mode: 0o600})
+        await chmod(file, 0o600)
+        break
     }
   }
-  // Deleted files keep a record, so they stay deleted at the next update.
+  // Deleted files keep a record, so they stay deleted at the next update; .env is no generated file.
   const record = rendered.filter((file) => changes.some((c) => c.path === file.path))
   await writeFile(path.join(dir, ANSWERS_FILE), answersFile(answers, context, record).content)
   result.written = true
   return result
+}
+
+/** What reaches the app on Scalingo only by hand: its variables (env-set), its files (deploy), its size (scale). */
+function nextSteps(before: Answers, after: Answers, storedSecrets: boolean, filesChanged: boolean): string[] {
+  const values = (answers: Answers) => JSON.stringify(appVariables(answers).map((v) => [v.name, v.secret ? '' : v.value]))
+  const steps: string[] = []
+  if (storedSecrets || values(before) !== values(after)) steps.push(`${cli('env-set')}   # the app's variables on Scalingo`)
+  if (filesChanged) steps.push(`${cli('deploy')}   # once committed: the new files on Scalingo`)
+  const containers = after.containers ?? '1'
+  if (containers !== (before.containers ?? '1'))
+    steps.push(`scalingo --region ${after.region} --app ${after.appName} scale web:${containers}   # then ${containers} web container(s)`)
+  return steps
 }

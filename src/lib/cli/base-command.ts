@@ -1,4 +1,5 @@
-// What every command shares: colour switch, and user-facing errors without stack traces.
+// What every command shares: colour switch, whether to ask questions, and user-facing errors without stack traces.
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
@@ -13,6 +14,25 @@ export abstract class BaseCommand extends Command {
       description: 'Colour the output (NO_COLOR also turns it off).',
       helpGroup: 'GLOBAL',
     }),
+  }
+
+  /**
+   * Whether questions may be asked, decided once for every command: a terminal on both ends,
+   * neither --yes nor CI, and no --json (whose stdout is one document).
+   */
+  protected interactive = false
+
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    this.interactive =
+      Boolean(process.stdin.isTTY && process.stdout.isTTY) &&
+      !(parsed.flags as {yes?: boolean}).yes &&
+      !process.env.CI &&
+      !this.jsonEnabled()
+    return parsed
   }
 
   protected override async init(): Promise<void> {

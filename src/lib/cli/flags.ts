@@ -2,7 +2,11 @@
 import type {Interfaces} from '@oclif/core'
 import * as Flags from '@oclif/core/flags'
 
-import {SETTINGS} from '../settings/settings.js'
+import {type Setting, SETTINGS} from '../settings/settings.js'
+
+/** How help shows a setting's value: its choices when it has a closed list, else its kind. */
+export const helpValue = (s: Setting): string =>
+  s.choices && !s.openChoice ? `<${s.choices.map((c) => c.value).join('|')}>` : `<${s.flag.replace(/^.*-/, '')}>`
 
 type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
 
@@ -14,7 +18,7 @@ export function settingFlags(): Record<string, SettingFlag> {
     flags[s.flag] =
       s.kind === 'boolean'
         ? Flags.boolean<boolean | undefined>({allowNo: true, description, helpGroup: 'SETTINGS'})
-        : Flags.string({description, helpGroup: 'SETTINGS'})
+        : Flags.string({description, helpGroup: 'SETTINGS', helpValue: helpValue(s)})
   }
   return flags
 }

@@ -20,6 +20,8 @@ export interface BucketTarget {
   forcePathStyle?: boolean
   accessKeyId: string
   secretAccessKey: string
+  /** The provider whose preset filled the endpoint: the user never typed it, so a failure is not theirs to fix there. */
+  preset?: string
 }
 
 export type ProbeStepName = 'endpoint' | 'credentials' | 'bucket' | 'write' | 'read' | 'delete'
@@ -101,6 +103,9 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const {default: aws4} = await import('aws4')
   const scheme = target.insecure ? 'http' : 'https'
   const endpoint = target.endpoint.replace(scheme === 'https' ? /:443$/ : /:80$/, '')
+  const checkEndpoint = target.preset
+    ? `check this machine's network and DNS (${hostname(endpoint)} is the ${target.preset} preset)`
+    : 'check the endpoint'
   const addressing = addressingFor(target)
   const host = addressing === 'path' ? endpoint : `${target.bucket}.${endpoint}`
   const bucketPath = addressing === 'path' ? `/${target.bucket}` : ''
@@ -155,7 +160,7 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
-      throw networkError(error, host, scheme, timeoutMs)
+      throw networkError(error, host, scheme, timeoutMs, checkEndpoint)
     }
     const text = await response.text()
     return {
@@ -179,7 +184,7 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
         `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set TEMPO_STORAGE_S3_FORCEPATHSTYLE=true, --force-path-style)`,
       )
     } else {
-      fail('endpoint', 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): check the endpoint`)
+      fail('endpoint', 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): ${checkEndpoint}`)
     }
     return result()
   }
@@ -382,7 +387,7 @@ async function resolves(host: string): Promise<string | undefined> {
   }
 }
 
-function networkError(error: unknown, host: string, scheme: string, timeoutMs: number): NetworkError {
+function networkError(error: unknown, host: string, scheme: string, timeoutMs: number, checkEndpoint: string): NetworkError {
   const {kind, code, detail} = classifyNetworkError(error)
   switch (kind) {
     case 'timeout':
@@ -397,7 +402,7 @@ function networkError(error: unknown, host: string, scheme: string, timeoutMs: n
         `${host} closed the connection (ECONNRESET)${scheme === 'https' ? ': if it serves plain HTTP, set TEMPO_STORAGE_S3_INSECURE=true' : ''}`,
       )
     case 'dns':
-      return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
+      return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): ${checkEndpoint}`)
     case 'tls': {
       const plain = /wrong version number|packet length too long|http request/i.test(detail)
       return new NetworkError(

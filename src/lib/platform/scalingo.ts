@@ -6,11 +6,11 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
-import {readAnswersFile, withDotEnv} from '../app/answers.js'
-import {CliError, EXIT, UsageError} from '../core/errors.js'
+import {DOT_ENV, formatDotEnv, shellQuote} from '../core/dotenv.js'
+import {CliError, EXIT} from '../core/errors.js'
 import {REDACTED, redact} from '../core/output.js'
 import {credentialProblems} from '../core/validate.js'
-import {type Answers, appVariables, REGIONS, setting, SETTINGS} from '../settings/settings.js'
+import {type Answers, appVariables, REGIONS} from '../settings/settings.js'
 
 export interface Variable {
   name: string
@@ -35,6 +35,8 @@ export interface SetVariablesOptions {
   env?: NodeJS.ProcessEnv
   /** When the API answers 404 for the app (default: no). */
   createApp?: CreateDecision
+  /** The app's .env: printed commands read the secrets from it when it holds them all. */
+  dotEnv?: Record<string, string>
 }
 
 export interface SetVariablesResult {
@@ -47,56 +49,8 @@ export interface SetVariablesResult {
   createdApp?: boolean
 }
 
-export interface Target {
-  app: string
-  region: string
-  /** The app's answers file, when there is one. */
-  answers?: Answers
-}
-
-/**
- * The app and region to act on: given values (flag or env), else the answers file of the
- * app at `dir`, which is required when `needAnswers` or when no app name is given.
- */
-export async function appTarget(
-  dir: string,
-  given: {app?: string; region?: string},
-  cliVersion: string,
-  needAnswers: boolean,
-): Promise<Target> {
-  let answers: Answers | undefined
-  try {
-    answers = (await readAnswersFile(dir, cliVersion)).answers
-  } catch (error) {
-    if (needAnswers || !given.app) throw error
-  }
-  const app = given.app || answers?.appName
-  const region = given.region || answers?.region || 'osc-fr1'
-  if (!app) throw new UsageError('No app name: pass --app (or set SCALINGO_APP).')
-  for (const [name, value] of [
-    ['appName', app],
-    ['region', region],
-  ] as const) {
-    const s = setting(name)
-    const error = s.validate?.(value)
-    if (error) throw new UsageError(`--${s.flag} "${value}": ${error}.`)
-  }
-  return {app, region, answers}
-}
-
 /** A variable as logs and --json show it: secrets redacted. */
 export const redacted = (v: Variable): Variable => (v.secret ? {...v, value: REDACTED} : v)
-
-/**
- * The variables the app needs, from its answers plus secrets taken from the environment
- * (the buildpack's own names) or else the app's .env.
- */
-export async function variablesFor(dir: string, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<Variable[]> {
-  const values = await withDotEnv(dir, env)
-  const merged: Answers = {...answers}
-  for (const s of SETTINGS) if (s.secret && values[s.env]) merged[s.name] = values[s.env]
-  return variablesFromAnswers(merged)
-}
 
 /** The variables the app needs, from complete answers (secrets included); exit 2 naming every missing one. */
 export function variablesFromAnswers(answers: Answers): Variable[] {
@@ -138,26 +92,31 @@ export async function setAppVariables(options: SetVariablesOptions): Promise<Set
     await setThroughCli({app, region, variables, log, cli})
     return result('cli')
   }
-  throw new CliError(instructions(app, region, variables), EXIT.failure)
+  throw new CliError(instructions(app, region, variables, options.dotEnv), EXIT.failure)
 }
 
-/** The commands a user can run by hand, secrets as placeholders. */
-export function instructions(app: string, region: string, variables: readonly Variable[]): string {
-  const lines = variables.map((v) => `  ${v.name}=${v.secret ? `<${v.name}>` : shellQuote(v.value)}`)
+/**
+ * The commands a user can run by hand: the settings as values, the secrets from the app's
+ * .env (the Scalingo CLI reads it as this CLI writes it), or as placeholders when .env lacks one.
+ */
+export function instructions(app: string, region: string, variables: readonly Variable[], dotEnv: Record<string, string> = {}): string {
+  const scalingo = `scalingo --region ${region} --app ${app} env-set`
+  const secrets = variables.filter((v) => v.secret)
+  const fromFile = secrets.length > 0 && secrets.every((v) => dotEnv[v.name] === v.value)
+  const shown = variables.filter((v) => !v.secret || !fromFile)
+  const lines = shown.map((v) => `  ${v.name}=${shellQuote(v.secret ? `<${v.name}>` : v.value)}`)
   return [
     'Neither SCALINGO_API_TOKEN nor the `scalingo` CLI is available: nothing was set. Either',
     '- set SCALINGO_API_TOKEN (create one at https://dashboard.scalingo.com/account/tokens) and run this again, or',
     '- install the Scalingo CLI (https://doc.scalingo.com/tools/cli/start), log in and run this again, or',
-    "- run, replacing each <placeholder> with its value from the app's .env:",
+    fromFile
+      ? '- run (the Scalingo CLI >= 1.29 reads the secrets from the .env):'
+      : "- run, replacing each <placeholder> with its value from the app's .env:",
     '',
-    `scalingo --region ${region} --app ${app} env-set \\`,
-    lines.join(' \\\n'),
-    '',
-    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` sets the secrets from the .env; it holds no other variable.)`,
+    ...(lines.length > 0 ? [`${scalingo} \\`, lines.join(' \\\n')] : []),
+    ...(fromFile ? [`${scalingo} --file ${DOT_ENV}`] : []),
   ].join('\n')
 }
-
-const shellQuote = (value: string): string => (/^[\w.,:/@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
 
 async function findOnPath(command: string, searchPath: string): Promise<string | undefined> {
   for (const dir of searchPath.split(path.delimiter)) {
@@ -511,16 +470,9 @@ interface CliContext {
   cli: string
 }
 
-/** The variables as a .env document, as the Scalingo CLI's `env-set --file -` parses it. */
-export function dotEnvDocument(variables: readonly Variable[]): string {
-  return variables.map(({name, value}) => `${name}=${dotEnvQuote(value)}`).join('\n') + '\n'
-}
-
-// Single quotes are literal; otherwise double quotes with the escapes the parser undoes.
-function dotEnvQuote(value: string): string {
-  if (!value.includes("'") && !value.includes('\n')) return `'${value}'`
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n')}"`
-}
+/** The variables as a .env document: the app's .env format, which the Scalingo CLI's `env-set --file -` reads. */
+export const dotEnvDocument = (variables: readonly Variable[]): string =>
+  formatDotEnv(Object.fromEntries(variables.map((v) => [v.name, v.value])))
 
 // `env-set --file -` (Scalingo CLI >= 1.29) reads a .env document on stdin, so no value is
 // ever on the child's command line. The CLI prints "NAME has been set to 'VALUE'." lines:
