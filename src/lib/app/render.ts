@@ -1,6 +1,6 @@
 // EJS templates → file contents. Pure apart from reading the templates themselves.
 import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import path from 'node:path'
 
 import ejs from 'ejs'
 
@@ -9,9 +9,10 @@ import {CONTRACT, DEFAULT_TEMPO_VERSION} from '../core/contract.js'
 import {DOT_ENV, formatDotEnv, shellQuote} from '../core/dotenv.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
+import {inPackage} from '../core/paths.js'
 import {type Answers, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url))
+const TEMPLATES = inPackage('templates') + path.sep
 
 export interface RenderContext {
   cliVersion: string
