@@ -12,8 +12,6 @@ await build({
   platform: 'node',
   target: 'node20.19',
   minify: true,
-  // Error and class names are read at run time (prompt cancellation, oclif's parse errors).
-  keepNames: true,
   legalComments: 'linked',
   // The CommonJS dependencies inside an ES module: what they expect from Node.
   banner: {

@@ -1,4 +1,6 @@
 // What every command shares: colour switch, whether to ask questions, and user-facing errors without stack traces.
+import {isatty} from 'node:tty'
+
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
@@ -28,10 +30,8 @@ export abstract class BaseCommand extends Command {
   ): Promise<ParserOutput<F, B, A>> {
     const parsed = await super.parse(options, argv)
     this.interactive =
-      Boolean(process.stdin.isTTY && process.stdout.isTTY) &&
-      !(parsed.flags as {yes?: boolean}).yes &&
-      !process.env.CI &&
-      !this.jsonEnabled()
+      // isatty: reading process.stdin would open a stream on it, ~10 ms of every start.
+      isatty(0) && isatty(1) && !(parsed.flags as {yes?: boolean}).yes && !process.env.CI && !this.jsonEnabled()
     return parsed
   }
 
