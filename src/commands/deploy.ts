@@ -23,30 +23,22 @@ export default class Deploy extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Deploy)
-    const [{resolveAppAnswers}, {createDecision, ensureApp}, {deployApp}] = await Promise.all([
-      import('../lib/app/answers.js'),
+    const [{createDecision, ensureApp}, {deployApp}] = await Promise.all([
       import('../lib/platform/scalingo.js'),
       import('../lib/platform/git.js'),
     ])
-    const dir = process.cwd()
-    const {answers} = await resolveAppAnswers({
-      dir,
-      flags: {app: flags.app, region: flags.region},
-      env: process.env,
-      cliVersion: this.config.version,
-      secrets: 'optional',
-      only: ['appName', 'region'],
+    const {answers} = await this.appAnswers(
+      {app: flags.app, region: flags.region},
       // Without an answers file, a given app name will do.
-      needFile: !(flags.app || process.env[setting('appName').env]),
-      onWarning: (warning) => this.warning(warning),
-    })
+      {secrets: 'optional', only: ['appName', 'region'], needFile: !(flags.app || process.env[setting('appName').env])},
+    )
     const target = {app: answers.appName, region: answers.region}
     // With --json, stdout holds the document alone (and oclif's logToStderr is muted).
     const log = (line: string) => (this.jsonEnabled() ? process.stderr.write(`${line}\n`) : this.log(line))
     const create = createDecision(flags['create-app'], this.interactive)
     const appStatus = await ensureApp({app: target.app, region: target.region, log, create})
     const result = await deployApp({
-      dir,
+      dir: process.cwd(),
       app: target.app,
       region: target.region,
       remoteUrl: flags['remote-url'],

@@ -28,28 +28,18 @@ export default class EnvSet extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EnvSet)
-    const [{resolveAppAnswers}, {readDotEnv}, {createDecision, setAppVariables, variablesFromAnswers}] = await Promise.all([
-      import('../lib/app/answers.js'),
+    const [{readDotEnv}, {createDecision, setAppVariables, variablesFromAnswers}] = await Promise.all([
       import('../lib/core/dotenv.js'),
       import('../lib/platform/scalingo.js'),
     ])
-    const dir = process.cwd()
-    const {answers} = await resolveAppAnswers({
-      dir,
-      flags: {app: flags.app, region: flags.region},
-      env: process.env,
-      cliVersion: this.config.version,
-      secrets: 'require',
-      needFile: true,
-      onWarning: (warning) => this.warning(warning),
-    })
+    const {answers} = await this.appAnswers({app: flags.app, region: flags.region}, {secrets: 'require', needFile: true})
     return setAppVariables({
       app: answers.appName,
       region: answers.region,
       variables: variablesFromAnswers(answers),
       dryRun: flags['dry-run'],
       createApp: createDecision(flags['create-app'], this.interactive),
-      dotEnv: await readDotEnv(dir, process.env),
+      dotEnv: await readDotEnv(process.cwd(), process.env),
       log: (line) => this.say(line),
     })
   }

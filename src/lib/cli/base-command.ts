@@ -6,6 +6,7 @@ import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
+import type {AppSources} from '../app/answers.js'
 import {CliError, EXIT} from '../core/errors.js'
 
 export abstract class BaseCommand extends Command {
@@ -61,6 +62,19 @@ export abstract class BaseCommand extends Command {
       return this.exit(EXIT.usage)
     }
     return super.catch(error)
+  }
+
+  /** The answers of the app in the current directory, resolved as every command resolves them; warnings shown. */
+  protected async appAnswers(flags: Record<string, unknown>, options: Pick<AppSources, 'secrets' | 'only' | 'needFile'>) {
+    const {resolveAppAnswers} = await import('../app/answers.js')
+    return resolveAppAnswers({
+      dir: process.cwd(),
+      flags,
+      env: process.env,
+      cliVersion: this.config.version,
+      onWarning: (warning) => this.warning(warning),
+      ...options,
+    })
   }
 
   /** Shown on stderr whatever the output mode: --json keeps stdout for its document, never swallows a warning. */
