@@ -1,39 +1,38 @@
 #!/usr/bin/env node
 // `create-tempo-scalingo DIR ...` is the scaffold (`create`); named commands run as usual.
 import {readFileSync} from 'node:fs'
-import module from 'node:module'
-
-// Node 22+ keeps compiled code between runs (the cache lives in the OS temp dir).
-module.enableCompileCache?.()
 
 const root = new URL('../', import.meta.url)
-const manifest = JSON.parse(readFileSync(new URL('.oclif.manifest.json', root), 'utf8'))
 const HELP = new Set(['--help', '-h'])
 // `help [CMD]` is `[CMD] --help`; `version` and `-v` are `--version`.
 if (process.argv[2] === 'help') process.argv.splice(2, 2, ...process.argv.slice(3, 4), '--help')
 if (process.argv[2] === 'version' || process.argv[2] === '-v') process.argv[2] = '--version'
 const args = process.argv.slice(2)
 
-// Plain `--help` / `CMD --help` print the page oclif rendered at build time: oclif's
-// import is most of the start-up time.
+// Plain `--help` / `CMD --help` print the page oclif rendered at build time (dist/help/CMD.txt):
+// neither oclif nor the manifest is read.
 const page =
   args.length === 1 && HELP.has(args[0])
     ? 'index'
-    : args.length === 2 && manifest.commands[args[0]] && HELP.has(args[1])
+    : args.length === 2 && /^[a-z][a-z-]*$/.test(args[0]) && HELP.has(args[1])
       ? args[0]
       : undefined
 if (page) {
   try {
     const text = readFileSync(new URL(`dist/help/${page}.txt`, root), 'utf8')
     // The VERSION line names the running Node, not the one of the build.
-    const version = `create-tempo-scalingo/${manifest.version} ${process.platform}-${process.arch} node-${process.version}`
-    process.stdout.write(text.replace(/^ {2}create-tempo-scalingo\/\S+ \S+ node-v\S+$/m, `  ${version}`))
+    const running = `${process.platform}-${process.arch} node-${process.version}`
+    process.stdout.write(text.replace(/^( {2}create-tempo-scalingo\/\S+) \S+ node-v\S+$/m, `$1 ${running}`))
     process.exit(0)
   } catch {
-    // No pre-rendered page (a build in progress): oclif renders it.
+    // No such page (an unknown command, a build in progress): oclif answers.
   }
 }
 
+// Node 22+ keeps compiled code between runs (the cache lives in the OS temp dir).
+const {default: module} = await import('node:module')
+module.enableCompileCache?.()
+const manifest = JSON.parse(readFileSync(new URL('.oclif.manifest.json', root), 'utf8'))
 const bundle = await import('../dist/cli.js')
 const passThrough = new Set([...Object.keys(manifest.commands), '--help', '-h', '--version'])
 const fail = (message) => {
