@@ -135,8 +135,13 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
   if (keptSecrets.length > 0) log(`Kept from the existing .env: ${keptSecrets.join(', ')} (--rotate-secrets makes new credentials).`)
 
-  const {runJourney} = await import('./journey.js')
-  const journey = await runJourney({target, directory, answers, origins, flags, env, interactive, committed: report.git, log})
+  // Without a terminal to ask on nor a flag asking for a step, the journey has nothing to do.
+  const journeyWanted = interactive || Boolean(flags['create-bucket'] || flags['create-app'] || flags['env-set'] || flags.push)
+  const journey = journeyWanted
+    ? await (
+        await import('./journey.js')
+      ).runJourney({target, directory, answers, origins, flags, env, interactive, committed: report.git, log})
+    : {}
   Object.assign(report, journey)
   report.nextSteps = nextSteps(directory, answers, journey)
 
