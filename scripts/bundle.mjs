@@ -35,10 +35,9 @@ await build({
   banner: {
     js: [
       "import {createRequire as __ctsRequire} from 'node:module'",
-      "import {fileURLToPath as __ctsPath} from 'node:url'",
-      'const require = __ctsRequire(import.meta.url)',
-      'const __filename = __ctsPath(import.meta.url)',
-      "const __dirname = __ctsPath(new URL('.', import.meta.url))",
+      'const require = __ctsRequire(import.meta.filename)',
+      'const __filename = import.meta.filename',
+      'const __dirname = import.meta.dirname',
     ].join(';'),
   },
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
