@@ -1,22 +1,43 @@
 // Bundles the CLI into dist/ (its dependencies included), so that the published package
 // installs with no dependency tree. Lazy imports stay lazy: each becomes a chunk.
+import {readFile} from 'node:fs/promises'
+
 import {build} from 'esbuild'
 
 // oclif requires these at load time for what this CLI never does: find commands by glob
 // (they are listed: "explicit"), match plugin names (it has no plugins), look for an oclif
-// config outside package.json, draw spinners. Left out, they cost nothing at each start.
+// config outside package.json, draw spinners, find PowerShell. Left out, they cost nothing
+// at each start.
 const fail = (name) => `() => { throw new Error(${JSON.stringify(`${name} is left out of the bundle`)}) }`
 const STUBS = {
   tinyglobby: `module.exports = {glob: ${fail('tinyglobby')}}`,
   minimatch: `module.exports = {minimatch: ${fail('minimatch')}}`,
   lilconfig: `module.exports = {lilconfig: ${fail('lilconfig')}}`,
   'cli-spinners': `module.exports = {dots2: {frames: ['-']}, line: {frames: ['-']}}`,
+  // Only is-wsl is read at each start; the rest (PowerShell on Windows) would load child_process.
+  'wsl-utils': `import isWsl from 'is-wsl'; export {isWsl}; export const powerShellPath = async () => (${fail('wsl-utils')})()`,
 }
 const leftOut = {
   name: 'left-out',
   setup(esbuild) {
     esbuild.onResolve({filter: new RegExp(`^(${Object.keys(STUBS).join('|')})$`)}, (args) => ({path: args.path, namespace: 'left-out'}))
-    esbuild.onLoad({filter: /.*/, namespace: 'left-out'}, (args) => ({contents: STUBS[args.path], loader: 'js'}))
+    esbuild.onLoad({filter: /.*/, namespace: 'left-out'}, (args) => ({contents: STUBS[args.path], loader: 'js', resolveDir: process.cwd()}))
+  },
+}
+
+// Node modules oclif loads at start for rare paths (a flag read from stdin, a parent process
+// name on WSL): loaded when first used instead.
+const LAZY = {'parser/parse.js': 'node:readline', 'util/os.js': 'node:child_process'}
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(esbuild) {
+    esbuild.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/](parser[\\/]parse|util[\\/]os)\.js$/}, async (args) => {
+      const [file, builtin] = Object.entries(LAZY).find(([end]) => args.path.replaceAll('\\', '/').endsWith(end))
+      const source = await readFile(args.path, 'utf8')
+      const call = `require("${builtin}")`
+      if (!source.includes(call)) throw new Error(`${file} no longer has ${call}: update scripts/bundle.mjs`)
+      return {contents: source.replace(call, `new Proxy({}, {get: (_, key) => require("${builtin}")[key]})`), loader: 'js'}
+    })
   },
 }
 
@@ -42,6 +63,6 @@ await build({
   },
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
-  plugins: [leftOut],
+  plugins: [leftOut, lazyBuiltins],
   logLevel: 'warning',
 })

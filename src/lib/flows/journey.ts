@@ -6,6 +6,7 @@ import {access} from 'node:fs/promises'
 import path from 'node:path'
 
 import {CliError, EXIT} from '../core/errors.js'
+import {createAppCommand} from '../platform/commands.js'
 import {deployApp, type DeployResult} from '../platform/git.js'
 import {cli} from '../core/invocation.js'
 import {redact} from '../core/output.js'
@@ -13,7 +14,6 @@ import type {ProbeResult} from '../platform/s3-probe.js'
 import {
   createApp,
   type CreateAppResult,
-  createAppCommand,
   ensureApp,
   setAppVariables,
   type SetVariablesResult,

@@ -6,6 +6,7 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
+import {createAppCommand} from './commands.js'
 import {DOT_ENV, formatDotEnv, shellQuote} from '../core/dotenv.js'
 import {CliError, EXIT} from '../core/errors.js'
 import {REDACTED, redact} from '../core/output.js'
@@ -269,9 +270,6 @@ export interface CreateAppResult {
   created: boolean
   gitUrl: string
 }
-
-/** The command that creates the app by hand. */
-export const createAppCommand = (app: string, region: string): string => `scalingo --region ${region} create ${app}`
 
 const gitUrlOf = (app: string, region: string) => `git@ssh.${region}.scalingo.com:${app}.git`
 
