@@ -26,13 +26,14 @@ const leftOut = {
 }
 
 // Node modules oclif loads at start for rare paths (a flag read from stdin, a parent process
-// name on WSL): loaded when first used instead.
-const LAZY = {'parser/parse.js': 'node:readline', 'util/os.js': 'node:child_process'}
+// name on Windows, performance marks when debugging): loaded when first used instead.
+const LAZY = {'parser/parse.js': 'node:readline', 'util/os.js': 'node:child_process', 'performance.js': 'node:perf_hooks'}
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(esbuild) {
-    esbuild.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/](parser[\\/]parse|util[\\/]os)\.js$/}, async (args) => {
-      const [file, builtin] = Object.entries(LAZY).find(([end]) => args.path.replaceAll('\\', '/').endsWith(end))
+    const files = Object.keys(LAZY).map((file) => file.replaceAll('.', '\\.').replaceAll('/', '[\\\\/]'))
+    esbuild.onLoad({filter: new RegExp(`@oclif[\\\\/]core[\\\\/]lib[\\\\/](${files.join('|')})$`)}, async (args) => {
+      const [file, builtin] = Object.entries(LAZY).find(([end]) => args.path.replaceAll('\\', '/').endsWith(`/lib/${end}`))
       const source = await readFile(args.path, 'utf8')
       const call = `require("${builtin}")`
       if (!source.includes(call)) throw new Error(`${file} no longer has ${call}: update scripts/bundle.mjs`)
