@@ -127,6 +127,7 @@ describe('create (non-interactive)', () => {
     const app = path.join(dir, 'my-tempo')
     assert.equal((await runCli(['my-tempo', '--yes', '--storage', 'local', '--no-git'], {cwd: dir})).code, 0)
     const secrets = async () => parseDotEnv(await readFile(path.join(app, '.env'), 'utf8'))
+    await writeFile(path.join(app, '.env'), `${await readFile(path.join(app, '.env'), 'utf8')}MY_OWN='kept as well'\n`)
     const first = await secrets()
     const refused = await runCli(['my-tempo', '--yes', '--storage', 'local'], {cwd: dir})
     assert.equal(refused.code, 2)
@@ -144,6 +145,7 @@ describe('create (non-interactive)', () => {
     const after = await secrets()
     assert.notEqual(after.TEMPO_INGEST_TOKEN, first.TEMPO_INGEST_TOKEN)
     assert.notEqual(after.TEMPO_QUERY_PASSWORD, first.TEMPO_QUERY_PASSWORD)
+    assert.equal(after.MY_OWN, 'kept as well')
   })
 
   it('--dry-run prints the plan and writes nothing', async () => {

@@ -78,7 +78,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<Record<string,
   const before = new Set(await readdir(target).catch(() => [] as string[]))
 
   const context = renderContext(options.cliVersion, options.repositoryUrl, flags['buildpack-url'] as string | undefined)
-  const files = planScaffold(answers, context)
+  const files = planScaffold(answers, context, kept)
   const secrets = secretValues(answers)
   const report = {
     directory: target,
