@@ -3,10 +3,10 @@
 // templates the CLI renders in file mode), buildpack/lib/contract.sh, and the README's tables.
 import {readFileSync, writeFileSync} from 'node:fs'
 
-import {contractShell} from '../dist/lib/core/contract-shell.js'
-import {CONTRACT, newestOfMajor, oldestOfMajor} from '../dist/lib/core/contract.js'
-import {renderTempoConfig} from '../dist/lib/app/render.js'
-import {runtimeVariables, variablesTable} from '../dist/lib/core/docs.js'
+import {contractShell} from '../src/lib/core/contract-shell.ts'
+import {CONTRACT, newestOfMajor, oldestOfMajor} from '../src/lib/core/contract.ts'
+import {renderTempoConfig} from '../src/lib/app/render.ts'
+import {runtimeVariables, variablesTable} from '../src/lib/core/docs.ts'
 
 const file = (path) => new URL(`../${path}`, import.meta.url)
 

@@ -85,13 +85,12 @@ export default class Check extends BaseCommand {
     if (flags.s3 || flags['create-bucket']) {
       if (args.url || flags.config !== undefined)
         throw new UsageError('--s3 probes the bucket of the app in this directory: pass no URL and no --config with it')
-      const [{checkBucket}, {canPrompt}] = await Promise.all([import('../lib/flows/s3-check.js'), import('../lib/settings/prompts.js')])
+      const {checkBucket} = await import('../lib/flows/s3-check.js')
       const ask = async (bucket: string) => {
         const {default: confirm} = await import('@inquirer/confirm')
         return confirm({message: `Bucket ${bucket} does not exist. Create it now?`, default: false})
       }
-      const interactive = canPrompt(false, process.env) && !json
-      outcome = await checkBucket({...common, createBucket: flags['create-bucket'] ? true : interactive && ask, log: io.log})
+      outcome = await checkBucket({...common, createBucket: flags['create-bucket'] ? true : this.interactive && ask, log: io.log})
     } else if (flags.config === undefined) {
       outcome = await checkDeployment({
         ...common,

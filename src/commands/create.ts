@@ -21,6 +21,13 @@ export default class Create extends BaseCommand {
   static override flags = {
     ...settingFlags(),
     ...scaffoldFlags(),
+    force: Flags.boolean({
+      description: "Write into a non-empty directory, or generate an existing app again (unrelated files and the .env's secrets are kept).",
+    }),
+    'rotate-secrets': Flags.boolean({
+      description: 'With --force over an existing app: generate a new ingest token and query password instead of keeping them.',
+      dependsOn: ['force'],
+    }),
     'buildpack-url': buildpackUrlFlag(),
     'create-bucket': Flags.boolean({
       description: 'Create the S3 bucket when the probe finds it missing (on a terminal, you are asked).',
@@ -47,15 +54,18 @@ export default class Create extends BaseCommand {
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(Create)
     const {scaffold} = await import('../lib/flows/scaffold.js')
-    const directory = args.directory ?? (flags.yes || !process.stdin.isTTY ? 'my-tempo' : undefined)
-    return scaffold({
-      directory,
+    const report = await scaffold({
+      directory: args.directory,
       flags,
       env: process.env,
       cliVersion: this.config.version,
       repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+      interactive: this.interactive,
       log: (line) => this.log(line),
       warn: (line) => this.warning(line),
     })
+    // A failed step after the files were written: its report (and the steps left) still printed.
+    if (report.ok === false) process.exitCode = 1
+    return report
   }
 }

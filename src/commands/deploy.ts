@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {targetFlags} from '../lib/cli/target-flags.js'
+import {setting} from '../lib/settings/settings.js'
 
 export default class Deploy extends BaseCommand {
   static override summary = "Push the app to Scalingo (HEAD to the `scalingo` remote's master), streaming the build."
@@ -22,22 +23,24 @@ export default class Deploy extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Deploy)
-    const [{appTarget}, {createDecision, ensureApp}, {connectScalingo}, {deployApp}, {canPrompt}] = await Promise.all([
-      import('../lib/flows/target.js'),
+    const [{createDecision, ensureApp}, {connectScalingo}, {deployApp}] = await Promise.all([
       import('../lib/flows/on-scalingo.js'),
       import('../lib/platform/scalingo/client.js'),
       import('../lib/platform/git.js'),
-      import('../lib/settings/prompts.js'),
     ])
-    const dir = process.cwd()
-    const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, false)
+    const {answers} = await this.appAnswers(
+      {app: flags.app, region: flags.region},
+      // Without an answers file, a given app name will do.
+      {secrets: 'optional', only: ['appName', 'region'], needFile: !(flags.app || process.env[setting('appName').env])},
+    )
+    const target = {app: answers.appName, region: answers.region}
     // With --json, stdout holds the document alone (and oclif's logToStderr is muted).
     const log = (line: string) => (this.jsonEnabled() ? process.stderr.write(`${line}\n`) : this.log(line))
-    const create = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
+    const create = createDecision(flags['create-app'], this.interactive)
     const scalingo = await connectScalingo(process.env, log)
     const appStatus = await ensureApp({scalingo, app: target.app, region: target.region, create})
     const result = await deployApp({
-      dir,
+      dir: process.cwd(),
       app: target.app,
       region: target.region,
       remoteUrl: flags['remote-url'],

@@ -28,24 +28,22 @@ export default class EnvSet extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EnvSet)
-    const [{appTarget, variablesFor}, {createDecision, setAppVariables}, {connectScalingo}, {canPrompt}] = await Promise.all([
-      import('../lib/flows/target.js'),
+    const [{readDotEnv}, {createDecision, setAppVariables}, {appVariablesOf}, {connectScalingo}] = await Promise.all([
+      import('../lib/core/dotenv.js'),
       import('../lib/flows/on-scalingo.js'),
+      import('../lib/flows/variables.js'),
       import('../lib/platform/scalingo/client.js'),
-      import('../lib/settings/prompts.js'),
     ])
-    const dir = process.cwd()
-    const target = await appTarget(dir, {app: flags.app, region: flags.region}, this.config.version, true)
-    const variables = await variablesFor(dir, target.answers ?? {}, process.env, target.kind)
-    const createApp = createDecision(flags['create-app'], canPrompt(false, process.env) && !this.jsonEnabled())
+    const {answers, file} = await this.appAnswers({app: flags.app, region: flags.region}, {secrets: 'require', needFile: true})
     const log = (line: string) => this.say(line)
     return setAppVariables({
       scalingo: await connectScalingo(process.env, log),
-      app: target.app,
-      region: target.region,
-      variables,
+      app: answers.appName,
+      region: answers.region,
+      variables: appVariablesOf(answers, file?.kind),
       dryRun: flags['dry-run'],
-      createApp,
+      createApp: createDecision(flags['create-app'], this.interactive),
+      dotEnv: await readDotEnv(process.cwd(), process.env),
       log,
     })
   }

@@ -39,6 +39,7 @@ export default class Grafana extends BaseCommand {
       env: process.env,
       cliVersion: this.config.version,
       repositoryUrl: (this.config.pjson.repository as {url: string}).url,
+      interactive: this.interactive,
       log: (line) => this.log(line),
       warn: (line) => this.warning(line),
     })

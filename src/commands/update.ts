@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {DEFAULT_TEMPO_VERSION} from '../lib/core/contract.js'
+import {DEFAULT_TEMPO_VERSION, TEMPO_VERSIONS} from '../lib/core/contract.js'
 import {EXIT} from '../lib/core/errors.js'
 import {buildpackUrlFlag, settingFlags} from '../lib/cli/flags.js'
 
@@ -13,6 +13,7 @@ const SYMBOL: Record<string, string> = {
   conflict: chalk.red('!'),
   deleted: chalk.yellow('-'),
   remove: chalk.yellow('x'),
+  secrets: chalk.green('~'),
 }
 const MEANING: Record<string, string> = {
   unchanged: 'unchanged',
@@ -21,14 +22,16 @@ const MEANING: Record<string, string> = {
   conflict: 'edited by you: not overwritten',
   deleted: 'deleted by you: stays deleted',
   remove: 'no longer generated: removed',
+  secrets: 'the secrets given, stored (mode 600, git-ignored)',
 }
 
 export default class Update extends BaseCommand {
   static override summary = "Regenerate this app's files from its answers file and new flags, never overwriting your edits."
   static override description =
-    'Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed.'
+    "Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed; those given as flags (e.g. new S3 keys) are stored in the app's .env. Ends with what to run for the change to reach Scalingo (env-set, deploy, scale)."
   static override examples = [
-    `<%= config.bin %> update --tempo-version ${DEFAULT_TEMPO_VERSION}`,
+    `<%= config.bin %> update --tempo-version ${TEMPO_VERSIONS.find((v) => v !== DEFAULT_TEMPO_VERSION)}`,
+    '<%= config.bin %> update --storage s3 --bucket my-traces --access-key AK... --secret-key SK...',
     '<%= config.bin %> update --check   # CI: exit 1 when the app drifted from what the CLI generates',
   ]
   static override enableJsonFlag = true
@@ -77,7 +80,11 @@ export default class Update extends BaseCommand {
     for (const change of result.changes) this.log(`${SYMBOL[change.action]} ${change.path}  ${chalk.dim(MEANING[change.action])}`)
     for (const change of mode === 'write' ? conflicts : drift) if (change.diff) this.log('\n' + colorDiff(change.diff))
     for (const backup of result.backups) this.log(`Your version is kept as ${backup}.`)
-    if (result.written && result.changes.some((c) => isDrift(c))) this.log('Review with `git diff`, then commit.')
+    if (result.written && result.changes.some((c) => isDrift(c) && c.action !== 'secrets')) this.log('Review with `git diff`, then commit.')
+    if (mode !== 'check' && result.next.length > 0 && (result.written || mode === 'dry-run')) {
+      this.log(mode === 'dry-run' ? '\nOnce written, run:' : '\nThen run:')
+      for (const step of result.next) this.log(`  ${step}`)
+    }
 
     let exitCode: number = EXIT.ok
     if (mode === 'check') {
@@ -102,6 +109,7 @@ export default class Update extends BaseCommand {
       written: result.written,
       changes: result.changes.map(({path, action, diff}) => ({path, action, diff})),
       backups: result.backups,
+      next: result.next,
       warnings: result.warnings,
       exitCode,
     }

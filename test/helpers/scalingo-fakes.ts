@@ -8,6 +8,7 @@ import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 
 import {answersFileContent} from '../../src/lib/app/answers.js'
+import {formatDotEnv} from '../../src/lib/core/dotenv.js'
 import type {Answers} from '../../src/lib/settings/settings.js'
 
 export const API_TOKEN = 'tk-us-TESTapiTOKENaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
@@ -41,18 +42,13 @@ export const ANSWERS: Answers = {
   queryUser: 'grafana',
 }
 
-const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`
-
 /** Writes what the scaffold leaves in an app: answers file, git-ignored .env (0600). */
 export async function makeApp(dir: string, answers: Answers = ANSWERS, secrets: Record<string, string> = SECRETS): Promise<void> {
   await mkdir(dir, {recursive: true})
   await writeFile(path.join(dir, '.tempo-scalingo.json'), answersFileContent(answers, '0.1.0', {}))
   await writeFile(path.join(dir, '.gitignore'), '.env*\n')
   await writeFile(path.join(dir, 'README.md'), '# my-tempo\n')
-  const env = Object.entries(secrets)
-    .map(([k, v]) => `${k}=${shellQuote(v)}`)
-    .join('\n')
-  await writeFile(path.join(dir, '.env'), `# secrets\n${env}\n`, {mode: 0o600})
+  await writeFile(path.join(dir, '.env'), formatDotEnv(secrets, 'secrets'), {mode: 0o600})
 }
 
 export interface Recorded {

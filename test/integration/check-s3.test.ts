@@ -147,7 +147,7 @@ describe('check --s3', () => {
     assert.equal(r.code, 2)
     assert.match(
       r.stderr,
-      /cannot probe the bucket without TEMPO_STORAGE_S3_ACCESS_KEY_ID \(environment or \.env\), TEMPO_STORAGE_S3_SECRET_ACCESS_KEY \(environment or \.env\)/,
+      /No value for TEMPO_STORAGE_S3_ACCESS_KEY_ID, TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: set them in the environment or in the app's \.env/,
     )
   })
 

@@ -94,9 +94,11 @@ describe('deploy', () => {
     const r = await runCli(['deploy', '--remote-url', remote], {cwd: app})
     assertNoSecret(output(r))
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /git push to scalingo failed: the remote rejected it/)
-    assert.match(r.stderr, /✘[^]*remote: build refused by the test hook/)
-    assert.match(r.stderr, /pre-receive hook declined/)
+    assert.match(r.stderr, /✘ git push to scalingo failed: the remote rejected it \(git's output is above\)/)
+    // git's lines, streamed as they came, once.
+    assert.equal(r.stderr.match(/remote: build refused by the test hook/g)?.length, 1, r.stderr)
+    assert.equal(r.stderr.match(/pre-receive hook declined/g)?.length, 1, r.stderr)
+    assert.ok(r.stderr.indexOf('pre-receive hook declined') < r.stderr.indexOf('✘'))
   })
 
   test('a push that never reached Scalingo says why (DNS, SSH key), not "rejected"', async () => {

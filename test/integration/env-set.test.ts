@@ -1,8 +1,11 @@
 // `env-set` run as a user would, inside a generated app, against a fake Scalingo.
 import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
+import {parseDotEnv} from '../../src/lib/core/dotenv.js'
 import {type CliResult, runCli, tempDir} from '../helpers/cli.js'
 import {
   API_TOKEN,
@@ -177,9 +180,12 @@ describe('env-set through the scalingo CLI', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(argv.trim().split('\n'), ['--region', 'osc-secnum-fr1', '--app', 'my-tempo', 'env-set', '--file', '-'])
     for (const name of FILE_MODE_VARIABLES) assert.match(stdin, new RegExp(`^${name}=`, 'm'))
+    // The document and the app's .env agree line for line, and read back as the values.
+    const dotEnvLines = (await readFile(path.join(app, '.env'), 'utf8')).split('\n')
     for (const [name, value] of Object.entries(SECRETS)) {
       const line = stdin.split('\n').find((l) => l.startsWith(`${name}=`)) ?? ''
-      assert.equal(parseDotEnvValue(line.slice(name.length + 1)), value, name)
+      assert.ok(dotEnvLines.includes(line), name)
+      assert.equal(parseDotEnv(stdin)[name], value, name)
     }
     assert.doesNotMatch(r.stdout, /has been set to/)
     assert.match(r.stdout, /Restart your containers/)
@@ -198,20 +204,29 @@ describe('env-set through the scalingo CLI', () => {
     assert.match(r.stderr, /upgrade it \(>= 1\.29\)/)
   })
 
-  test('neither token nor CLI: the commands to run, secrets as placeholders, exit 1', async () => {
+  test('neither token nor CLI: the commands to run, secrets read from the .env, exit 1; they run as printed', async () => {
     const r = await runCli(['env-set'], {cwd: app, env: {PATH: pathWithoutScalingo()}})
     assertNoSecret(output(r))
     assert.equal(r.code, 1)
     assert.match(r.stderr, /scalingo --region osc-fr1 --app my-tempo env-set \\/)
-    assert.match(r.stderr, /TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=<TEMPO_STORAGE_S3_SECRET_ACCESS_KEY>/)
     assert.match(r.stderr, /TEMPO_VERSION=2\.10\.8/)
+    assert.match(r.stderr, /^scalingo --region osc-fr1 --app my-tempo env-set --file \.env$/m)
+    assert.doesNotMatch(r.stderr, /<TEMPO_/)
     assert.match(r.stderr, /SCALINGO_API_TOKEN/)
+    // The printed commands are shell: run with a `scalingo` that prints its arguments.
+    const commands = r.stderr.slice(r.stderr.indexOf('scalingo --region'))
+    const args = execFileSync('bash', ['-c', `scalingo() { printf '%s\\n' "$@"; }\n${commands}`], {encoding: 'utf8'}).split('\n')
+    assert.ok(args.includes('TEMPO_VERSION=2.10.8') && args.includes('--file') && args.includes('.env'))
+  })
+
+  test('a secret from the environment only: its placeholder quoted for the shell', async () => {
+    const r = await runCli(['env-set'], {
+      cwd: app,
+      env: {PATH: pathWithoutScalingo(), TEMPO_INGEST_TOKEN: 'from-env-token-0123456789abcdef'},
+    })
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /TEMPO_INGEST_TOKEN='<TEMPO_INGEST_TOKEN>'/)
+    assert.doesNotMatch(r.stderr, /--file \.env/)
+    assert.doesNotMatch(r.stderr, /from-env-token/)
   })
 })
-
-/** The subset of .env quoting the Scalingo CLI's parser undoes, as written by env-set. */
-function parseDotEnvValue(raw: string): string {
-  if (raw.startsWith("'")) return raw.slice(1, -1)
-  if (raw.startsWith('"')) return raw.slice(1, -1).replace(/\\([\\"$n])/g, (_, c: string) => (c === 'n' ? '\n' : c))
-  return raw
-}

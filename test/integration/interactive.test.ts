@@ -49,7 +49,7 @@ describe('create (interactive, on a terminal)', () => {
     assert.equal(answers.endpoint, 's3.nl-ams.scw.cloud')
     assert.equal(answers.s3Region, 'nl-ams')
     assert.equal(answers.insecure, 'false')
-    assert.match(await readFile(path.join(app, '.env'), 'utf8'), /TEMPO_STORAGE_S3_SECRET_ACCESS_KEY='interactive-secret-0123456789'/)
+    assert.match(await readFile(path.join(app, '.env'), 'utf8'), /^TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=interactive-secret-0123456789$/m)
   })
 
   it('"Other S3" asks endpoint, region and path-style; "another" version asks x.y.z and warns it is untested', async () => {
@@ -101,6 +101,24 @@ describe('create (interactive, on a terminal)', () => {
     assert.doesNotMatch(given.screen, /\?/, 'no question at all')
     assert.equal(await readFile(path.join(dir, 'taken', 'README.md'), 'utf8'), 'mine\n')
     assert.deepEqual(await readdir(dir), ['taken'])
+  })
+
+  it('a bad value given by flag or env is refused before the first question, nothing asked', async () => {
+    const dir = await tempDir()
+    const {code, screen} = await drive([], ['my-tempo', '--app', 'abc'], dir, {SCALINGO_REGION: 'x'})
+    assert.equal(code, 2, screen)
+    assert.match(screen, /--app \(SCALINGO_APP\): "abc" app names are 6 to 48/)
+    assert.match(screen, /--region \(SCALINGO_REGION\): "x" the value is one of/)
+    assert.doesNotMatch(screen, /\?/, 'no question at all')
+    assert.deepEqual(await readdir(dir), [])
+  })
+
+  it('CI set on a terminal asks nothing, not even the directory', async () => {
+    const dir = await tempDir()
+    const {code, screen} = await drive([], ['--storage', 'local', '--no-git'], dir, {CI: '1'})
+    assert.equal(code, 0, screen)
+    assert.doesNotMatch(screen, /Directory to create|\?/)
+    assert.deepEqual(await readdir(dir), ['my-tempo'])
   })
 
   it('Ctrl-C at a question exits 130 without a stack trace and leaves nothing', async () => {

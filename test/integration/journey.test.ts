@@ -136,23 +136,25 @@ describe('the first deploy, end to end', () => {
     assert.ok(listing.includes('.env') && listing.includes('.tempo-scalingo.json'))
   })
 
-  it('a wrong S3 secret: exit 1 at the credentials step, nothing sent to Scalingo, the resume command named', async () => {
+  it('a wrong S3 secret: exit 1 at the credentials step, said once, nothing sent to Scalingo, the steps left listed', async () => {
     const {run, remote} = await create(['--create-app', '--env-set', '--push'], {
       TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'WRONG-secret-value-0123456789',
     })
     assert.equal(run.code, 1, transcript(run))
-    assert.match(run.stderr, /The bucket check failed at credentials/)
-    assert.match(run.stderr, /Nothing was created on Scalingo/)
-    assert.match(run.stderr, /The app is ready in journey-tempo; once fixed, run `node \S+ check --s3` inside it/)
+    assert.equal(transcript(run).match(/check failed at credentials/g)?.length, 1, transcript(run))
+    assert.match(run.stdout, /Nothing was created on Scalingo/)
+    const next = run.stdout.slice(run.stdout.indexOf('Next:'))
+    for (const step of [/node \S+ check --s3 +# once fixed/, /scalingo --region osc-fr1 create /, / env-set +#/, / deploy +#/, / check +#/])
+      assert.match(next, step)
     assert.deepEqual(api.requests, [])
     assert.equal(pushed(remote), '')
   })
 
-  it('a missing bucket: exit 1 naming --create-bucket; with it, the bucket is created and the journey goes on', async () => {
+  it('a missing bucket: exit 1 naming --create-bucket in the steps left; with it, the bucket is created and the journey goes on', async () => {
     const missing = await create(['--env-set'], {}, 'journey-missing')
     assert.equal(missing.run.code, 1, transcript(missing.run))
-    assert.match(missing.run.stderr, /bucket journey-missing does not exist/)
-    assert.match(missing.run.stderr, /once fixed, run `node \S+ check --s3 --create-bucket` inside it/)
+    assert.match(missing.run.stdout, /bucket journey-missing does not exist/)
+    assert.match(missing.run.stdout, /node \S+ check --s3 --create-bucket +# once fixed/)
     assert.deepEqual(variablesPut(), [])
     const created = await create(['--create-bucket', '--env-set'], {}, 'journey-created')
     assert.equal(created.run.code, 0, transcript(created.run))

@@ -172,3 +172,41 @@ describe('update', () => {
     assert.equal((await runCli(['update', '--check'], {cwd: app})).code, 0)
   })
 })
+
+describe('update, what reaches Scalingo', () => {
+  it('new S3 keys given as flags are stored in .env (0600), never shown; env-set then has them', async () => {
+    const dir = await tempDir()
+    assert.equal((await runCli(['my-app', '--yes', '--no-git', '--storage', 'local'], {cwd: dir})).code, 0)
+    const app = path.join(dir, 'my-app')
+    const key = 'SCWNEWACCESSKEY00001'
+    const secret = `new'secret "$HOME" \\ # ü`
+    const result = await runCli(['update', '--storage', 's3', '--bucket', 'my-traces', '--access-key', key, '--secret-key', secret], {
+      cwd: app,
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /~ \.env {2}the secrets given, stored/)
+    assert.ok(![result.stdout, result.stderr].some((out) => out.includes(key) || out.includes(secret)), 'no key in the output')
+    const {stat} = await import('node:fs/promises')
+    assert.equal((await stat(path.join(app, '.env'))).mode & 0o777, 0o600)
+    const {parseDotEnv} = await import('../../src/lib/core/dotenv.js')
+    const dotEnv = parseDotEnv(await read(app, '.env'))
+    assert.equal(dotEnv.TEMPO_STORAGE_S3_ACCESS_KEY_ID, key)
+    assert.equal(dotEnv.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY, secret)
+    assert.ok(dotEnv.TEMPO_INGEST_TOKEN, 'the credentials already there are kept')
+    const envSet = await runCli(['env-set', '--dry-run'], {cwd: app})
+    assert.equal(envSet.code, 0, envSet.stderr)
+    assert.match(envSet.stdout, /TEMPO_STORAGE_S3_ACCESS_KEY_ID=\*+/)
+    assert.match(result.stdout, /Then run:\n {2}node \S+ env-set/)
+  })
+
+  it('--containers 3 says what else to run, and the README keeps the scale command', async () => {
+    const app = await scaffold()
+    const result = await runCli(['update', '--containers', '3'], {cwd: app})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /Then run:/)
+    assert.match(result.stdout, /node \S+ env-set +# the app's variables on Scalingo/)
+    assert.match(result.stdout, /node \S+ deploy +# once committed/)
+    assert.match(result.stdout, /scalingo --region osc-fr1 --app my-app scale web:3/)
+    assert.match(await read(app, 'README.md'), /scalingo --region osc-fr1 --app my-app scale web:3/)
+  })
+})

@@ -8,11 +8,12 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 
 import {UsageError} from '../../src/lib/core/errors.js'
+import {parseDotEnv} from '../../src/lib/core/dotenv.js'
 import {lintConfig, loadKeyTree} from '../../src/lib/app/lint.js'
 import {planScaffold} from '../../src/lib/app/plan.js'
 import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
 import {updateApp} from '../../src/lib/app/update.js'
-import {variablesFromAnswers} from '../../src/lib/flows/target.js'
+import {variablesFromAnswers} from '../../src/lib/flows/variables.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
 import {describeRing, parseRing, readRing} from '../../src/lib/platform/ring.js'
 import {appVariables, publicAnswers} from '../../src/lib/settings/settings.js'
@@ -25,7 +26,7 @@ const ENV = {
   TEMPO_STORAGE_S3_SECRET_ACCESS_KEY: 'secret-key-value-that-must-not-leak-0123',
 }
 const resolve = async (flags: Record<string, unknown>, env: Record<string, string> = ENV) =>
-  (await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})).answers
+  (await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, secrets: 'generate'})).answers
 const file = (answers: Record<string, string>, name: string) => renderApp(answers, context).find((f) => f.path === name)!.content
 
 // The launcher's member config over CONFIG, as a member at 10.240.0.5 renders it. Tempo's own
@@ -92,7 +93,7 @@ describe('--containers', () => {
       description: secret.description,
       generator: 'secret',
     })
-    assert.match(renderDotEnv(answers).content, new RegExp(`^TEMPO_CLUSTER_SECRET='${secret.value}'$`, 'm'))
+    assert.equal(parseDotEnv(renderDotEnv(answers).content).TEMPO_CLUSTER_SECRET, secret.value)
     assert.ok(!Object.values(publicAnswers(answers)).includes(secret.value!))
     assert.ok(variablesFromAnswers(answers).some((v) => v.name === 'TEMPO_CLUSTER_SECRET' && v.secret))
     // An app that grew from one container has none in its .env yet: env-set says what to set.
@@ -124,14 +125,15 @@ describe('--containers', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'grown-'))
     for (const f of planScaffold(await resolve({'config-mode': 'env'}), context))
       writeFileSync(path.join(dir, f.path), f.content, {mode: f.mode ?? 0o644})
-    const token = /TEMPO_INGEST_TOKEN='([^']+)'/.exec(readFileSync(path.join(dir, '.env'), 'utf8'))![1]
+    const token = parseDotEnv(readFileSync(path.join(dir, '.env'), 'utf8')).TEMPO_INGEST_TOKEN
     const update = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
       updateApp({dir, flags, env, cliVersion: '1.2.3', repositoryUrl: 'https://example.test/buildpack.git', mode: 'write', force: false})
     const first = await update({containers: '3'})
     assert.ok(first.warnings.some((w) => w.includes('TEMPO_CLUSTER_SECRET was generated into .env')))
     const dotEnv = readFileSync(path.join(dir, '.env'), 'utf8')
-    const secret = /^TEMPO_CLUSTER_SECRET='([A-Za-z0-9_-]{43})'$/m.exec(dotEnv)![1]
-    assert.ok(dotEnv.includes(`TEMPO_INGEST_TOKEN='${token}'`))
+    const secret = parseDotEnv(dotEnv).TEMPO_CLUSTER_SECRET
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/)
+    assert.equal(parseDotEnv(dotEnv).TEMPO_INGEST_TOKEN, token)
     assert.equal(statSync(path.join(dir, '.env')).mode & 0o777, 0o600)
     assert.ok(!readFileSync(path.join(dir, '.tempo-scalingo.json'), 'utf8').includes(secret))
     // Once there, kept: the members of a running cluster keep talking.

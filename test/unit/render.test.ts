@@ -24,7 +24,7 @@ const S3_ENV = {
 }
 
 async function answersFor(env: Record<string, string>, flags: Record<string, unknown> = {}) {
-  const {answers} = await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, needSecrets: true})
+  const {answers} = await resolveAnswers({flags, env, context: {directoryName: 'my-tempo'}, secrets: 'generate'})
   return answers
 }
 
@@ -291,5 +291,23 @@ describe('README and .env of a new app', () => {
       'pnpm dlx create-tempo-scalingo check',
     ])
     assert.ok(!readme.includes('npx '), 'no command of another package manager')
+  })
+})
+
+describe('the app README', () => {
+  const readme = async (env: Record<string, string>) =>
+    renderApp(await answersFor({...S3_ENV, ...env}), context).find((f) => f.path === 'README.md')!.content
+
+  it('calls credentials generated only when they were', async () => {
+    assert.match(await readme({}), /\| `TEMPO_INGEST_TOKEN` \| [^|]+ \| secret, generated \|/)
+    const typed = await readme({TEMPO_INGEST_TOKEN: 'typed-token-0123456789abcdef', TEMPO_QUERY_PASSWORD: 'typed-password-0123456789'})
+    assert.match(typed, /\| `TEMPO_INGEST_TOKEN` \| [^|]+ \| secret \|/)
+    assert.doesNotMatch(typed, /secret, generated/)
+  })
+
+  it('quotes every value of the env-set command by hand as a shell reads it', async () => {
+    const text = await readme({})
+    assert.match(text, /^ {2}TEMPO_INGEST_TOKEN='<TEMPO_INGEST_TOKEN>'/m)
+    assert.doesNotMatch(text, /="</)
   })
 })

@@ -11,7 +11,7 @@ const base = (over: Partial<Sources> = {}): Sources => ({
   flags: {},
   env: {},
   context: {directoryName: 'my-tempo'},
-  needSecrets: true,
+  secrets: 'generate',
   ...over,
 })
 const LOCAL = {TEMPO_STORAGE_TRACE_BY_ID_BACKEND: 'local'}
@@ -170,7 +170,7 @@ describe('resolution', () => {
   })
 
   it('without needSecrets (update), no secret is required nor generated', async () => {
-    const {answers} = await resolveAnswers(base({needSecrets: false, env: {TEMPO_STORAGE_S3_BUCKET: 'b-1'}}))
+    const {answers} = await resolveAnswers(base({secrets: 'optional', env: {TEMPO_STORAGE_S3_BUCKET: 'b-1'}}))
     assert.equal(answers.accessKey, undefined)
     assert.equal(answers.ingestToken, undefined)
   })
@@ -202,5 +202,96 @@ describe('resolution', () => {
 describe('redaction', () => {
   it('replaces every occurrence of every secret', () => {
     assert.equal(redact('a=s3cr3t b=s3cr3t c=tok', ['s3cr3t', 'tok', '']), 'a=******** b=******** c=********')
+  })
+})
+
+describe('one resolution for every command', () => {
+  it('flag > env > .env > answers file > default', async () => {
+    const saved = {storage: 'local', retention: '1h', walPath: '/tmp/saved', grpcPort: '9001'}
+    const {answers, origins} = await resolveAnswers(
+      base({
+        flags: {retention: '2h'},
+        env: {TEMPO_RETENTION: '3h', TEMPO_STORAGE_WAL_PATH: '/tmp/env'},
+        dotEnv: {TEMPO_RETENTION: '4h', TEMPO_STORAGE_WAL_PATH: '/tmp/dotenv', TEMPO_GRPC_LISTEN_PORT: '9002'},
+        saved,
+        secrets: 'optional',
+      }),
+    )
+    assert.deepEqual([answers.retention, answers.walPath, answers.grpcPort, answers.containerSize], ['2h', '/tmp/env', '9002', 'M'])
+    assert.deepEqual([origins.retention, origins.walPath, origins.grpcPort, origins.containerSize], ['flag', 'env', '.env', 'default'])
+  })
+
+  it('a value from .env is validated like a flag, and named by its place', async () => {
+    await assert.rejects(resolveAnswers(base({dotEnv: {TEMPO_RETENTION: 'forever'}, env: LOCAL})), (error: UsageError) =>
+      /TEMPO_RETENTION in \.env: "forever" durations are/.test(error.message),
+    )
+  })
+
+  it('secrets: `require` names each missing one and never makes one; `optional` takes given ones, validated', async () => {
+    await assert.rejects(
+      resolveAnswers(base({env: LOCAL, secrets: 'require', dotEnv: {TEMPO_INGEST_TOKEN: 'dotenv-token-Kq9vW2xZ7pL4mN8rT6yB1cD5fG0hJ3'}})),
+      (error: UsageError) => /No value for TEMPO_QUERY_PASSWORD:/.test(error.message) && !/TEMPO_INGEST_TOKEN/.test(error.message),
+    )
+    const {answers} = await resolveAnswers(
+      base({env: LOCAL, secrets: 'optional', flags: {'ingest-token': 'flag-token-Zr4tY8uI2oP6aS0dF3gH7jK1lQ5wE9'}}),
+    )
+    assert.equal(answers.ingestToken, 'flag-token-Zr4tY8uI2oP6aS0dF3gH7jK1lQ5wE9')
+    assert.equal(answers.queryPassword, undefined)
+    await assert.rejects(resolveAnswers(base({env: LOCAL, secrets: 'optional', flags: {'ingest-token': 'short'}})), /--ingest-token/)
+  })
+
+  it('a bad value given up front is refused before the first question', async () => {
+    const asked: string[] = []
+    await assert.rejects(
+      resolveAnswers(base({flags: {app: 'abc'}, env: {SCALINGO_REGION: 'x'}}), async (s, _a, suggested) => {
+        asked.push(s.name)
+        return suggested ?? ''
+      }),
+      (error: UsageError) => /--app \(SCALINGO_APP\): "abc"/.test(error.message) && /--region \(SCALINGO_REGION\): "x"/.test(error.message),
+    )
+    assert.deepEqual(asked, [])
+  })
+
+  it('a default app name always fits, and a changed one is said', async () => {
+    const {answers, warnings} = await resolveAnswers(base({env: LOCAL, context: {directoryName: 'wiz3'}}))
+    assert.equal(answers.appName, 'wiz3-tempo')
+    assert.ok(warnings.some((w) => /The app name is wiz3-tempo, made from the directory name "wiz3"/.test(w)))
+    const mixed = await resolveAnswers(base({env: LOCAL, context: {directoryName: 'My_Tempo'}}))
+    assert.equal(mixed.answers.appName, 'my-tempo')
+    assert.ok(mixed.warnings.some((w) => /The app name is my-tempo/.test(w)))
+    for (const name of ['wiz3', '.', '___', '1abc', 'x'.repeat(80), 'a-b'])
+      assert.equal(v.appName(setting('appName').default!({}, {directoryName: name})!), undefined, name)
+  })
+
+  it('credentials the user gave are not said to be generated', async () => {
+    const given = await resolveAnswers(base({env: {...LOCAL, TEMPO_INGEST_TOKEN: 'given-token-Mn3bV7cX1zA5sD9fG2hJ6kL0qW4eR8'}}))
+    assert.equal(given.answers.generateCredentials, 'false')
+    assert.equal((await resolveAnswers(base({env: LOCAL}))).answers.generateCredentials, 'true')
+  })
+
+  it('an empty bucket is required, not too short', () => {
+    assert.match(v.bucket('')!, /required/)
+  })
+
+  it('the scheme notice after a question speaks of the answer, not of a flag', async () => {
+    const {warnings} = await resolveAnswers(base(), async (s, _a, suggested) =>
+      s.name === 'storage'
+        ? 's3'
+        : s.name === 's3Provider'
+          ? 'custom'
+          : s.name === 'endpoint'
+            ? 'http://minio.local:9000'
+            : s.name === 'bucket'
+              ? 'b-1'
+              : s.secret
+                ? 'k'.repeat(20)
+                : (suggested ?? ''),
+    )
+    const notice = warnings.find((w) => /scheme/.test(w))!
+    assert.match(
+      notice,
+      /^The scheme was removed from "http:\/\/minio\.local:9000" \(http:\/\/ means plain HTTP to S3, so S3 is then reached over plain HTTP\)/,
+    )
+    assert.doesNotMatch(notice, /--/)
   })
 })

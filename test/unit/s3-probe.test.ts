@@ -118,6 +118,20 @@ describe('probeBucket: endpoint failures', () => {
     assert.match(r.failure!.message, /s3\.nowhere\.invalid does not resolve/)
   })
 
+  test('a preset endpoint that does not resolve blames the network, not an endpoint the user never typed', async () => {
+    const r = await probeBucket({
+      endpoint: 's3.nowhere.invalid',
+      bucket: 'traces',
+      preset: 'Scaleway, Paris (fr-par)',
+      ...S3_KEYS.readWrite,
+    })
+    assert.doesNotMatch(r.failure!.message, /check the endpoint/)
+    assert.match(
+      r.failure!.message,
+      /check this machine's network and DNS \(s3\.nowhere\.invalid is the Scaleway, Paris \(fr-par\) preset\)/,
+    )
+  })
+
   test('HTTPS to a plain HTTP port fails at endpoint: TLS, saying it is plain HTTP', async () => {
     const s3 = await startS3()
     try {

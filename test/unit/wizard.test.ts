@@ -10,7 +10,7 @@ const base = (over: Partial<Sources> = {}): Sources => ({
   flags: {},
   env: {},
   context: {directoryName: 'my-tempo'},
-  needSecrets: true,
+  secrets: 'generate',
   ...over,
 })
 const KEYS = {
@@ -136,12 +136,12 @@ describe('wizard questions', () => {
 
   it('a value from the environment that differs from the answers file is named in a warning', async () => {
     const {answers, warnings} = await resolveAnswers(
-      base({needSecrets: false, env: {TEMPO_VERSION: '2.10.8'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
+      base({secrets: 'optional', env: {TEMPO_VERSION: '2.10.8'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
     )
     assert.equal(answers.tempoVersion, '2.10.8')
     assert.match(warnings.join('\n'), /TEMPO_VERSION=2\.10\.8 in the environment .* overrides tempoVersion "2\.4\.0" of the answers file/)
     const same = await resolveAnswers(
-      base({needSecrets: false, env: {TEMPO_VERSION: '2.4.0'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
+      base({secrets: 'optional', env: {TEMPO_VERSION: '2.4.0'}, saved: {tempoVersion: '2.4.0', storage: 'local'}}),
     )
     assert.ok(!same.warnings.some((w) => w.includes('overrides')))
   })

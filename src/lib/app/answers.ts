@@ -4,9 +4,11 @@ import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {readDotEnv} from '../core/dotenv.js'
 import {CliError, EXIT} from '../core/errors.js'
 import {cli} from '../core/invocation.js'
 import {GRAFANA_SETTINGS} from '../settings/grafana.js'
+import {type Resolution, resolveAnswers, type SecretsMode} from '../settings/resolve.js'
 import {type Answers, publicAnswers} from '../settings/settings.js'
 
 export const ANSWERS_FILE = '.tempo-scalingo.json'
@@ -93,31 +95,40 @@ export async function readAnswersFile(dir: string, cliVersion: string): Promise<
   return doc
 }
 
-/** The environment, falling back to the app's .env for what it does not set (an empty value is unset). */
-export async function withDotEnv(dir: string, env: Record<string, string | undefined>): Promise<Record<string, string>> {
-  const merged = await readDotEnv(dir)
-  for (const [name, value] of Object.entries(env)) if (value) merged[name] = value
-  return merged
+export interface AppSources {
+  dir: string
+  flags: Record<string, unknown>
+  env: Record<string, string | undefined>
+  cliVersion: string
+  secrets: SecretsMode
+  /** The settings the command uses (all when absent). */
+  only?: readonly string[]
+  /** Whether the app must have an answers file (else flags and env alone may do). */
+  needFile: boolean
+  onWarning?: (warning: string) => void
 }
 
-/** Reads KEY=value lines of the app's .env (written by the scaffold). */
-async function readDotEnv(dir: string): Promise<Record<string, string>> {
-  let text: string
+/**
+ * The answers of the app in `dir` (a Tempo app, or its Grafana companion: its answers file
+ * says), resolved as every command resolves them: flag > env > .env > answers file > default.
+ */
+export async function resolveAppAnswers(options: AppSources): Promise<Resolution & {file?: AnswersFile}> {
+  let file: AnswersFile | undefined
   try {
-    text = await readFile(path.join(dir, '.env'), 'utf8')
-  } catch {
-    return {}
+    file = await readAnswersFile(options.dir, options.cliVersion)
+  } catch (error) {
+    if (options.needFile) throw error
   }
-  const out: Record<string, string> = {}
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
-    if (m) out[m[1]] = unquote(m[2].trim())
-  }
-  return out
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1).replaceAll(`'\\''`, "'")
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) return JSON.parse(value)
-  return value
+  const resolution = await resolveAnswers({
+    flags: options.flags,
+    env: options.env,
+    dotEnv: await readDotEnv(options.dir, options.env),
+    saved: file?.answers,
+    context: {directoryName: path.basename(path.resolve(options.dir))},
+    secrets: options.secrets,
+    only: options.only,
+    onWarning: options.onWarning,
+    ...(file?.kind === 'grafana' ? {settings: GRAFANA_SETTINGS} : {}),
+  })
+  return {...resolution, file}
 }

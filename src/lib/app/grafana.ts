@@ -38,7 +38,7 @@ export function grafanaAnswersFile(answers: Answers, context: RenderContext, fil
 }
 
 /** .env with the Grafana app's secrets only (0600, git-ignored). */
-export const renderGrafanaDotEnv = (answers: Answers): RenderedFile => dotEnvFile(grafanaVariables(answers), 'this Grafana app')
+export const renderGrafanaDotEnv = (answers: Answers): RenderedFile => dotEnvFile(grafanaVariables(answers))
 
 /** Every file of a new Grafana app. */
 export function planGrafana(answers: Answers, context: RenderContext): RenderedFile[] {

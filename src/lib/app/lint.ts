@@ -2,11 +2,12 @@
 // Tempo version (its `/status/config?mode=defaults`), because Tempo's strict YAML
 // unmarshal makes any unknown key a fatal start-up error.
 import {readdirSync, readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import path from 'node:path'
 
 import {isMap, isScalar, LineCounter, type Node, parse, parseDocument, type YAMLMap} from 'yaml'
 
 import {CONTRACT} from '../core/contract.js'
+import {inPackage} from '../core/paths.js'
 
 /** A branch of the key tree: known children, or `free` where any shape is accepted. */
 export type KeyNode = 'leaf' | 'free' | {[key: string]: KeyNode}
@@ -21,7 +22,7 @@ export interface Finding {
   suggestion?: string
 }
 
-const DATA = fileURLToPath(new URL('../../../data/tempo/', import.meta.url))
+const DATA = inPackage('data', 'tempo') + path.sep
 
 // Receivers are OpenTelemetry Collector config, overrides are per-tenant maps: neither has a fixed key set.
 const FREE_FORM = [['distributor', 'receivers'], ['overrides']]

@@ -8,10 +8,10 @@ import {UsageError} from '../core/errors.js'
 import {type RenderContext, type RenderedFile, renderApp, renderDotEnv} from './render.js'
 import type {Answers} from '../settings/settings.js'
 
-/** Every file of a new app: the generated files, the answers file hashing them, and .env. */
-export function planScaffold(answers: Answers, context: RenderContext): RenderedFile[] {
+/** Every file of a new app: the generated files, the answers file hashing them, and .env (over the lines of an existing one). */
+export function planScaffold(answers: Answers, context: RenderContext, dotEnv: Record<string, string> = {}): RenderedFile[] {
   const files = renderApp(answers, context)
-  return [...files, answersFile(answers, context, files), renderDotEnv(answers)]
+  return [...files, answersFile(answers, context, files), renderDotEnv(answers, dotEnv)]
 }
 
 export function answersFile(answers: Answers, context: RenderContext, files: RenderedFile[]): RenderedFile {

@@ -1,16 +1,18 @@
 // EJS templates → file contents. Pure apart from reading the templates themselves.
 import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import path from 'node:path'
 
 import ejs from 'ejs'
 
 import {ANSWERS_FILE} from './answers.js'
 import {CONTRACT, DEFAULT_TEMPO_VERSION, drilldownWarning, usesMetricsGenerator} from '../core/contract.js'
+import {DOT_ENV, formatDotEnv, shellQuote} from '../core/dotenv.js'
 import {ingestLimitsTable, runtimeVariables, variablesTable} from '../core/docs.js'
 import {cli} from '../core/invocation.js'
+import {inPackage} from '../core/paths.js'
 import {type Answers, type AppVariable, appVariables, applies, SETTINGS, setting, tempoMajor} from '../settings/settings.js'
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url))
+const TEMPLATES = inPackage('templates') + path.sep
 
 export interface RenderContext {
   cliVersion: string
@@ -82,6 +84,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     major: tempoMajor(answers.tempoVersion),
     ...context,
     ports: PORTS,
+    shellQuote,
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),
     maxBodyMiB: CONTRACT.ingestLimits.maxBodyBytes / 1048576,
@@ -103,15 +106,13 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
  * .env with the app's secrets only, kept locally, 0600 and git-ignored. Settings live in the
  * answers file: a loaded .env must not override them behind `update`'s back.
  */
-export function renderDotEnv(answers: Answers): RenderedFile {
-  return dotEnvFile(appVariables(answers), 'this app')
+export const renderDotEnv = (answers: Answers, kept: Record<string, string> = {}): RenderedFile => dotEnvFile(appVariables(answers), kept)
+
+/** .env holding the secrets among VARIABLES, beside KEPT (what the app's .env already holds). */
+export function dotEnvFile(variables: readonly AppVariable[], kept: Record<string, string> = {}): RenderedFile {
+  const values: Record<string, string> = {...kept}
+  for (const variable of variables) if (variable.secret && variable.value !== undefined) values[variable.name] = variable.value
+  return {path: DOT_ENV, content: formatDotEnv(values, DOT_ENV_COMMENT), mode: 0o600}
 }
 
-/** .env holding the secrets among VARIABLES (WHAT names the app in its header). */
-export function dotEnvFile(variables: readonly AppVariable[], what: string): RenderedFile {
-  const lines = variables
-    .filter((variable) => variable.secret && variable.value !== undefined)
-    .map((variable) => `${variable.name}='${String(variable.value).replaceAll("'", `'\\''`)}'`)
-  const content = `# Secrets of ${what}: never commit this file. Settings are in ${ANSWERS_FILE}.\n${lines.join('\n')}\n`
-  return {path: '.env', content, mode: 0o600}
-}
+export const DOT_ENV_COMMENT = `Secrets of this app: never commit this file. Settings are in ${ANSWERS_FILE}.`

@@ -4,15 +4,15 @@
 import {chmod, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {ANSWERS_FILE, hash, readAnswersFile, withDotEnv} from './answers.js'
+import {ANSWERS_FILE, hash, resolveAppAnswers} from './answers.js'
+import {DOT_ENV, readDotEnv} from '../core/dotenv.js'
 import {unifiedDiff} from '../core/diff.js'
 import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
 import {grafanaAnswersFile, renderGrafanaApp} from './grafana.js'
-import {GRAFANA_SETTINGS} from '../settings/grafana.js'
-import {type RenderedFile, renderApp, renderContext, renderDotEnv} from './render.js'
-import {resolveAnswers} from '../settings/resolve.js'
-import {type Answers, applies, setting, tempoMajor} from '../settings/settings.js'
+import {GRAFANA_SETTINGS, grafanaVariables} from '../settings/grafana.js'
+import {dotEnvFile, type RenderedFile, renderApp, renderContext} from './render.js'
+import {type Answers, type AppVariable, appVariables, applies, setting, SETTINGS, tempoMajor} from '../settings/settings.js'
 
 export type Action =
   | 'unchanged' // nothing to do
@@ -21,6 +21,7 @@ export type Action =
   | 'conflict' // edited by the user and the new rendering differs: never clobbered
   | 'deleted' // deleted by the user: stays deleted
   | 'remove' // no longer generated and unedited (e.g. tempo.yaml in env mode)
+  | 'secrets' // .env: secrets given to this update, stored (never shown in a diff)
 
 export interface FileChange {
   path: string
@@ -76,26 +77,39 @@ export interface UpdateResult {
   written: boolean
   /** Files kept as <file>.orig by --force. */
   backups: string[]
+  /** What to run once the files are written, for the change to reach the app on Scalingo. */
+  next: string[]
 }
 
 export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const {dir} = options
-  const saved = await readAnswersFile(dir, options.cliVersion)
   const warnings: string[] = []
   const warn = (warning: string) => {
     warnings.push(warning)
     options.onWarning?.(warning)
   }
-  const grafana = saved.kind === 'grafana'
-  const {answers} = await resolveAnswers({
+  const {answers, origins, file} = await resolveAppAnswers({
+    dir,
     flags: options.flags,
     env: options.env,
-    saved: saved.answers,
-    context: {directoryName: path.basename(path.resolve(dir))},
-    needSecrets: false,
+    cliVersion: options.cliVersion,
+    secrets: 'optional',
+    needFile: true,
     onWarning: warn,
-    ...(grafana ? {settings: GRAFANA_SETTINGS} : {}),
   })
+  const saved = file!
+  const grafana = saved.kind === 'grafana'
+  const variables = grafana ? grafanaVariables : appVariables
+  // The secret a cluster's members share is needed by no person: an app that grows to several
+  // containers gets one generated into .env, unless the environment or .env has it.
+  const clusterSecret = setting('clusterSecret')
+  if (!grafana && applies(clusterSecret, answers) && answers[clusterSecret.name] === undefined) {
+    answers[clusterSecret.name] = clusterSecret.generate!()
+    origins[clusterSecret.name] = 'generated'
+    warn(
+      `The app now runs ${answers.containers} containers as one cluster: ${clusterSecret.env} was generated into .env; \`${cli('env-set')}\` puts it and TEMPO_CLUSTER_SIZE on Scalingo.`,
+    )
+  }
   const oldMajor = saved.answers.tempoVersion ? tempoMajor(saved.answers.tempoVersion) : undefined
   const newMajor = answers.tempoVersion && tempoMajor(answers.tempoVersion)
   if (oldMajor && newMajor && oldMajor !== newMajor) {
@@ -120,8 +134,20 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const onDisk: Record<string, string | undefined> = {}
   for (const file of paths) onDisk[file] = await readFile(path.join(dir, file), 'utf8').catch(() => undefined)
   const changes = planUpdate(onDisk, saved.files, rendered)
+  // Secrets given as flags (or generated) go to .env beside the ones it holds (they never reach the answers file).
+  const given = (grafana ? GRAFANA_SETTINGS : SETTINGS).filter((s) => s.secret && ['flag', 'generated'].includes(origins[s.name]))
+  const dotEnv = await readDotEnv(dir, options.env)
+  const storeSecrets = options.mode !== 'check' && given.some((s) => dotEnv[s.env] !== answers[s.name])
+  if (storeSecrets) changes.push({path: DOT_ENV, action: 'secrets', diff: '', content: dotEnvFile(variables(answers), dotEnv).content})
 
-  const result: UpdateResult = {changes, answers, warnings, written: false, backups: []}
+  const next = nextSteps(
+    variables,
+    saved.answers,
+    answers,
+    storeSecrets,
+    changes.some((c) => isDrift(c) && c.action !== 'secrets'),
+  )
+  const result: UpdateResult = {changes, answers, warnings, written: false, backups: [], next}
   const blocked = changes.some((c) => c.action === 'conflict') && !options.force
   if (options.mode !== 'write' || blocked) return result
 
@@ -140,39 +166,33 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
       case 'create':
         await writeFile(file, change.content!)
         break
+      case 'secrets':
+        await writeFile(file, change.content!, {mode: 0o600})
+        await chmod(file, 0o600)
+        break
     }
   }
-  // Deleted files keep a record, so they stay deleted at the next update.
+  // Deleted files keep a record, so they stay deleted at the next update; .env is no generated file.
   const record = rendered.filter((file) => changes.some((c) => c.path === file.path))
-  const written = (grafana ? grafanaAnswersFile : answersFile)(answers, context, record)
-  await writeFile(path.join(dir, ANSWERS_FILE), written.content)
+  await writeFile(path.join(dir, ANSWERS_FILE), (grafana ? grafanaAnswersFile : answersFile)(answers, context, record).content)
   result.written = true
-  const generated = await addClusterSecret(dir, answers, options.env)
-  if (generated) {
-    warn(
-      `The app now runs ${answers.containers} containers as one cluster: ${generated} was generated into .env; \`${cli('env-set')}\` puts it and TEMPO_CLUSTER_SIZE on Scalingo.`,
-    )
-  }
   return result
 }
 
-/**
- * The secret a cluster's members share is needed by no person: an app that grows to several
- * containers gets one in its .env (0600, git-ignored) unless the environment or .env has it.
- * Returns the variable's name when it was added.
- */
-async function addClusterSecret(dir: string, answers: Answers, env: Record<string, string | undefined>): Promise<string | undefined> {
-  const secret = setting('clusterSecret')
-  if (!applies(secret, answers) || (await withDotEnv(dir, env))[secret.env]) return undefined
-  const file = path.join(dir, '.env')
-  const value = secret.generate!()
-  const current = await readFile(file, 'utf8').catch(() => undefined)
-  // The generated value is base64url: no quoting to do.
-  const content =
-    current === undefined
-      ? renderDotEnv({...answers, [secret.name]: value}).content
-      : `${current}${current.endsWith('\n') ? '' : '\n'}${secret.env}='${value}'\n`
-  await writeFile(file, content, {mode: 0o600})
-  await chmod(file, 0o600)
-  return secret.env
+/** What reaches the app on Scalingo only by hand: its variables (env-set), its files (deploy), its size (scale). */
+function nextSteps(
+  variables: (answers: Answers) => AppVariable[],
+  before: Answers,
+  after: Answers,
+  storedSecrets: boolean,
+  filesChanged: boolean,
+): string[] {
+  const values = (answers: Answers) => JSON.stringify(variables(answers).map((v) => [v.name, v.secret ? '' : v.value]))
+  const steps: string[] = []
+  if (storedSecrets || values(before) !== values(after)) steps.push(`${cli('env-set')}   # the app's variables on Scalingo`)
+  if (filesChanged) steps.push(`${cli('deploy')}   # once committed: the new files on Scalingo`)
+  const containers = after.containers ?? '1'
+  if (containers !== (before.containers ?? '1'))
+    steps.push(`scalingo --region ${after.region} --app ${after.appName} scale web:${containers}   # then ${containers} web container(s)`)
+  return steps
 }

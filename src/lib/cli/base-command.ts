@@ -1,8 +1,12 @@
-// What every command shares: colour switch, and user-facing errors without stack traces.
+// What every command shares: colour switch, whether to ask questions, and user-facing errors without stack traces.
+import {isatty} from 'node:tty'
+
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 
+import type {AppSources} from '../app/answers.js'
 import {CliError, EXIT} from '../core/errors.js'
 
 export abstract class BaseCommand extends Command {
@@ -13,6 +17,23 @@ export abstract class BaseCommand extends Command {
       description: 'Colour the output (NO_COLOR also turns it off).',
       helpGroup: 'GLOBAL',
     }),
+  }
+
+  /**
+   * Whether questions may be asked, decided once for every command: a terminal on both ends,
+   * neither --yes nor CI, and no --json (whose stdout is one document).
+   */
+  protected interactive = false
+
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    this.interactive =
+      // isatty: reading process.stdin would open a stream on it, ~10 ms of every start.
+      isatty(0) && isatty(1) && !(parsed.flags as {yes?: boolean}).yes && !process.env.CI && !this.jsonEnabled()
+    return parsed
   }
 
   protected override async init(): Promise<void> {
@@ -41,6 +62,19 @@ export abstract class BaseCommand extends Command {
       return this.exit(EXIT.usage)
     }
     return super.catch(error)
+  }
+
+  /** The answers of the app in the current directory, resolved as every command resolves them; warnings shown. */
+  protected async appAnswers(flags: Record<string, unknown>, options: Pick<AppSources, 'secrets' | 'only' | 'needFile'>) {
+    const {resolveAppAnswers} = await import('../app/answers.js')
+    return resolveAppAnswers({
+      dir: process.cwd(),
+      flags,
+      env: process.env,
+      cliVersion: this.config.version,
+      onWarning: (warning) => this.warning(warning),
+      ...options,
+    })
   }
 
   /** Shown on stderr whatever the output mode: --json keeps stdout for its document, never swallows a warning. */

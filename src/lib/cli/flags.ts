@@ -4,6 +4,10 @@ import * as Flags from '@oclif/core/flags'
 
 import {type Setting, SETTINGS} from '../settings/settings.js'
 
+/** How help shows a setting's value: its choices when it has a closed list, else its kind. */
+export const helpValue = (s: Setting): string =>
+  s.choices && !s.openChoice ? `<${s.choices.map((c) => c.value).join('|')}>` : `<${s.flag.replace(/^.*-/, '')}>`
+
 type SettingFlag = Interfaces.OptionFlag<string | undefined> | Interfaces.BooleanFlag<boolean | undefined>
 
 export function settingFlags(table: readonly Setting[] = SETTINGS): Record<string, SettingFlag> {
@@ -14,7 +18,7 @@ export function settingFlags(table: readonly Setting[] = SETTINGS): Record<strin
     flags[s.flag] =
       s.kind === 'boolean'
         ? Flags.boolean<boolean | undefined>({allowNo: true, description, helpGroup: 'SETTINGS'})
-        : Flags.string({description, helpGroup: 'SETTINGS'})
+        : Flags.string({description, helpGroup: 'SETTINGS', helpValue: helpValue(s)})
   }
   return flags
 }

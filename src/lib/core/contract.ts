@@ -1,6 +1,8 @@
 // What the CLI and the buildpack both know, read from data/contract.json. The
 // buildpack gets the same values through buildpack/lib/contract.sh (see contract-shell.ts).
-import {createRequire} from 'node:module'
+import {readFileSync} from 'node:fs'
+
+import {inPackage} from './paths.js'
 
 export interface Variable {
   name: string
@@ -79,8 +81,8 @@ export interface Contract {
   warnings: {localStorage: string; authOff: string}
 }
 
-// require() of JSON: stable on every supported Node (a JSON import still warns on Node 20).
-export const CONTRACT: Contract = createRequire(import.meta.url)('../../../data/contract.json')
+// Read as a file: it ships beside the bundle, as the buildpack's generated files are made from it.
+export const CONTRACT: Contract = JSON.parse(readFileSync(inPackage('data', 'contract.json'), 'utf8'))
 
 export const buildVariable = (name: string): Variable => {
   const found = CONTRACT.buildVariables.find((v) => v.name === name)

@@ -3,7 +3,8 @@
 // from an installed package (a clone), where `npx create-tempo-scalingo` would fetch
 // another copy or fail.
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+
+import {ROOT} from './paths.js'
 
 export const PACKAGE = 'create-tempo-scalingo'
 
@@ -19,8 +20,6 @@ export function invocation(packageRoot: string, userAgent: string | undefined): 
   const runner = RUNNERS.find(([agent]) => agent.test(userAgent ?? ''))?.[1] ?? 'npx'
   return `${runner} ${PACKAGE}`
 }
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /** This process's command prefix, with the arguments appended (`cli('deploy')`). */
 export function cli(args = ''): string {

@@ -13,6 +13,7 @@ export function appName(value: string): string | undefined {
 
 // S3 bucket naming rules (AWS; Scaleway, OVH and Outscale follow them).
 export function bucket(value: string): string | undefined {
+  if (value === '') return 'a bucket name is required (e.g. my-tempo-traces)'
   if (value.length < 3 || value.length > 63) return 'bucket names are 3 to 63 characters long'
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(value)) {
     return 'bucket names use lowercase letters, digits, dots and hyphens, and start and end with a letter or digit'

@@ -6,7 +6,8 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {ANSWERS_FILE, readAnswersFile, withDotEnv} from '../app/answers.js'
+import {ANSWERS_FILE, readAnswersFile} from '../app/answers.js'
+import {readDotEnv} from '../core/dotenv.js'
 import {UsageError} from '../core/errors.js'
 import {knownVersions, lintConfig, loadKeyTree, nearestVersion} from '../app/lint.js'
 import {redact} from '../core/output.js'
@@ -135,7 +136,7 @@ export async function resolveUrl(input: Pick<DeploymentInput, 'url' | 'cwd' | 'c
 export async function resolveCredentials(
   input: Pick<DeploymentInput, 'flags' | 'env' | 'cwd'> & {cliVersion?: string},
 ): Promise<Record<string, string>> {
-  const env = await withDotEnv(input.cwd, input.env)
+  const dotEnv = await readDotEnv(input.cwd, input.env)
   const saved =
     input.cliVersion && (await exists(path.join(input.cwd, ANSWERS_FILE)))
       ? (await readAnswersFile(input.cwd, input.cliVersion)).answers
@@ -143,7 +144,7 @@ export async function resolveCredentials(
   const out: Record<string, string> = {}
   const missing: string[] = []
   for (const s of CREDENTIAL_SETTINGS) {
-    const value = input.flags[s.flag] || env[s.env] || saved[s.name] || s.default?.({}, {directoryName: ''})
+    const value = input.flags[s.flag] || input.env[s.env] || dotEnv[s.env] || saved[s.name] || s.default?.({}, {directoryName: ''})
     if (value) out[s.name] = value
     else missing.push(`--${s.flag} (or ${s.env})`)
   }
@@ -173,7 +174,7 @@ async function grafanaTarget(
     const file = await readAnswersFile(dir, input.cliVersion)
     if (file.kind !== 'grafana') continue
     saved = file.answers
-    dotEnv = await withDotEnv(dir, {})
+    dotEnv = await readDotEnv(dir)
     break
   }
   const user = given.user || input.env.GF_SECURITY_ADMIN_USER || saved.adminUser || 'admin'

@@ -6,19 +6,20 @@ import path from 'node:path'
 
 import chalk from 'chalk'
 
-import {ANSWERS_FILE, readAnswersFile, withDotEnv} from '../app/answers.js'
+import {ANSWERS_FILE, readAnswersFile} from '../app/answers.js'
 import {GRAFANA_PATHS, planGrafana} from '../app/grafana.js'
 import {checkTarget, writeApp} from '../app/plan.js'
 import {renderContext} from '../app/render.js'
+import {readDotEnv} from '../core/dotenv.js'
 import {cli} from '../core/invocation.js'
 import {firstCommit} from '../platform/git.js'
 import {addonCommand, createAppCommand} from '../platform/scalingo/apps.js'
 import {appUrl, GRAFANA_SETTINGS, grafanaVariables, POSTGRESQL_PROVIDER} from '../settings/grafana.js'
-import {canPrompt, createAsk} from '../settings/prompts.js'
+import {createAsk} from '../settings/prompts.js'
 import {resolveAnswers} from '../settings/resolve.js'
 import {type Answers, publicAnswers, secretValues} from '../settings/settings.js'
 import type {JourneyResult} from './journey.js'
-import {checkedVariables} from './target.js'
+import {checkedVariables} from './variables.js'
 import {type NextStep, plannedFiles, printNextSteps, printPlan, printWritten, shownVariables} from './report.js'
 
 export interface GrafanaOptions {
@@ -29,6 +30,8 @@ export interface GrafanaOptions {
   env: Record<string, string | undefined>
   cliVersion: string
   repositoryUrl: string
+  /** Whether questions may be asked (decided by the command). */
+  interactive: boolean
   log: (line: string) => void
   warn: (line: string) => void
 }
@@ -49,7 +52,7 @@ async function tempoDefaults(
   const file = await readAnswersFile(dir, cliVersion)
   if (file.kind === 'grafana' || !file.answers.appName) return {env}
   const {appName, region = 'osc-fr1', queryUser} = file.answers
-  const dotEnv = await withDotEnv(dir, {})
+  const dotEnv = await readDotEnv(dir)
   // Only the query password comes from the Tempo app's .env: its other secrets are no business of Grafana's.
   const merged = {...env, TEMPO_QUERY_PASSWORD: env.TEMPO_QUERY_PASSWORD || dotEnv.TEMPO_QUERY_PASSWORD}
   return {saved: {tempoUrl: appUrl(appName, region), ...(queryUser ? {queryUser} : {})}, env: merged, tempoApp: dir}
@@ -62,7 +65,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
     warnings.push(warning)
     options.warn(warning)
   }
-  const interactive = canPrompt(Boolean(flags.yes), options.env)
+  const {interactive} = options
   const tempo = await tempoDefaults(options.tempoDir ?? process.cwd(), options.cliVersion, options.env)
   const directory = options.directory ?? (tempo.tempoApp ? `${path.resolve(tempo.tempoApp)}-grafana` : 'my-grafana')
   const target = path.resolve(directory)
@@ -75,7 +78,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
       env: tempo.env,
       saved: tempo.saved,
       context: {directoryName: path.basename(target)},
-      needSecrets: true,
+      secrets: 'generate',
       onWarning: warn,
       settings: GRAFANA_SETTINGS,
     },

@@ -9,7 +9,8 @@ import type {ProbeResult} from '../platform/s3-probe.js'
 import {type Addon, type CreateAppResult, createAppCommand, type Variable} from '../platform/scalingo/apps.js'
 import {connectScalingo, scalingoReachable} from '../platform/scalingo/client.js'
 import {ensureApp, setAppVariables, type SetVariablesResult} from './on-scalingo.js'
-import {variablesFromAnswers} from './target.js'
+import {variablesFromAnswers} from './variables.js'
+import type {Origin} from '../settings/resolve.js'
 import {type Answers, secretValues} from '../settings/settings.js'
 
 export interface JourneyOptions {
@@ -20,6 +21,8 @@ export interface JourneyOptions {
   flags: Record<string, unknown>
   env: Record<string, string | undefined>
   interactive: boolean
+  /** Where each answer came from (a preset endpoint is not the user's to check). */
+  origins?: Record<string, Origin>
   /** A first commit exists, so there is something to push. */
   committed: boolean
   log: (line: string) => void
@@ -77,16 +80,10 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
         : interactive
           ? (bucket: string) => confirm(`Bucket ${bucket} does not exist. Create it now?`, false)
           : false
-      const probe = await printedProbe(bucketTargetFromAnswers(answers), {createBucket, log})
+      const probe = await printedProbe(bucketTargetFromAnswers(answers, options.origins), {createBucket, log})
       result.bucket = JSON.parse(redact(JSON.stringify({...probe, bucket: answers.bucket}), secrets))
-      if (probe.failure) {
-        const again = probe.failure.code === 'NoSuchBucket' ? 'check --s3 --create-bucket' : 'check --s3'
-        resume(again)(
-          new CliError(
-            `The bucket check failed at ${probe.failure.step}: ${probe.failure.message}. Nothing was created on Scalingo; the keys are in .env, the other S3 settings in .tempo-scalingo.json (\`${cli('update --endpoint … --bucket …')}\` changes them).`,
-          ),
-        )
-      }
+      // The probe said what failed; nothing reaches Scalingo, and the steps left are listed by the caller.
+      if (probe.failure) return result
     }
   }
 

@@ -54,6 +54,8 @@ export interface SetVariablesOptions extends OnApp {
   dryRun?: boolean
   /** When the API answers that the app does not exist (default: no). */
   createApp?: CreateDecision
+  /** The app's .env: commands printed by hand read the secrets from it when it holds them all. */
+  dotEnv?: Record<string, string>
 }
 
 export interface SetVariablesResult {
@@ -81,7 +83,7 @@ export async function setAppVariables(options: SetVariablesOptions): Promise<Set
     return result('dry-run')
   }
   let createdApp = false
-  if ((await scalingo.setVariables(app, region, variables)) === 'missing') {
+  if ((await scalingo.setVariables(app, region, variables, options.dotEnv)) === 'missing') {
     createdApp = (await createWanted({...options, create: options.createApp ?? false})).created
     if ((await scalingo.setVariables(app, region, variables)) === 'missing') throw missingApp(app, region)
   }

@@ -32,9 +32,9 @@ export function printPlan(log: (line: string) => void, target: string, files: Pl
   for (const f of files) log(`  ${f.path}  ${f.bytes} B${f.mode ? `  (mode ${f.mode})` : ''}`)
 }
 
-/** The files written, and where the secrets went. */
-export function printWritten(log: (line: string) => void, directory: string, files: PlannedFile[]): void {
-  for (const f of files) log(`  ${chalk.green('+')} ${f.path}`)
+/** The files written (BEFORE: the names the directory held already), and where the secrets went. */
+export function printWritten(log: (line: string) => void, directory: string, files: PlannedFile[], before = new Set<string>()): void {
+  for (const f of files) log(`  ${before.has(f.path) ? chalk.yellow('~') : chalk.green('+')} ${f.path}`)
   log(`\nSecrets are in ${path.join(directory, '.env')} (mode 600, git-ignored).`)
 }
 

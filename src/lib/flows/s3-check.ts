@@ -1,14 +1,13 @@
-// `check --s3`: the bucket Tempo will use, probed from the app's answers file (non-secret
-// settings, overridden by the buildpack's env vars) and its keys from the environment or
-// else the app's .env. Keys never reach the output.
+// `check --s3`: the bucket Tempo will use, its settings and keys resolved as every command
+// resolves them (flag > env > .env > answers file > default). Keys never reach the output.
 import chalk from 'chalk'
 
-import {readAnswersFile, withDotEnv} from '../app/answers.js'
+import {resolveAppAnswers} from '../app/answers.js'
 import {UsageError} from '../core/errors.js'
 import {redact} from '../core/output.js'
 import {type BucketTarget, type ProbeOptions, type ProbeResult, type ProbeStep, probeBucket} from '../platform/s3-probe.js'
-import {type Answers, setting} from '../settings/settings.js'
-import {stripScheme} from '../core/validate.js'
+import type {Origin} from '../settings/resolve.js'
+import {type Answers, S3_PROVIDERS, setting} from '../settings/settings.js'
 
 export interface BucketCheckInput {
   cwd: string
@@ -19,48 +18,51 @@ export interface BucketCheckInput {
   log(line: string): void
 }
 
-/** The bucket as the app will reach it, from complete answers (keys included); exit 2 naming every missing value. */
-export function bucketTargetFromAnswers(answers: Answers): BucketTarget {
+/** The settings the bucket probe reads. */
+export const BUCKET_SETTINGS = [
+  'storage',
+  's3Provider',
+  'endpoint',
+  's3Region',
+  'forcePathStyle',
+  'bucket',
+  'accessKey',
+  'secretKey',
+  'insecure',
+]
+
+/** The bucket as the app will reach it, from resolved answers (keys included). */
+export function bucketTargetFromAnswers(answers: Answers, origins: Record<string, Origin> = {}): BucketTarget {
   if (answers.storage === 'local') {
     throw new UsageError(`this app stores traces on the local disk (${setting('storage').env}=local): there is no bucket to probe`)
   }
-  const missing = ['endpoint', 'bucket', 'accessKey', 'secretKey']
-    .filter((name) => !answers[name])
-    .map((name) => {
-      const s = setting(name)
-      return s.secret ? `${s.env} (environment or .env)` : `${s.env} (or the answers file)`
-    })
-  if (missing.length > 0) throw new UsageError(`cannot probe the bucket without ${missing.join(', ')}`)
+  const provider = S3_PROVIDERS.find((p) => p.id === answers.s3Provider)
   return {
-    endpoint: stripScheme(answers.endpoint).replace(/\/+$/, ''),
+    endpoint: answers.endpoint,
     bucket: answers.bucket,
     region: answers.s3Region ?? '',
-    insecure: /^http:\/\//i.test(answers.endpoint) || answers.insecure === 'true',
+    insecure: answers.insecure === 'true',
     forcePathStyle: answers.forcePathStyle === 'true',
     accessKeyId: answers.accessKey,
     secretAccessKey: answers.secretKey,
+    ...(provider?.endpoint && ['default', 'answers file'].includes(origins.endpoint ?? 'default') && provider.endpoint === answers.endpoint
+      ? {preset: provider.label}
+      : {}),
   }
 }
 
-/**
- * The bucket of the app in `dir`: settings from the environment (the buildpack's names),
- * else its answers file; keys from the environment, else its .env.
- */
+/** The bucket of the app in `dir`, resolved as every command resolves answers (its answers file may be replaced by the environment). */
 export async function bucketTargetFromApp(dir: string, env: NodeJS.ProcessEnv, cliVersion: string): Promise<BucketTarget> {
-  let answers: Answers = {}
-  try {
-    answers = (await readAnswersFile(dir, cliVersion)).answers
-  } catch (error) {
-    if (!env[setting('bucket').env]) throw error
-  }
-  const secrets = await withDotEnv(dir, env)
-  const merged: Answers = {...answers}
-  for (const name of ['storage', 'endpoint', 's3Region', 'bucket', 'insecure', 'forcePathStyle', 'accessKey', 'secretKey']) {
-    const s = setting(name)
-    const value = s.secret ? secrets[s.env] : env[s.env]
-    if (value) merged[name] = value
-  }
-  return bucketTargetFromAnswers(merged)
+  const {answers, origins} = await resolveAppAnswers({
+    dir,
+    flags: {},
+    env,
+    cliVersion,
+    secrets: 'require',
+    only: BUCKET_SETTINGS,
+    needFile: !env[setting('bucket').env],
+  })
+  return bucketTargetFromAnswers(answers, origins)
 }
 
 const LABEL_WIDTH = 13

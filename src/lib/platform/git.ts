@@ -115,13 +115,8 @@ function push(dir: string, stream: (chunk: string) => void): Promise<void> {
   })
 }
 
-/** A failed push named by its cause: only a refusal by the remote is a rejection. */
+/** A failed push named by its cause: only a refusal by the remote is a rejection. git's own lines were streamed above. */
 export function pushFailure(code: number | null, output: string): string {
-  const lines = output
-    .split(/\r?\n|\r/)
-    .map((line) => line.trim())
-    .filter((line) => /^(remote:|error:|fatal:|!|hint:|ssh:)/.test(line))
-  const shown = (lines.length > 0 ? lines : [output.trim()]).map((line) => `  ${line}`).join('\n')
   const host = /Could not resolve hostname ([^\s:]+)/.exec(output)?.[1]
   let cause: string
   if (host) cause = `cannot resolve ${host} (DNS): no network from here, or a wrong region`
@@ -131,7 +126,7 @@ export function pushFailure(code: number | null, output: string): string {
     cause = 'cannot connect to the git server (network or firewall)'
   else if (/\[(remote )?rejected\]|hook declined/.test(output)) cause = 'the remote rejected it'
   else cause = `git failed (exit ${code})`
-  return `git push to ${REMOTE} failed: ${cause}.\n${shown}`
+  return `git push to ${REMOTE} failed: ${cause} (git's output is above).`
 }
 
 /** git init and the first commit in DIR; a failure says how to skip it (secrets kept out of the message). */

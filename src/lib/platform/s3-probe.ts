@@ -22,6 +22,8 @@ export interface BucketTarget {
   forcePathStyle?: boolean
   accessKeyId: string
   secretAccessKey: string
+  /** The provider whose preset filled the endpoint: the user never typed it, so a failure is not theirs to fix there. */
+  preset?: string
 }
 
 export type ProbeStepName = 'endpoint' | 'credentials' | 'bucket' | 'write' | 'read' | 'delete'
@@ -105,6 +107,8 @@ interface ProbeContext {
   addressing: 'path' | 'virtual-host'
   region: string
   now: () => Date
+  /** What to check when the endpoint cannot be reached: the user's endpoint, or this machine (a preset's). */
+  checkEndpoint: string
   send(method: string, key: string | undefined, query: string, body?: string): Promise<S3Answer>
   /** The first answer (a listing under the probe prefix): endpoint, credentials and bucket are read from it. */
   first?: S3Answer
@@ -131,6 +135,9 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
   const {default: aws4} = await import('aws4')
   const scheme = target.insecure ? 'http' : 'https'
   const endpoint = target.endpoint.replace(scheme === 'https' ? /:443$/ : /:80$/, '')
+  const checkEndpoint = target.preset
+    ? `check this machine's network and DNS (${hostname(endpoint)} is the ${target.preset} preset)`
+    : 'check the endpoint'
   const addressing = addressingFor(target)
   const host = addressing === 'path' ? endpoint : `${target.bucket}.${endpoint}`
   const bucketPath = addressing === 'path' ? `/${target.bucket}` : ''
@@ -168,7 +175,7 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
-      throw networkError(error, host, scheme, timeoutMs)
+      throw networkError(error, host, scheme, timeoutMs, checkEndpoint)
     }
     const text = await response.text()
     return {
@@ -181,7 +188,7 @@ export async function probeBucket(target: BucketTarget, options: ProbeOptions = 
     }
   }
 
-  const ctx: ProbeContext = {target, options, scheme, endpoint, host, addressing, region, now, send}
+  const ctx: ProbeContext = {target, options, scheme, endpoint, host, addressing, region, now, checkEndpoint, send}
   const {results} = await runSteps(
     STEPS,
     ctx,
@@ -227,7 +234,7 @@ async function reachEndpoint(ctx: ProbeContext, step: ProbeStep): Promise<void> 
         `${host} does not resolve but ${hostname(endpoint)} does: this provider needs path-style URLs (set ${appVariable('forcePathStyle')}=true, --force-path-style)`,
       )
     }
-    return fail(ctx, step, 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): check the endpoint`)
+    return fail(ctx, step, 'dns', `DNS: ${hostname(host)} does not resolve (${dnsFailure}): ${ctx.checkEndpoint}`)
   }
   const first = await attempt(ctx, step, 'GET', undefined, `list-type=2&max-keys=1&prefix=${encodeRfc3986(PROBE_PREFIX)}`)
   if (!first) return
@@ -434,7 +441,7 @@ async function resolves(host: string): Promise<string | undefined> {
   }
 }
 
-function networkError(error: unknown, host: string, scheme: string, timeoutMs: number): NetworkError {
+function networkError(error: unknown, host: string, scheme: string, timeoutMs: number, checkEndpoint: string): NetworkError {
   const {kind, code, detail} = classifyNetworkError(error)
   switch (kind) {
     case 'timeout':
@@ -449,7 +456,7 @@ function networkError(error: unknown, host: string, scheme: string, timeoutMs: n
         `${host} closed the connection (ECONNRESET)${scheme === 'https' ? `: if it serves plain HTTP, set ${appVariable('insecure')}=true` : ''}`,
       )
     case 'dns':
-      return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): check the endpoint`)
+      return new NetworkError('dns', `DNS: ${hostname(host)} does not resolve (${code}): ${checkEndpoint}`)
     case 'tls': {
       const plain = /wrong version number|packet length too long|http request/i.test(detail)
       return new NetworkError(

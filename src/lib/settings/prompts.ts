@@ -4,10 +4,6 @@ import type {Answers, Setting} from './settings.js'
 
 const OTHER = '__other__'
 
-/** Whether to ask at all: a TTY on both ends, no --yes, no CI. */
-export const canPrompt = (yes: boolean, env: Record<string, string | undefined>): boolean =>
-  Boolean(process.stdin.isTTY && process.stdout.isTTY) && !yes && !env.CI
-
 /** Values come back as typed (validated): resolution normalizes them and warns. */
 export function createAsk(): Ask {
   return async (s: Setting, _answers: Answers, suggested: string | undefined) => {

@@ -195,7 +195,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'endpoint',
     env: appVariable('endpoint'),
     kind: 'string',
-    description: 'S3 endpoint, host[:port] without scheme',
+    description: 'S3 endpoint, host[:port] (a scheme is dropped: http:// turns --insecure on)',
     prompt: 'S3 endpoint (host[:port])',
     default: (a) => provider(a)?.endpoint,
     validate: v.endpoint,
@@ -402,13 +402,19 @@ function grpcPort(value: string): string | undefined {
   )
 }
 
-/** A directory name turned into a Scalingo app name where it can be (My_Tempo → my-tempo). */
-export const appNameFrom = (directoryName: string): string =>
-  directoryName
+/** A directory name turned into a valid Scalingo app name (My_Tempo → my-tempo, wiz3 → wiz3-tempo). */
+export function appNameFrom(directoryName: string): string {
+  const name = directoryName
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
-    .replace(/^[^a-z]+|-+$/g, '')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 48)
+    .replace(/-+$/, '')
+  // Too short for Scalingo (6 characters at least): the product's name completes it.
+  if (name.length >= 6) return name
+  return name === '' ? 'my-tempo' : `${name}-tempo`
+}
 
 export function setting(name: string): Setting {
   const found = SETTINGS.find((s) => s.name === name)

@@ -2,6 +2,7 @@
 // stdin only (`env-set --file -`, CLI >= 1.29), and lines of its output that hold one are dropped.
 import {spawn} from 'node:child_process'
 
+import {formatDotEnv} from '../../core/dotenv.js'
 import {CliError} from '../../core/errors.js'
 import {type Addon, type CreateAppResult, created, existing, type Log, taken, type Variable} from './apps.js'
 import type {Scalingo} from './client.js'
@@ -89,16 +90,9 @@ async function listed(scalingo: (args: string[]) => ReturnType<typeof run>, app:
   )
 }
 
-/** The variables as a .env document, as the Scalingo CLI's `env-set --file -` parses it. */
-export function dotEnvDocument(variables: readonly Variable[]): string {
-  return variables.map(({name, value}) => `${name}=${dotEnvQuote(value)}`).join('\n') + '\n'
-}
-
-// Single quotes are literal; otherwise double quotes with the escapes the parser undoes.
-function dotEnvQuote(value: string): string {
-  if (!value.includes("'") && !value.includes('\n')) return `'${value}'`
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n')}"`
-}
+/** The variables as a .env document: the app's .env format, which the Scalingo CLI's `env-set --file -` reads. */
+export const dotEnvDocument = (variables: readonly Variable[]): string =>
+  formatDotEnv(Object.fromEntries(variables.map((v) => [v.name, v.value])))
 
 function run(command: string, args: string[], input: string): Promise<{code: number | null; output: string}> {
   return new Promise((resolve, reject) => {

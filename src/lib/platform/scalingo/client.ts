@@ -5,6 +5,7 @@ import {constants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
+import {DOT_ENV, shellQuote} from '../../core/dotenv.js'
 import {CliError, EXIT} from '../../core/errors.js'
 import {type Addon, addonCommand, type CreateAppResult, createAppCommand, type Log, type Variable} from './apps.js'
 
@@ -19,8 +20,11 @@ export interface Scalingo {
    * ADDON, adds it unless the app has one of that provider already.
    */
   createApp(app: string, region: string, addon?: Addon): Promise<CreateAppResult>
-  /** Sets the variables in one go; 'missing' (nothing set) when the API does not know the app. */
-  setVariables(app: string, region: string, variables: readonly Variable[]): Promise<'set' | 'missing'>
+  /**
+   * Sets the variables in one go; 'missing' (nothing set) when the API does not know the app.
+   * DOT_ENV (the app's .env) lets the commands printed by hand read the secrets from it.
+   */
+  setVariables(app: string, region: string, variables: readonly Variable[], dotEnv?: Record<string, string>): Promise<'set' | 'missing'>
 }
 
 /** Where SCALINGO_API_TOKEN, SCALINGO_API_URL, SCALINGO_AUTH_URL and PATH are read. */
@@ -61,28 +65,33 @@ const manual: Scalingo = {
       ].join('\n'),
     )
   },
-  async setVariables(app, region, variables) {
-    throw new CliError(instructions(app, region, variables), EXIT.failure)
+  async setVariables(app, region, variables, dotEnv) {
+    throw new CliError(instructions(app, region, variables, dotEnv), EXIT.failure)
   },
 }
 
-/** The commands a user can run by hand, secrets as placeholders. */
-export function instructions(app: string, region: string, variables: readonly Variable[]): string {
-  const lines = variables.map((v) => `  ${v.name}=${v.secret ? `<${v.name}>` : shellQuote(v.value)}`)
+/**
+ * The commands a user can run by hand: the settings as values, the secrets from the app's
+ * .env (the Scalingo CLI reads it as this CLI writes it), or as placeholders when .env lacks one.
+ */
+export function instructions(app: string, region: string, variables: readonly Variable[], dotEnv: Record<string, string> = {}): string {
+  const scalingo = `scalingo --region ${region} --app ${app} env-set`
+  const secrets = variables.filter((v) => v.secret)
+  const fromFile = secrets.length > 0 && secrets.every((v) => dotEnv[v.name] === v.value)
+  const shown = variables.filter((v) => !v.secret || !fromFile)
+  const lines = shown.map((v) => `  ${v.name}=${shellQuote(v.secret ? `<${v.name}>` : v.value)}`)
   return [
     `${NEITHER}: nothing was set. Either`,
     '- set SCALINGO_API_TOKEN (create one at https://dashboard.scalingo.com/account/tokens) and run this again, or',
     '- install the Scalingo CLI (https://doc.scalingo.com/tools/cli/start), log in and run this again, or',
-    "- run, replacing each <placeholder> with its value from the app's .env:",
+    fromFile
+      ? '- run (the Scalingo CLI >= 1.29 reads the secrets from the .env):'
+      : "- run, replacing each <placeholder> with its value from the app's .env:",
     '',
-    `scalingo --region ${region} --app ${app} env-set \\`,
-    lines.join(' \\\n'),
-    '',
-    `(With the Scalingo CLI >= 1.29, \`scalingo --region ${region} --app ${app} env-set --file .env\` sets the secrets from the .env; it holds no other variable.)`,
+    ...(lines.length > 0 ? [`${scalingo} \\`, lines.join(' \\\n')] : []),
+    ...(fromFile ? [`${scalingo} --file ${DOT_ENV}`] : []),
   ].join('\n')
 }
-
-const shellQuote = (value: string): string => (/^[\w.,:/@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
 
 async function findOnPath(command: string, searchPath: string): Promise<string | undefined> {
   for (const dir of searchPath.split(path.delimiter)) {
