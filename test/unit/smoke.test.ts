@@ -139,9 +139,18 @@ describe('smoke', () => {
     assert.match((await runSmoke(draining.options({timeoutMs: 3000}))).steps[0].cause ?? '', /restarting/)
   })
 
+  it('a 404 on a Scalingo app says it may not be deployed yet, and how to deploy it; elsewhere, a wrong URL', async () => {
+    const h = harness(() => ({status: 404, body: 'not found'}))
+    const onScalingo = await runSmoke(h.options())
+    assert.match(onScalingo.steps[0].cause!, /if my-tempo is not deployed yet, deploy it \(`.*deploy` inside the app\)/)
+    const elsewhere = await runSmoke(h.options({url: parseBaseUrl('https://tempo.example.org')}))
+    assert.match(elsewhere.steps[0].cause!, /^wrong URL/)
+    assert.doesNotMatch(elsewhere.steps[0].cause!, /deployed yet/)
+  })
+
   it('fails at once on a 404, a redirect or a protected /ready', async () => {
     for (const [answer, pattern] of [
-      [{status: 404, body: 'not found'}, /wrong URL/],
+      [{status: 404, body: 'not found'}, /nothing serves \/ready/],
       [{status: 301, headers: {location: 'https://elsewhere.example/'}}, /redirected \(301\) to https:\/\/elsewhere\.example\//],
       [{status: 401, body: 'Unauthorized'}, /public/],
     ] as const) {

@@ -5,6 +5,7 @@ import {randomBytes} from 'node:crypto'
 
 import {drilldownWarning} from '../core/contract.js'
 import {UsageError} from '../core/errors.js'
+import {cli} from '../core/invocation.js'
 import {classifyNetworkError} from '../core/network.js'
 import {type NamedStep, runSteps} from '../core/steps.js'
 
@@ -92,9 +93,19 @@ export function parseBaseUrl(input: string): URL {
   return url
 }
 
+const scalingoApp = (url: URL) => /^([a-z0-9-]+)\.(osc-[a-z0-9-]+)\.scalingo\.io$/.exec(url.hostname)
+
+/** A 404 for /ready: a Scalingo app not deployed yet, else an address that is not the proxy's. */
+function notFoundCause(url: URL): string {
+  const where = 'is it the app deployed with the Tempo buildpack, without an extra path?'
+  const app = scalingoApp(url)?.[1]
+  if (!app) return `wrong URL: nothing serves /ready here; ${where}`
+  return `nothing serves /ready at ${url.host} yet: if ${app} is not deployed yet, deploy it (\`${cli('deploy')}\` inside the app) and run the check again; otherwise the URL is wrong: ${where}`
+}
+
 /** Where to read the app's logs: the `scalingo` command when the URL is a Scalingo one. */
 function logsOf(url: URL): string {
-  const m = /^([a-z0-9-]+)\.(osc-[a-z0-9-]+)\.scalingo\.io$/.exec(url.hostname)
+  const m = scalingoApp(url)
   return m ? `\`scalingo --app ${m[1]} --region ${m[2]} logs --lines 200\`` : "the app's logs"
 }
 
@@ -292,13 +303,7 @@ async function waitReady({call, clock, options, logs, progress}: StepContext, st
         return
       }
       if (answer.status >= 300 && answer.status < 400) return redirected(step, 'GET /ready', answer)
-      if (answer.status === 404)
-        return fail(
-          step,
-          'GET /ready answered 404',
-          `wrong URL: nothing serves /ready here; is it the app deployed with the Tempo buildpack, without an extra path?`,
-          answer,
-        )
+      if (answer.status === 404) return fail(step, 'GET /ready answered 404', notFoundCause(options.url), answer)
       if (answer.status === 401 || answer.status === 403)
         return fail(
           step,
