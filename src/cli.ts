@@ -4,9 +4,10 @@ import Check from './commands/check.js'
 import Create from './commands/create.js'
 import Deploy from './commands/deploy.js'
 import EnvSet from './commands/env-set.js'
+import Grafana from './commands/grafana.js'
 import Update from './commands/update.js'
 
-export const COMMANDS = {check: Check, create: Create, deploy: Deploy, 'env-set': EnvSet, update: Update}
+export const COMMANDS = {check: Check, create: Create, deploy: Deploy, 'env-set': EnvSet, grafana: Grafana, update: Update}
 
 export {execute} from '@oclif/core/execute'
 export {run} from '@oclif/core/run'

@@ -8,6 +8,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {parse} from 'yaml'
 
+import {parseDotEnv} from '../../src/lib/core/dotenv.js'
 import {runCli, tempDir} from '../helpers/cli.js'
 import {
   ANSWERS,
@@ -82,8 +83,8 @@ describe('grafana: the companion Grafana app', () => {
     assert.deepEqual(manifest.addons, [{plan: 'postgresql:postgresql-starter-512'}])
 
     const dotEnv = await readFile(path.join(app, '.env'), 'utf8')
-    assert.ok(dotEnv.includes(`TEMPO_QUERY_PASSWORD='${QUERY_PASSWORD}'`))
-    const admin = /GF_SECURITY_ADMIN_PASSWORD='([^']+)'/.exec(dotEnv)?.[1]
+    assert.equal(parseDotEnv(dotEnv).TEMPO_QUERY_PASSWORD, QUERY_PASSWORD)
+    const admin = parseDotEnv(dotEnv).GF_SECURITY_ADMIN_PASSWORD
     assert.ok(admin && admin.length >= 32, 'a generated admin password')
     assert.equal((await stat(path.join(app, '.env'))).mode & 0o777, 0o600)
     // Nothing of the Tempo app's other secrets, no secret in git.
@@ -106,8 +107,8 @@ describe('grafana: the companion Grafana app', () => {
     assert.equal(doc.grafana.directory, path.join(root, 'observe-grafana'))
     const datasource = parse(await readFile(path.join(root, 'observe-grafana/provisioning/datasources/tempo.yaml'), 'utf8'))
     assert.equal(datasource.datasources[0].url, 'https://observe.osc-fr1.scalingo.io')
-    const tempoPassword = /TEMPO_QUERY_PASSWORD='([^']+)'/.exec(await readFile(path.join(root, 'observe/.env'), 'utf8'))?.[1]
-    const grafanaPassword = /TEMPO_QUERY_PASSWORD='([^']+)'/.exec(await readFile(path.join(root, 'observe-grafana/.env'), 'utf8'))?.[1]
+    const tempoPassword = parseDotEnv(await readFile(path.join(root, 'observe/.env'), 'utf8')).TEMPO_QUERY_PASSWORD
+    const grafanaPassword = parseDotEnv(await readFile(path.join(root, 'observe-grafana/.env'), 'utf8')).TEMPO_QUERY_PASSWORD
     assert.ok(tempoPassword && tempoPassword === grafanaPassword)
     assertNoSecret([r.stdout, r.stderr], [tempoPassword])
   })
