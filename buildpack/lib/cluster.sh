@@ -287,6 +287,20 @@ cluster_derive() {
   printf 'create-tempo-scalingo cluster %s\n%s' "$1" "$TEMPO_CLUSTER_SECRET" | openssl dgst -sha256 -binary
 }
 
+# Sets CLUSTER_LABEL, memberlist's gate, from TEMPO_CLUSTER_SECRET: letters and
+# digits without a word in them, since the masking of its fragments must not
+# hide ordinary words (nor the hex of ids) in the log. As secret as the secret
+# it derives from, and Tempo logs it at start: exported under a secret-looking
+# name before the output is masked (mask_output reads its secrets then).
+# Nothing without the secret or openssl (cluster_setup says what is missing).
+export_cluster_label() {
+  local label
+  [[ -n "${TEMPO_CLUSTER_SECRET:-}" ]] && command -v openssl >/dev/null || return 0
+  label="$(cluster_derive label | base64 -w0 | tr -dc 'A-Za-z0-9')"
+  CLUSTER_LABEL="${label:0:32}"
+  export TEMPO_CLUSTER_LABEL_SECRET="$CLUSTER_LABEL"
+}
+
 # Makes the member's TLS material in DIR (0700): the cluster's CA, the same
 # on every member (an Ed25519 key whose seed derives from the secret, in a
 # self-signed certificate with a fixed subject, serial and dates), and a fresh
@@ -348,12 +362,7 @@ EOF
   ((status == 0)) || die "Could not make the cluster member's certificates: $(<"$dir.log")"
   rm -f "$dir.log"
   CLUSTER_TLS_DIR="$dir"
-  # Letters and digits, without a word in it: the masking of its fragments
-  # must not hide ordinary words (nor the hex of ids) in the log.
-  CLUSTER_LABEL="$(cluster_derive label | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 32)"
-  # As secret as the secret it derives from, and Tempo logs it at start: the
-  # relay masks the values of secret-named variables of its environment.
-  export TEMPO_CLUSTER_LABEL_SECRET="$CLUSTER_LABEL"
+  [[ -n "$CLUSTER_LABEL" ]] || export_cluster_label
 }
 
 # cluster_render_config PRIVATE_DIR TEMPO_BIN
