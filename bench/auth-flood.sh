@@ -53,9 +53,7 @@ BENCH_PIDS+=("$MIRROR_PID")
 app="$BENCH_TMP/app"
 env_dir="$BENCH_TMP/env"
 mkdir -p "$app" "$env_dir"
-printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
-printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
-mirror_gojq_env "$env_dir"
+mirror_build_env "$env_dir"
 # Whatever its default, the buildpack under test installs the fixture's Caddy release.
 printf '%s' "$FIXTURE_CADDY_VERSION" >"$env_dir/CADDY_VERSION"
 "$BUILDPACK_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A cluster of whole web processes (launcher, REAL Tempo 2.x, Caddy) on
-# 127.0.0.2/.3/.4, local storage shared by the members as a bucket would be:
+# 127.0.0.2/.3/.4, their bucket on a local S3 API (s3rver, from node_modules):
 #   1. members' ready times, and which port listens on which address (ss);
 #   2. a trace pushed through each member, found through every member;
 #   3. strangers on 127.0.0.9: what each member port answers, and two stranger
@@ -27,9 +27,9 @@ VERSION="${TEMPO_VERSION_UNDER_TEST:-$DEFAULT_TEMPO_VERSION}"
 TEMPO_REAL="${TEMPO_BIN:-$HOME/.cache/tempo-bin/tempo-v$VERSION}"
 MEMBERS="${MEMBERS:-3}"
 PUSH_RATE="${PUSH_RATE:-5}"
-TOKEN=bench-ingest-token-0123456789abcdef
-QUERY_AUTH=grafana:bench-query-password-0123
-SECRET=bench-cluster-secret-0123456789abcdef0123
+TOKEN=Kq9vW2xZ7pL4mN8rT6yB1cD5fG0hJ3sA
+QUERY_AUTH=grafana:Zr4tY8uI2oP6aS0dF3gH7jK1lQ5wE9xV
+SECRET=Mn3bV7cX1zA5sD9fG2hJ6kL0qW4eR8tYu2
 STRANGER=127.0.0.9
 # gRPC and memberlist at their defaults, on each member's address.
 GRPC_PORT="${PORT_DEFAULTS[TEMPO_GRPC_LISTEN_PORT]}" ML_PORT="${PORT_DEFAULTS[TEMPO_MEMBERLIST_PORT]}"
@@ -43,7 +43,7 @@ if [[ "${BENCH_IN_NETNS:-}" != 1 && "$(id -u)" == 0 ]] && unshare -n -m true 2>/
 fi
 if [[ "${BENCH_IN_NETNS:-}" == 1 ]]; then
   ip link set lo up
-  # The default template's local blocks dir (/tmp/tempo/blocks) of this run only.
+  # The default paths under /tmp/tempo, of this run only.
   mkdir -p /tmp/tempo
   mount -t tmpfs tmpfs /tmp/tempo
 fi
@@ -60,19 +60,25 @@ BENCH_PIDS+=("$MIRROR_PID")
 app="$BENCH_TMP/app"
 env_dir="$BENCH_TMP/env"
 mkdir -p "$app" "$env_dir"
-printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
-printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
+mirror_build_env "$env_dir"
 printf '%s' "$VERSION" >"$env_dir/TEMPO_VERSION"
-printf 'local' >"$env_dir/TEMPO_STORAGE_TRACE_BY_ID_BACKEND"
 "$REPO_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
   { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
 stop_mirror
 rm -f "$app/.tempo/bin/tempo"
 ln -s "$TEMPO_REAL" "$app/.tempo/bin/tempo"
 web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
-# The default template's local blocks dir: the members' shared "bucket" (two
-# runs at once outside a namespace would share it: never run them so).
-rm -rf /tmp/tempo/blocks
+
+# The members' bucket: Tempo verifies a member config on the local backend as
+# an error (its disk is no member's but its own).
+S3_PORT=$((20000 + RANDOM % 1000))
+mkdir -p "$BENCH_TMP/s3"
+(cd "$REPO_ROOT" && exec node -e '
+  const S3rver = require("s3rver")
+  new S3rver({address: "127.0.0.1", port: Number(process.argv[1]), silent: true, directory: process.argv[2], configureBuckets: [{name: "traces"}]}).run()
+' "$S3_PORT" "$BENCH_TMP/s3") &
+BENCH_PIDS+=($!)
+for ((n = 0; n < 100; n++)); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
 
 join=""
 for ((i = 1; i <= MEMBERS; i++)); do join+="${join:+,}127.0.0.$((i + 1)):$ML_PORT"; done
@@ -93,7 +99,9 @@ start_member() {
     export HOME="$dir/app" PORT="${PORTS[i]}" TMPDIR="$dir/tmp" CONTAINER="web-$i" \
       TEMPO_HTTP_LISTEN_PORT="${HTTP[i]}" TEMPO_OTLP_HTTP_PORT="${OTLP[i]}" TEMPO_OTLP_GRPC_PORT="${OTLPG[i]}" \
       TEMPO_CLUSTER_ADDRESS="127.0.0.$((i + 1))" TEMPO_CLUSTER_JOIN="$join" TEMPO_CLUSTER_SIZE="$MEMBERS" \
-      TEMPO_CLUSTER_SECRET="$SECRET" TEMPO_STORAGE_TRACE_BY_ID_BACKEND=local TEMPO_STORAGE_WAL_PATH="$dir/wal" \
+      TEMPO_CLUSTER_SECRET="$SECRET" TEMPO_STORAGE_WAL_PATH="$dir/wal" TEMPO_STORAGE_TRACE_BY_ID_BACKEND=s3 \
+      TEMPO_STORAGE_S3_BUCKET=traces TEMPO_STORAGE_S3_ENDPOINT="127.0.0.1:$S3_PORT" TEMPO_STORAGE_S3_INSECURE=true \
+      TEMPO_STORAGE_S3_FORCEPATHSTYLE=true TEMPO_STORAGE_S3_ACCESS_KEY_ID=S3RVER TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=S3RVER \
       TEMPO_INGEST_TOKEN="$TOKEN" TEMPO_QUERY_USER="${QUERY_AUTH%%:*}" TEMPO_QUERY_PASSWORD="${QUERY_AUTH#*:}"
     for f in .profile.d/*.sh; do
       # shellcheck source=/dev/null
@@ -190,7 +198,8 @@ stranger_tempo() {
   fi
   local member_tls label
   member_tls="$(ls -d "$BENCH_TMP"/member-1/tmp/tempo-launch.*/cluster-tls)"
-  label="$(sed -n 's/^ *cluster_label: //p' "${member_tls%/cluster-tls}/member.yaml")"
+  # The member config is gone once Tempo has read it: its effective config tells the label.
+  label="$(curl -fsS "http://127.0.0.1:${HTTP[1]}/status/config" | sed -n 's/^ *cluster_label: //p')"
   {
     # A member-like Tempo of its own (target all would announce 127.0.0.1).
     echo "target: scalable-single-binary"

@@ -49,9 +49,7 @@ BENCH_PIDS+=("$MIRROR_PID")
 app="$BENCH_TMP/app"
 env_dir="$BENCH_TMP/env"
 mkdir -p "$app" "$env_dir"
-printf '%s' "$MIRROR_URL/tempo" >"$env_dir/TEMPO_DOWNLOAD_URL"
-printf '%s' "$MIRROR_URL/caddy" >"$env_dir/CADDY_DOWNLOAD_URL"
-mirror_gojq_env "$env_dir"
+mirror_build_env "$env_dir"
 export TEMPO_STORAGE_S3_BUCKET=traces TEMPO_STORAGE_S3_ENDPOINT=s3.fr-par.scw.cloud \
   TEMPO_STORAGE_S3_ACCESS_KEY_ID=SCWACCESSKEY1234 TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=s3-secret-value-9f8e7d
 for name in TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY; do

@@ -6,6 +6,7 @@
 #
 #   build_release_fixtures DIR   real tar.gz archives + checksum files, GitHub layout
 #   make_tempo_release DIR V     one more Tempo release (stub binary reporting V)
+#   mirror_build_env ENV_DIR    every download URL at the mirror (and gojq's checksum)
 #   mirror_gojq_env ENV_DIR     GOJQ_DOWNLOAD_URL and GOJQ_CHECKSUM of the fixture
 #   start_mirror DIR             serves DIR; sets MIRROR_URL, MIRROR_PID, MIRROR_LOG
 #   stop_mirror
@@ -82,6 +83,13 @@ make_gojq_release() {
   tar -czf "$dir/$name.tar.gz" -C "$stage" "$name"
   sha256sum "$dir/$name.tar.gz" | cut -d' ' -f1 >"$dir/sha256"
   rm -rf "$stage"
+}
+
+# mirror_build_env ENV_DIR: the build fetches Tempo, Caddy and gojq from the mirror.
+mirror_build_env() {
+  printf '%s' "$MIRROR_URL/tempo" >"$1/TEMPO_DOWNLOAD_URL"
+  printf '%s' "$MIRROR_URL/caddy" >"$1/CADDY_DOWNLOAD_URL"
+  mirror_gojq_env "$1"
 }
 
 # mirror_gojq_env ENV_DIR: the build fetches the fixture gojq from the mirror
