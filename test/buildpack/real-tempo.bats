@@ -47,9 +47,19 @@ check_config_of() { buildpack 'check_config "$1" env_value "$2"' "$@"; }
 # What gojq writes for FILE (the member's config without member keys).
 through_gojq() { buildpack 'member_config "$1" ""' "$1"; }
 
+# The member config the launcher renders over FILE, with its TLS material, as
+# real Tempo BIN verifies it before a member starts.
 member_of() {
   TEMPO_CLUSTER_ADDRESS=127.0.0.5 TEMPO_CLUSTER_JOIN=127.0.0.6:7946 TEMPO_CLUSTER_SIZE=3 \
-    buildpack 'cluster_setup 2 && member_config "$1" "$(cluster_overlay "$1")"' "$1"
+    TEMPO_CLUSTER_SECRET=Mn3bV7cX1zA5sD9fG2hJ6kL0qW4eR8tYu2 \
+    buildpack 'cluster_setup 2 && TEMPO_CONFIG_FILE="$1" && cluster_render_config "$2" "$3" >&2 && cat "$TEMPO_CONFIG_FILE"' \
+    "$1" "$(mktemp -d "$BATS_TEST_TMPDIR/member.XXXXXX")" "$2"
+}
+
+# The default template the launcher picks for VERSION (config.sh), for an app
+# without a config of its own.
+default_template() {
+  buildpack 'resolve_tempo_config "$1" "$BP_DIR/config" "$1" "$2" && echo "$TEMPO_CONFIG_FILE"' "$BATS_TEST_TMPDIR" "$1"
 }
 
 each_version() {
@@ -60,7 +70,7 @@ each_version() {
 default_template_case() {
   local bin major="${TEMPO_VERSION_MAJOR[$1]}" tpl
   bin="$(real_tempo "$1")"
-  tpl="$REPO_ROOT/buildpack/config/${TEMPO_MAJOR_TEMPLATE[$major]}"
+  tpl="$(default_template "$1")"
   tempo_accepts "$bin" "$tpl"
   check_config_of "$tpl" "$major"
   through_gojq "$tpl" >"$BATS_TEST_TMPDIR/template.yaml"
@@ -80,9 +90,9 @@ styled_case() {
   through_gojq "$file" >"$BATS_TEST_TMPDIR/through.yaml"
   tempo_accepts "$bin" "$BATS_TEST_TMPDIR/through.yaml"
   ((major == 2)) || return 0
-  member_of "$file" >"$BATS_TEST_TMPDIR/member.yaml"
+  member_of "$file" "$bin" >"$BATS_TEST_TMPDIR/member.yaml"
   tempo_accepts "$bin" "$BATS_TEST_TMPDIR/member.yaml"
-  member_of "$REPO_ROOT/buildpack/config/${TEMPO_MAJOR_TEMPLATE[$major]}" >"$BATS_TEST_TMPDIR/member.yaml"
+  member_of "$(default_template "$1")" "$bin" >"$BATS_TEST_TMPDIR/member.yaml"
   tempo_accepts "$bin" "$BATS_TEST_TMPDIR/member.yaml"
 }
 
