@@ -28,7 +28,7 @@ const MEANING: Record<string, string> = {
 export default class Update extends BaseCommand {
   static override summary = "Regenerate this app's files from its answers file and new flags, never overwriting your edits."
   static override description =
-    "Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed; those given as flags (e.g. new S3 keys) are stored in the app's .env. Ends with what to run for the change to reach Scalingo (env-set, deploy, scale)."
+    "Files still as generated are rewritten; a file you edited is left alone with a diff (exit 1) unless --force, which keeps your version as <file>.orig. Secrets are never needed; those given as flags (e.g. new S3 keys), and new ones made by --rotate-secrets, are stored in the app's .env. Ends with what to run for the change to reach Scalingo (env-set, deploy, scale)."
   static override examples = [
     `<%= config.bin %> update --tempo-version ${TEMPO_VERSIONS.find((v) => v !== DEFAULT_TEMPO_VERSION)}`,
     '<%= config.bin %> update --storage s3 --bucket my-traces --access-key AK... --secret-key SK...',
@@ -40,6 +40,11 @@ export default class Update extends BaseCommand {
     check: Flags.boolean({description: 'Write nothing; exit 1 when regeneration would change a file.', exclusive: ['dry-run', 'force']}),
     'dry-run': Flags.boolean({description: 'Show the diffs and write nothing.'}),
     force: Flags.boolean({description: 'Overwrite files you edited, keeping your version as <file>.orig.'}),
+    'rotate-secrets': Flags.boolean({
+      description:
+        "Generate new credentials (ingest token, query password, the cluster's secret) into .env; env-set puts them on Scalingo.",
+      exclusive: ['check'],
+    }),
     'buildpack-url': buildpackUrlFlag(),
     dir: Flags.string({description: 'The app directory.', default: '.'}),
   }

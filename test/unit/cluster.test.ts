@@ -146,6 +146,35 @@ describe('--containers', () => {
     assert.ok(!existsSync(path.join(dir, '.env')))
   })
 
+  it('update --rotate-secrets puts new credentials and a new cluster secret into .env, and says to restart every member together', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rotated-'))
+    for (const f of planScaffold(await resolve({'config-mode': 'env', containers: '3'}), context))
+      writeFileSync(path.join(dir, f.path), f.content, {mode: f.mode ?? 0o644})
+    const before = parseDotEnv(readFileSync(path.join(dir, '.env'), 'utf8'))
+    const update = (flags: Record<string, unknown>) =>
+      updateApp({
+        dir,
+        flags,
+        env: {},
+        cliVersion: '1.2.3',
+        repositoryUrl: 'https://example.test/buildpack.git',
+        mode: 'write',
+        force: false,
+      })
+    const kept = await update({})
+    assert.deepEqual(parseDotEnv(readFileSync(path.join(dir, '.env'), 'utf8')), before)
+    assert.ok(!kept.warnings.some((w) => w.includes('New ')))
+    const rotated = await update({'rotate-secrets': true})
+    const after = parseDotEnv(readFileSync(path.join(dir, '.env'), 'utf8'))
+    for (const name of ['TEMPO_INGEST_TOKEN', 'TEMPO_QUERY_PASSWORD', 'TEMPO_CLUSTER_SECRET']) {
+      assert.ok(after[name] && after[name] !== before[name], `${name} is new`)
+    }
+    assert.equal(after.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY, before.TEMPO_STORAGE_S3_SECRET_ACCESS_KEY)
+    assert.ok(rotated.warnings.some((w) => /restart every container with the new one together/.test(w)))
+    assert.ok(rotated.next.some((step) => step.includes('env-set')))
+    assert.ok(!readFileSync(path.join(dir, '.tempo-scalingo.json'), 'utf8').includes(after.TEMPO_CLUSTER_SECRET))
+  })
+
   it('is a whole number from 1 to 50', async () => {
     for (const bad of ['0', 'three', '2.5', '51']) {
       await assert.rejects(

@@ -100,6 +100,21 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
   const saved = file!
   const grafana = saved.kind === 'grafana'
   const variables = grafana ? grafanaVariables : appVariables
+  // --rotate-secrets: new generated credentials into .env (never one given as a flag).
+  if (options.flags['rotate-secrets']) {
+    const rotated = (grafana ? GRAFANA_SETTINGS : SETTINGS).filter((s) => s.generate && applies(s, answers) && origins[s.name] !== 'flag')
+    for (const s of rotated) {
+      answers[s.name] = s.generate!()
+      origins[s.name] = 'generated'
+    }
+    const cluster = rotated.some((s) => s.name === 'clusterSecret')
+    warn(
+      `New ${rotated.map((s) => s.env).join(', ')} in .env: \`${cli('env-set')}\` puts them on Scalingo; give exporters and Grafana the new credentials.` +
+        (cluster
+          ? ` Members with different cluster secrets cannot talk: restart every container with the new one together (scalingo --region ${answers.region} --app ${answers.appName} restart), not one by one.`
+          : ''),
+    )
+  }
   // The secret a cluster's members share is needed by no person: an app that grows to several
   // containers gets one generated into .env, unless the environment or .env has it.
   const clusterSecret = setting('clusterSecret')
