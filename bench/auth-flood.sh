@@ -47,18 +47,8 @@ pick_port() {
   die "no free port on loopback"
 }
 
-build_release_fixtures "$BENCH_TMP/releases"
-start_mirror "$BENCH_TMP/releases"
-BENCH_PIDS+=("$MIRROR_PID")
-app="$BENCH_TMP/app"
-env_dir="$BENCH_TMP/env"
-mkdir -p "$app" "$env_dir"
-mirror_build_env "$env_dir"
 # Whatever its default, the buildpack under test installs the fixture's Caddy release.
-printf '%s' "$FIXTURE_CADDY_VERSION" >"$env_dir/CADDY_VERSION"
-"$BUILDPACK_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
-  { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
-stop_mirror
+compile_fixture_app "$BUILDPACK_ROOT" "CADDY_VERSION=$FIXTURE_CADDY_VERSION"
 
 for name in PORT_UNDER_TEST TEMPO_HTTP_LISTEN_PORT TEMPO_OTLP_HTTP_PORT TEMPO_OTLP_GRPC_PORT TEMPO_MEMBERLIST_PORT TEMPO_GRPC_LISTEN_PORT; do
   pick_port "$name"

@@ -57,17 +57,7 @@ note "Tempo $VERSION ($TEMPO_REAL), $MEMBERS members"
 # One compiled app (stub fixtures), its tempo replaced by the real binary.
 # shellcheck disable=SC2034 # read by build_release_fixtures
 FIXTURE_TEMPO_VERSIONS=("$VERSION")
-build_release_fixtures "$BENCH_TMP/releases"
-start_mirror "$BENCH_TMP/releases"
-BENCH_PIDS+=("$MIRROR_PID")
-app="$BENCH_TMP/app"
-env_dir="$BENCH_TMP/env"
-mkdir -p "$app" "$env_dir"
-mirror_build_env "$env_dir"
-printf '%s' "$VERSION" >"$env_dir/TEMPO_VERSION"
-"$REPO_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
-  { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
-stop_mirror
+compile_fixture_app "$REPO_ROOT" "TEMPO_VERSION=$VERSION"
 rm -f "$app/.tempo/bin/tempo"
 ln -s "$TEMPO_REAL" "$app/.tempo/bin/tempo"
 web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"

@@ -89,3 +89,22 @@ stop_app() {
   kill -KILL "$launcher_pid" 2>/dev/null || true
   wait "$launcher_pid" 2>/dev/null || true
 }
+
+# compile_fixture_app BUILDPACK_ROOT [NAME=VALUE...]: $BENCH_TMP/app compiled by
+# BUILDPACK_ROOT's bin/compile as on the platform, Tempo, Caddy and gojq from
+# the fixture mirror (test/buildpack/mirror.bash, sourced by the caller), each
+# NAME=VALUE one of the app's variables. Sets app.
+compile_fixture_app() {
+  local root="$1" env_dir="$BENCH_TMP/env" pair
+  shift
+  app="$BENCH_TMP/app"
+  build_release_fixtures "$BENCH_TMP/releases"
+  start_mirror "$BENCH_TMP/releases"
+  BENCH_PIDS+=("$MIRROR_PID")
+  mkdir -p "$app" "$env_dir"
+  mirror_build_env "$env_dir"
+  for pair in "$@"; do printf '%s' "${pair#*=}" >"$env_dir/${pair%%=*}"; done
+  "$root/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
+    { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
+  stop_mirror
+}

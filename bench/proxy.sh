@@ -43,21 +43,11 @@ done
 
 # A compiled app, as on the platform: the buildpack's compile from the
 # fixture mirror, then the web process of bin/release.
-build_release_fixtures "$BENCH_TMP/releases"
-start_mirror "$BENCH_TMP/releases"
-BENCH_PIDS+=("$MIRROR_PID")
-app="$BENCH_TMP/app"
-env_dir="$BENCH_TMP/env"
-mkdir -p "$app" "$env_dir"
-mirror_build_env "$env_dir"
 export TEMPO_STORAGE_S3_BUCKET=traces TEMPO_STORAGE_S3_ENDPOINT=s3.fr-par.scw.cloud \
   TEMPO_STORAGE_S3_ACCESS_KEY_ID=SCWACCESSKEY1234 TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=s3-secret-value-9f8e7d
-for name in TEMPO_STORAGE_S3_BUCKET TEMPO_STORAGE_S3_ENDPOINT TEMPO_STORAGE_S3_ACCESS_KEY_ID TEMPO_STORAGE_S3_SECRET_ACCESS_KEY; do
-  printf '%s' "${!name}" >"$env_dir/$name"
-done
-"$REPO_ROOT/buildpack/bin/compile" "$app" "$BENCH_TMP/cache" "$env_dir" >"$BENCH_TMP/compile.log" 2>&1 ||
-  { cat "$BENCH_TMP/compile.log" >&2; die "bin/compile failed"; }
-stop_mirror
+compile_fixture_app "$REPO_ROOT" "TEMPO_STORAGE_S3_BUCKET=$TEMPO_STORAGE_S3_BUCKET" \
+  "TEMPO_STORAGE_S3_ENDPOINT=$TEMPO_STORAGE_S3_ENDPOINT" "TEMPO_STORAGE_S3_ACCESS_KEY_ID=$TEMPO_STORAGE_S3_ACCESS_KEY_ID" \
+  "TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=$TEMPO_STORAGE_S3_SECRET_ACCESS_KEY"
 web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
 
 node "$BENCH_DIR/otlp-body.mjs" >"$BENCH_TMP/body.json"
