@@ -86,6 +86,15 @@ prepare_proxy_env() {
   TEMPO_PROXY_READ_BODY_TIMEOUT="$(duration_setting TEMPO_PROXY_READ_BODY_TIMEOUT)"
   TEMPO_PROXY_IDLE_TIMEOUT="$(duration_setting TEMPO_PROXY_IDLE_TIMEOUT)"
   export TEMPO_PROXY_GRACE_PERIOD TEMPO_PROXY_READ_HEADER_TIMEOUT TEMPO_PROXY_READ_BODY_TIMEOUT TEMPO_PROXY_IDLE_TIMEOUT
+  # read_body bounds the whole request from its first byte, headers included
+  # (at most read_header): a chunked body cut by it has been read for at least
+  # the difference when Caddy sees its end.
+  local body_ms header_ms
+  body_ms="$(duration_ms "$TEMPO_PROXY_READ_BODY_TIMEOUT")"
+  header_ms="$(duration_ms "$TEMPO_PROXY_READ_HEADER_TIMEOUT")"
+  ((body_ms > header_ms)) ||
+    die "TEMPO_PROXY_READ_BODY_TIMEOUT ($TEMPO_PROXY_READ_BODY_TIMEOUT) must be longer than TEMPO_PROXY_READ_HEADER_TIMEOUT ($TEMPO_PROXY_READ_HEADER_TIMEOUT): it bounds the whole request, headers included"
+  export TEMPO_PROXY_CUT_BODY_MS=$((body_ms - header_ms))
   [[ "$TEMPO_PROXY_AUTH" == on ]] || return 0
   # The exact Authorization headers to expect (printf and base64 read no argv
   # secret: printf is a builtin).

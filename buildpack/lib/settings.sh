@@ -77,6 +77,16 @@ duration_setting() {
   echo "$value"
 }
 
+# Milliseconds of a duration that duration_setting accepted.
+duration_ms() {
+  local value="$1" number="${1%%[a-z]*}"
+  case "${value#"$number"}" in
+    ms) echo $((10#$number)) ;;
+    s) echo $((10#$number * 1000)) ;;
+    m) echo $((10#$number * 60000)) ;;
+  esac
+}
+
 # Reads a whole number from VAR, default DEFAULT, at least MIN.
 count_setting() {
   local name="$1" value="${!1:-$2}" min="$3"

@@ -533,7 +533,7 @@ established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
 }
 
 @test "an upload cut short by read_body gets 400, never a 2xx, and never reaches Tempo" {
-  launch TEMPO_PROXY_READ_BODY_TIMEOUT=2s
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s TEMPO_PROXY_READ_BODY_TIMEOUT=2s
   wait_listening
   local ms
   ms="$(connection_lifetime "POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $INGEST_TOKEN\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n$(otlp_json)")"
@@ -542,6 +542,65 @@ established() { ss -Htn state established "( dport = :$PORT )" | wc -l; }
   contains "$(<"$BATS_TEST_TMPDIR/answer")" "Request body shorter than its Content-Length"
   lacks "$(events)" "received"
   stop_launcher
+}
+
+# Sends the request head of a chunked ingest after HEAD_DELAY seconds of
+# nothing, then PART, then after PAUSE seconds FINISH (if any); prints how
+# long the connection stayed open (ms) and keeps the answer.
+chunked_upload() {
+  local head_delay="$1" part="$2" pause="$3" finish="${4:-}" start end
+  start="$(date +%s%N)"
+  exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+  printf 'POST /v1/traces HTTP/1.1\r\nHost: x\r\n' >&5
+  sleep "$head_delay"
+  printf 'Authorization: Bearer %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%b' "$INGEST_TOKEN" "$part" >&5
+  sleep "$pause"
+  [[ -z "$finish" ]] || printf '%b' "$finish" >&5
+  timeout 20 cat <&5 >"$BATS_TEST_TMPDIR/answer" || true
+  exec 5<&-
+  end="$(date +%s%N)"
+  echo $(((end - start) / 1000000))
+}
+
+# One chunk of TEXT, in chunked encoding.
+chunk() { printf '%x\\r\\n%s\\r\\n' "${#1}" "$1"; }
+
+@test "a chunked upload cut short by read_body gets 503 to retry, never a 2xx, and never reaches Tempo" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s TEMPO_PROXY_READ_BODY_TIMEOUT=3s
+  wait_listening
+  local body ms
+  body="$(otlp_json)"
+  # Half the body, then nothing: read_body cuts it. Its headers came at once,
+  # or as late as read_header allows (the cut is then closest to them).
+  for head_delay in 0 0.8; do
+    ms="$(chunked_upload "$head_delay" "$(chunk "${body:0:40}")" 0)"
+    ((ms < 6000)) || { echo "open for $ms ms"; false; }
+    contains "$(<"$BATS_TEST_TMPDIR/answer")" "HTTP/1.1 503"
+    contains "$(<"$BATS_TEST_TMPDIR/answer")" "Retry-After: 1"
+    contains "$(<"$BATS_TEST_TMPDIR/answer")" "Request body took 2000 ms or more to arrive: retry"
+  done
+  lacks "$(events)" "received"
+  stop_launcher
+}
+
+@test "a whole chunked upload that is slow but within read_body - read_header reaches Tempo" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=1s TEMPO_PROXY_READ_BODY_TIMEOUT=4s
+  wait_listening
+  local body
+  body="$(otlp_json)"
+  chunked_upload 0 "$(chunk "${body:0:40}")" 1 "$(chunk "${body:40}")0\r\n\r\n" >/dev/null
+  contains "$(<"$BATS_TEST_TMPDIR/answer")" "HTTP/1.1 200"
+  contains "$(events)" "received traces=$TRACE_ID"
+  stop_launcher
+}
+
+@test "read_body not longer than read_header is refused at start" {
+  launch TEMPO_PROXY_READ_HEADER_TIMEOUT=5s TEMPO_PROXY_READ_BODY_TIMEOUT=5000ms
+  wait_exit 10
+  [ "$EXIT_STATUS" -eq 1 ]
+  contains "$(<"$OUT")" "TEMPO_PROXY_READ_BODY_TIMEOUT (5000ms) must be longer than TEMPO_PROXY_READ_HEADER_TIMEOUT (5s)"
+  refute port_open
+  assert_no_leftovers
 }
 
 @test "the proxy's body limit is Tempo's: 413 with a clear message beyond it, announced or chunked" {
