@@ -6,6 +6,7 @@
 #   listener<TAB>TEXT        a listener beyond loopback, and what to write instead
 #   warning<TAB>TEXT         a setting that loses traces on this platform
 #   backend<TAB>NAME         the storage backend
+#   s3-prefix<TAB>PREFIX     the S3 prefix of its objects
 # Arguments: $port (the OTLP/HTTP port the proxy sends to), $drain (seconds of
 # TEMPO_DRAIN_WAIT), $major (Tempo's major version), $cluster (on at the start
 # of a cluster member, whose memberlist address the launcher sets).
@@ -106,6 +107,7 @@ else
   | if ($config | type) != "object" then "not-a-mapping\t\($config | type)"
     else $config
       | server_listeners, receiver_listeners, internal_server_listeners, memberlist_listeners, warnings,
-        "backend\t\(get(["storage", "trace", "backend"]) // "" | show)"
+        "backend\t\(get(["storage", "trace", "backend"]) // "" | show)",
+        "s3-prefix\t\(get(["storage", "trace", "s3", "prefix"]) // "" | show)"
     end
 end

@@ -84,8 +84,9 @@ use_gojq() {
 # start (choose_config), reading it as Tempo will: ${VAR} expanded with
 # LOOKUP, then parsed (listen.sh). Refuses more than one YAML document and any
 # listener beyond loopback (config.jq); warns about settings that lose traces
-# on this platform. Sets CONFIG_BACKEND.
+# on this platform. Sets CONFIG_BACKEND and CONFIG_S3_PREFIX.
 # CLUSTER_MODE is on only at the start of a cluster member.
+# shellcheck disable=SC2034 # CONFIG_S3_PREFIX is read by review_app_config (review.sh)
 check_config() {
   local file="$1" lookup="$2" major="$3" documents port drain findings kind text
   local -a listeners=()
@@ -98,7 +99,7 @@ check_config() {
     --arg port "${port:-${PORT_DEFAULTS[TEMPO_OTLP_HTTP_PORT]}}" --argjson drain "$drain" \
     --argjson major "$major" --arg cluster "${CLUSTER_MODE:-off}" <<<"$documents" 2>&1)" ||
     die "Could not check the Tempo config ($TEMPO_CONFIG_LEVEL): $findings"
-  CONFIG_BACKEND=""
+  CONFIG_BACKEND="" CONFIG_S3_PREFIX=""
   while IFS=$'\t' read -r kind text; do
     case "$kind" in
       documents)
@@ -109,6 +110,7 @@ check_config() {
       listener) listeners+=("$text") ;;
       warning) warn "$text" ;;
       backend) CONFIG_BACKEND="$text" ;;
+      s3-prefix) CONFIG_S3_PREFIX="$text" ;;
     esac
   done <<<"$findings"
   if ((${#listeners[@]} > 0)); then

@@ -39,6 +39,10 @@ readonly QUERY_USER_RULE=$'user names are 1 to 64 letters, digits, ".", "_", "@"
 readonly PASSWORD_PATTERN=$'^[^\x01-\x1f\x7f]+$'
 readonly PASSWORD_RULE=$'credentials are a single line without control characters'
 
+# Set by the app manifest in review apps only.
+readonly REVIEW_APP_MARKER=IS_REVIEW_APP
+readonly REVIEW_APP_MARKER_VALUE=true
+
 # Old-style Tempo keys → their current place.
 declare -grA LEGACY_PATHS=([storage.trace_by_id]=storage.trace.backend [storage.wal]=storage.trace.wal [storage.s3]=storage.trace.s3)
 declare -grA LEGACY_KEYS=([access_key_id]=access_key [secret_access_key]=secret_key)

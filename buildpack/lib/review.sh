@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Review apps. Scalingo starts them with a copy of the parent app's environment,
-# S3 keys included, and marks them with IS_REVIEW_APP=true (PARENT_APP_NAME
-# names the parent, APP the review app). On the parent's bucket and prefix, a
-# review app's compactor would compact and delete the parent's blocks: it
-# starts only with a TEMPO_STORAGE_S3_PREFIX of its own, one that names it.
-# Sourced by bin/launch, which it stops with the reason. Needs log.sh.
+# Review apps. Scalingo starts them with a copy of the parent app's
+# environment, S3 keys included; the app's scalingo.json marks them
+# (REVIEW_APP_MARKER, contract.sh) and APP names each. On the parent's bucket
+# and prefix, a review app's compactor would compact and delete the parent's
+# blocks: its blocks go under a prefix that names it. Needs contract.sh and
+# log.sh; review_app_config reads CONFIG_BACKEND and CONFIG_S3_PREFIX
+# (check_config).
 
-check_review_app() {
-  [[ "${IS_REVIEW_APP:-}" == true ]] || return 0
-  # Without S3 keys it cannot reach the parent's bucket (local storage).
-  [[ -n "${TEMPO_STORAGE_S3_ACCESS_KEY_ID:-}" ]] || return 0
-  local app="${APP:-}" prefix="${TEMPO_STORAGE_S3_PREFIX:-}"
-  if [[ -n "$app" && "$prefix" == *"$app"* ]]; then
-    info "Review app $app: its blocks live under the prefix $prefix, apart from ${PARENT_APP_NAME:-the parent app}'s"
-    return 0
-  fi
-  die "Refusing to start review app ${app:-(APP unset)} of ${PARENT_APP_NAME:-its parent app} (IS_REVIEW_APP=true): it has the parent's S3 keys, and with TEMPO_STORAGE_S3_PREFIX=\"$prefix\" it would share the parent's bucket and prefix, where its compactor compacts and deletes the parent's blocks. Give it a prefix of its own that names it: scalingo --app ${app:-<review-app>} env-set TEMPO_STORAGE_S3_PREFIX=review/${app:-<review-app>}/ (the generated tempo.yaml and the default configs read it; set TEMPO_STORAGE_S3_BUCKET too for a bucket of its own)."
+is_review_app() {
+  [[ "${!REVIEW_APP_MARKER:-}" == "$REVIEW_APP_MARKER_VALUE" ]]
 }
 
-check_review_app
+# Before the config is read: a review app whose TEMPO_STORAGE_S3_PREFIX does
+# not name it gets review/<app>/ (below the parent's prefix, if any).
+review_app_prefix() {
+  is_review_app || return 0
+  [[ -n "${APP:-}" ]] ||
+    die "$REVIEW_APP_MARKER=$REVIEW_APP_MARKER_VALUE but APP is not set: cannot give this review app a storage prefix of its own."
+  local prefix="${TEMPO_STORAGE_S3_PREFIX:-}"
+  if [[ "$prefix" != *"$APP"* ]]; then
+    [[ -z "$prefix" || "$prefix" == */ ]] || prefix+=/
+    export TEMPO_STORAGE_S3_PREFIX="${prefix}review/$APP/"
+  fi
+}
+
+# After the config is read: it must put the review app's S3 blocks under a
+# prefix that names it (a tempo.yaml that does not read
+# TEMPO_STORAGE_S3_PREFIX would share the parent's).
+review_app_config() {
+  is_review_app && [[ "$CONFIG_BACKEND" == s3 ]] || return 0
+  [[ "$CONFIG_S3_PREFIX" == *"$APP"* ]] ||
+    die "Refusing to start review app $APP ($REVIEW_APP_MARKER=$REVIEW_APP_MARKER_VALUE): its Tempo config ($TEMPO_CONFIG_LEVEL) has storage.trace.s3.prefix \"$CONFIG_S3_PREFIX\". On the parent's bucket and prefix its compactor would compact and delete the parent's blocks. Write the prefix as prefix: \"\${TEMPO_STORAGE_S3_PREFIX:-}\" (as the generated tempo.yaml does): a review app then gets review/$APP/."
+  info "Review app $APP: its blocks live under the prefix $CONFIG_S3_PREFIX, apart from the parent app's"
+}

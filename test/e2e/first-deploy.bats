@@ -39,10 +39,12 @@ scaffold() {
 }
 
 # The app's variables as Scalingo would hold them: the values of its manifest
-# (scalingo.json), then its secrets from .env, as env-set would send them.
+# (scalingo.json) but its review-app marker, then its secrets from .env, as
+# env-set would send them.
 app_variables() {
   # shellcheck disable=SC2016 # a JavaScript template literal
-  node -e 'for (const [name, v] of Object.entries(require(process.argv[1]).env)) if (v.value !== undefined) console.log(`${name}=${v.value}`)' "$APP/scalingo.json"
+  node -e 'for (const [name, v] of Object.entries(require(process.argv[1]).env)) if (v.value !== undefined && name !== process.argv[2]) console.log(`${name}=${v.value}`)' \
+    "$APP/scalingo.json" "$REVIEW_APP_MARKER"
   # shellcheck disable=SC1091 # the app's .env, written by the scaffold
   (set -a && . "$APP/.env" && env | grep -E '^(TEMPO|SCALINGO)_' | sort)
 }
@@ -89,6 +91,37 @@ first_deploy() {
 @test "Tempo 2.4.0: check reads the trace back through /api/traces" {
   first_deploy 2.4.0
   contains "$output" "/api/traces/<id>"
+}
+
+# A review app's variables as Scalingo makes them: the parent's, then its
+# manifest applied (values as they are, a new value for each generator).
+review_app_variables() {
+  app_variables
+  # shellcheck disable=SC2016 # a JavaScript template literal
+  node -e 'const {randomBytes} = require("node:crypto")
+    for (const [name, v] of Object.entries(require(process.argv[1]).env)) {
+      if (v.value !== undefined) console.log(`${name}=${v.value}`)
+      else if (v.generator === "secret") console.log(`${name}=${randomBytes(24).toString("hex")}`)
+    }' "$APP/scalingo.json"
+}
+
+@test "a review app of the scaffolded app keeps its blocks under review/<app>/, away from the parent's" {
+  scaffold 2.10.8
+  compile_app
+  local vars=() line
+  while IFS= read -r line; do vars+=("$line"); done < <(review_app_variables)
+  launch "${vars[@]}" APP=my-tempo-pr-7
+  wait_listening
+  contains "$(<"$OUT")" "Review app my-tempo-pr-7: its blocks live under the prefix review/my-tempo-pr-7/"
+  [[ "$(stub_config storage.trace.s3.prefix)" == review/my-tempo-pr-7/ ]]
+  [[ "$(stub_config storage.trace.s3.bucket)" == e2e-traces ]]
+  stop_launcher
+  [[ "$EXIT_STATUS" == 0 ]]
+  # The parent, from the same manifest, is no review app.
+  launch_app
+  lacks "$(<"$OUT")" "Review app"
+  [[ "$(stub_config storage.trace.s3.prefix)" == "" ]]
+  stop_launcher
 }
 
 @test "env mode: no tempo.yaml, the buildpack's default template from the app's variables" {

@@ -10,7 +10,7 @@ import {planScaffold} from '../../src/lib/app/plan.js'
 import {renderApp, renderDotEnv, renderTempoConfig} from '../../src/lib/app/render.js'
 import {CONTRACT} from '../../src/lib/core/contract.js'
 import {resolveAnswers} from '../../src/lib/settings/resolve.js'
-import {secretValues} from '../../src/lib/settings/settings.js'
+import {appVariables, secretValues} from '../../src/lib/settings/settings.js'
 import {ROOT} from '../helpers/cli.js'
 
 const VERSIONS = ['2.4.0', '2.10.8', '3.0.3']
@@ -193,6 +193,14 @@ describe('generated app', () => {
     assert.equal(manifest.env.TEMPO_QUERY_USER.value, 'grafana')
     // file mode: bucket is in tempo.yaml, not in the environment
     assert.equal(manifest.env.TEMPO_STORAGE_S3_BUCKET, undefined)
+  })
+
+  it('scalingo.json marks review apps, and only there: the parent never gets the marker', async () => {
+    const answers = await answersFor(S3_ENV)
+    const manifest = JSON.parse(renderApp(answers, context).find((f) => f.path === 'scalingo.json')!.content)
+    const {name, value} = CONTRACT.reviewApps.marker
+    assert.equal(manifest.env[name].value, value)
+    assert.ok(!appVariables(answers).some((v) => v.name === name))
   })
 
   it('env mode: no tempo.yaml, every variable in scalingo.json and the README', async () => {

@@ -84,6 +84,7 @@ export function renderApp(answers: Answers, context: RenderContext): RenderedFil
     major: tempoMajor(answers.tempoVersion),
     ...context,
     ports: PORTS,
+    reviewAppMarker: CONTRACT.reviewApps.marker,
     shellQuote,
     runtimeTable: variablesTable(runtimeVariables()),
     ingestTable: ingestLimitsTable(),

@@ -95,6 +95,10 @@ export function contractShell(contract: Contract): string {
     scalar('PASSWORD_PATTERN', credentials.password.pattern),
     scalar('PASSWORD_RULE', credentials.password.rule),
     '',
+    '# Set by the app manifest in review apps only.',
+    scalar('REVIEW_APP_MARKER', contract.reviewApps.marker.name),
+    scalar('REVIEW_APP_MARKER_VALUE', contract.reviewApps.marker.value),
+    '',
     '# Old-style Tempo keys → their current place.',
     map(
       'LEGACY_PATHS',

@@ -78,6 +78,8 @@ export interface Contract {
     password: CredentialRule
   }
   legacyKeys: LegacyKey[]
+  /** The variable the app manifest sets in review apps, and its value. */
+  reviewApps: {marker: {name: string; value: string; description: string}}
   warnings: {localStorage: string; authOff: string}
 }
 
