@@ -1,70 +1,71 @@
 #!/usr/bin/env bash
 # The install steps of bin/compile. Needs contract.sh, log.sh, env.sh, config.sh, install.sh.
 
+# install_release RELEASE BUILD_DIR CACHE_DIR VERSION_ARG
+# Fetches RELEASE (the name of an array fetch_release reads), installs its
+# binary to BUILD_DIR/.tempo/bin and sets INSTALLED_VERSION to the first line
+# the binary prints when run with VERSION_ARG: one that does not run fails
+# the build.
+install_release() {
+  local -n release="$1"
+  local bin="$2/.tempo/bin/${release[name]}" reported
+  fetch_release "$1" "$3"
+  install_member "${release[path]}" "${release[name]}" "$bin"
+  reported="$("$bin" "$4" 2>&1)" ||
+    die "The installed ${release[name]} does not run here (is it a linux/amd64 build?)"
+  INSTALLED_VERSION="${reported%%$'\n'*}"
+}
+
 # Installs the tempo binary of VERSION to BUILD_DIR/.tempo/bin/tempo.
 install_tempo() {
-  local version="$1" build_dir="$2" cache_dir="$3"
+  local version="$1"
+  # shellcheck disable=SC2034 # read through its name by install_release
   local -A tempo_release=(
     [name]=tempo [version]="$version" [archive]="tempo_${version}_linux_amd64.tar.gz"
     [base_url]="$(build_env TEMPO_DOWNLOAD_URL "${BUILD_DEFAULTS[TEMPO_DOWNLOAD_URL]}")"
     [checksum]="$(build_env TEMPO_CHECKSUM)" [checksum_var]=TEMPO_CHECKSUM
     [default_algo]=sha256 [checksum_files]="SHA256SUMS tempo_${version}_checksums.txt"
   )
-  fetch_release tempo_release "$cache_dir"
-  install_member "${tempo_release[path]}" tempo "$build_dir/.tempo/bin/tempo"
-
-  local reported
-  reported="$("$build_dir/.tempo/bin/tempo" -version 2>&1)" ||
-    die "The installed tempo does not run here (is it a linux/amd64 build?)"
-  reported="${reported%%$'\n'*}"
-  info "Installed: $reported"
-  [[ "$reported" == *"version $version"* ]] ||
+  install_release tempo_release "$2" "$3" -version
+  info "Installed: $INSTALLED_VERSION"
+  [[ "$INSTALLED_VERSION" == *"version $version"* ]] ||
     warn "tempo -version does not report $version: check TEMPO_DOWNLOAD_URL"
 }
 
 # Installs the caddy binary of VERSION to BUILD_DIR/.tempo/bin/caddy.
 install_caddy() {
-  local version="$1" build_dir="$2" cache_dir="$3"
   # Caddy publishes SHA-512 digests.
+  # shellcheck disable=SC2034 # read through its name by install_release
   local -A caddy_release=(
-    [name]=caddy [version]="$version" [archive]="caddy_${version}_linux_amd64.tar.gz"
+    [name]=caddy [version]="$1" [archive]="caddy_${1}_linux_amd64.tar.gz"
     [base_url]="$(build_env CADDY_DOWNLOAD_URL "${BUILD_DEFAULTS[CADDY_DOWNLOAD_URL]}")"
     [checksum]="$(build_env CADDY_CHECKSUM)" [checksum_var]=CADDY_CHECKSUM
-    [default_algo]=sha512 [checksum_files]="caddy_${version}_checksums.txt"
+    [default_algo]=sha512 [checksum_files]="caddy_${1}_checksums.txt"
   )
-  fetch_release caddy_release "$cache_dir"
-  install_member "${caddy_release[path]}" caddy "$build_dir/.tempo/bin/caddy"
-
-  local reported
-  reported="$("$build_dir/.tempo/bin/caddy" version 2>&1)" ||
-    die "The installed caddy does not run here (is it a linux/amd64 build?)"
-  info "Installed: caddy ${reported%%$'\n'*}"
+  install_release caddy_release "$2" "$3" version
+  info "Installed: caddy $INSTALLED_VERSION"
 }
 
 # Installs the gojq binary of VERSION to BUILD_DIR/.tempo/bin/gojq: the YAML
 # parser and emitter with which the build and the web process read the Tempo
 # config. gojq publishes no checksums: the contract pins the default version's.
 install_gojq() {
-  local version="$1" build_dir="$2" cache_dir="$3" checksum
+  local version="$1" checksum
   checksum="$(build_env GOJQ_CHECKSUM)"
   if [[ -z "$checksum" && "$version" == "${BUILD_DEFAULTS[GOJQ_VERSION]}" ]]; then
     checksum="${BUILD_DEFAULTS[GOJQ_CHECKSUM]}"
   fi
   [[ -n "$checksum" ]] ||
     die "gojq publishes no checksums: set GOJQ_CHECKSUM to the SHA-256 of gojq_v${version}_linux_amd64.tar.gz, or unset GOJQ_VERSION"
+  # shellcheck disable=SC2034 # read through its name by install_release
   local -A gojq_release=(
     [name]=gojq [version]="$version" [archive]="gojq_v${version}_linux_amd64.tar.gz"
     [base_url]="$(build_env GOJQ_DOWNLOAD_URL "${BUILD_DEFAULTS[GOJQ_DOWNLOAD_URL]}")"
     [checksum]="$checksum" [checksum_var]=GOJQ_CHECKSUM
     [default_algo]=sha256 [checksum_files]=""
   )
-  fetch_release gojq_release "$cache_dir"
-  install_member "${gojq_release[path]}" gojq "$build_dir/.tempo/bin/gojq"
-
-  local reported
-  reported="$("$build_dir/.tempo/bin/gojq" --version 2>&1)" ||
-    die "The installed gojq does not run here (is it a linux/amd64 build?)"
-  info "Installed: ${reported%%$'\n'*}"
+  install_release gojq_release "$2" "$3" --version
+  info "Installed: $INSTALLED_VERSION"
 }
 
 # Copies the run-time files (launcher, libs, default configs, Caddyfile) to
