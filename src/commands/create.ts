@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {buildpackUrlFlag, scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
+import {buildpackUrlFlag, deployFlags, scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
 
 export default class Create extends BaseCommand {
   static override summary = 'Generate a Scalingo app that runs Grafana Tempo behind an authenticating proxy.'
@@ -33,16 +33,7 @@ export default class Create extends BaseCommand {
       description: 'Create the S3 bucket when the probe finds it missing (on a terminal, you are asked).',
       helpGroup: 'DEPLOY',
     }),
-    'create-app': Flags.boolean({
-      allowNo: true,
-      description: 'Create the Scalingo app in its region after generating it (on a terminal, you are asked).',
-      helpGroup: 'DEPLOY',
-    }),
-    'env-set': Flags.boolean({description: "Set the app's variables on Scalingo after generating it.", helpGroup: 'DEPLOY'}),
-    push: Flags.boolean({
-      description: 'Push the app to Scalingo after generating it (its variables set, or said to be).',
-      helpGroup: 'DEPLOY',
-    }),
+    ...deployFlags('in its region'),
     grafana: Flags.boolean({
       allowNo: true,
       description:

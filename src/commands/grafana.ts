@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
-import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
+import {deployFlags, scaffoldFlags, settingFlags} from '../lib/cli/flags.js'
 import {GRAFANA_SETTINGS} from '../lib/settings/grafana.js'
 
 export default class Grafana extends BaseCommand {
@@ -21,13 +20,7 @@ export default class Grafana extends BaseCommand {
   static override flags = {
     ...settingFlags(GRAFANA_SETTINGS),
     ...scaffoldFlags(),
-    'create-app': Flags.boolean({
-      allowNo: true,
-      description: 'Create the Scalingo app with its PostgreSQL addon (on a terminal, you are asked).',
-      helpGroup: 'DEPLOY',
-    }),
-    'env-set': Flags.boolean({description: "Set the app's variables on Scalingo after generating it.", helpGroup: 'DEPLOY'}),
-    push: Flags.boolean({description: 'Push the app to Scalingo after generating it.', helpGroup: 'DEPLOY'}),
+    ...deployFlags('with its PostgreSQL addon'),
   }
 
   async run(): Promise<unknown> {

@@ -36,3 +36,17 @@ export const scaffoldFlags = () => ({
   force: Flags.boolean({description: 'Write into a non-empty directory (unrelated files are kept).'}),
   git: Flags.boolean({allowNo: true, default: true, description: 'Initialise a git repository with a first commit.'}),
 })
+
+/** The first deploy both scaffolds offer, each step asked on a terminal; CREATED_APP says what the app is created with. */
+export const deployFlags = (createdApp: string) => ({
+  'create-app': Flags.boolean({
+    allowNo: true,
+    description: `Create the Scalingo app ${createdApp} after generating it (on a terminal, you are asked).`,
+    helpGroup: 'DEPLOY',
+  }),
+  'env-set': Flags.boolean({description: "Set the app's variables on Scalingo after generating it.", helpGroup: 'DEPLOY'}),
+  push: Flags.boolean({
+    description: 'Push the app to Scalingo after generating it (its variables set, or said to be).',
+    helpGroup: 'DEPLOY',
+  }),
+})
