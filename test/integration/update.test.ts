@@ -151,6 +151,15 @@ describe('update', () => {
     assert.equal(config.live_store.max_block_duration, '5s')
   })
 
+  it('a move to a version that cannot read the blocks written so far warns, naming both formats', async () => {
+    const app = await scaffold()
+    const result = await runCli(['update', '--tempo-version', '2.4.0'], {cwd: app})
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /Tempo 2\.4\.0 cannot read the vParquet4 blocks that Tempo 2\.10\.8 wrote/)
+    const back = await runCli(['update', '--tempo-version', '2.10.8'], {cwd: app})
+    assert.doesNotMatch(back.stderr, /cannot read/)
+  })
+
   it('a --buildpack-url given at creation survives updates; update --buildpack-url changes it', async () => {
     const fork = 'https://git.example.com/me/tempo-buildpack.git#v9.9.9'
     const app = await scaffold('--buildpack-url', fork)

@@ -4,8 +4,18 @@ import {readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 
+import {parse} from 'yaml'
+
 import {contractShell, shellWord} from '../../src/lib/core/contract-shell.js'
-import {CONTRACT, DEFAULT_TEMPO_VERSION, ingestLimits, newestOfMajor, requiredVariables, tempoMajor} from '../../src/lib/core/contract.js'
+import {
+  blockFormatWarning,
+  CONTRACT,
+  DEFAULT_TEMPO_VERSION,
+  ingestLimits,
+  newestOfMajor,
+  requiredVariables,
+  tempoMajor,
+} from '../../src/lib/core/contract.js'
 import {setting} from '../../src/lib/settings/settings.js'
 import {variablesTable} from '../../src/lib/core/docs.js'
 import {ROOT} from '../helpers/cli.js'
@@ -112,6 +122,18 @@ describe('the contract', () => {
         `${limits.bytesPerSecond} ${limits.requests} ${limits.generatorLiveBytes}`,
       )
     }
+  })
+
+  it("each known version's block format is the one its defaults write; an older format warns before a downgrade", () => {
+    for (const {version, blockFormat} of CONTRACT.tempo.versions) {
+      const defaults = parse(readFileSync(path.join(ROOT, `data/tempo/defaults-${version}.yaml`), 'utf8'))
+      assert.equal(blockFormat, defaults.storage.trace.block.version, version)
+    }
+    assert.match(blockFormatWarning('2.10.8', '2.4.0') ?? '', /Tempo 2\.4\.0 cannot read the vParquet4 blocks that Tempo 2\.10\.8 wrote/)
+    assert.match(blockFormatWarning('3.0.3', '2.4.0') ?? '', /cannot read the vParquet4 blocks/)
+    assert.equal(blockFormatWarning('2.4.0', '2.10.8'), undefined)
+    assert.equal(blockFormatWarning('2.10.8', '3.0.3'), undefined)
+    assert.equal(blockFormatWarning('2.10.8', '2.9.1'), undefined, 'an unknown version: nothing to say')
   })
 
   it('lists the default Tempo version among the known ones', () => {

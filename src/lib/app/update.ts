@@ -7,6 +7,7 @@ import path from 'node:path'
 import {ANSWERS_FILE, hash, resolveAppAnswers} from './answers.js'
 import {DOT_ENV, readDotEnv} from '../core/dotenv.js'
 import {unifiedDiff} from '../core/diff.js'
+import {blockFormatWarning} from '../core/contract.js'
 import {cli} from '../core/invocation.js'
 import {answersFile} from './plan.js'
 import {grafanaAnswersFile, renderGrafanaApp} from './grafana.js'
@@ -132,6 +133,9 @@ export async function updateApp(options: UpdateOptions): Promise<UpdateResult> {
       `Tempo ${saved.answers.tempoVersion} → ${answers.tempoVersion}: a new major; tempo.yaml is rendered from the ${newMajor}.x template (its keys differ from ${oldMajor}.x).`,
     )
   }
+  const unreadable =
+    saved.answers.tempoVersion && answers.tempoVersion && blockFormatWarning(saved.answers.tempoVersion, answers.tempoVersion)
+  if (unreadable && saved.answers.storage === 's3') warn(unreadable)
   if (saved.answers.storage === 'local' && answers.storage === 's3') {
     warn(
       `Storage is now s3: the app needs TEMPO_STORAGE_S3_ACCESS_KEY_ID and TEMPO_STORAGE_S3_SECRET_ACCESS_KEY on Scalingo (\`${cli('env-set')}\`).`,

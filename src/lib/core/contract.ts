@@ -47,7 +47,8 @@ export interface LegacyKey {
 
 export interface Contract {
   tempo: {
-    versions: {version: string; major: string; note?: string}[]
+    /** blockFormat: the block version it writes (storage.trace.block.version); it reads that one and older ones. */
+    versions: {version: string; major: string; blockFormat: string; note?: string}[]
     /** templateBeforeMetrics: the default template for versions older than traceqlMetrics.since. */
     majors: Record<string, {template: string; templateBeforeMetrics?: string}>
     traceqlMetrics: {since: string; warning: string}
@@ -148,6 +149,17 @@ export function drilldownWarning(version: string): string | undefined {
   const [major] = versionParts(version)
   const [sinceMajor] = versionParts(CONTRACT.tempo.traceqlMetrics.since)
   return major === sinceMajor && !usesMetricsGenerator(version) ? CONTRACT.tempo.traceqlMetrics.warning.replace('%s', version) : undefined
+}
+
+const blockFormatOf = (version: string): string | undefined =>
+  CONTRACT.tempo.versions.find((v) => v.version === version.replace(/^v/, ''))?.blockFormat
+const formatRank = (format: string): number => Number(/(\d+)$/.exec(format)?.[1] ?? 0)
+
+/** Said when Tempo TO cannot read the blocks Tempo FROM wrote (a newer block format): every stored trace would fail to load. */
+export function blockFormatWarning(from: string, to: string): string | undefined {
+  const [written, read] = [blockFormatOf(from), blockFormatOf(to)]
+  if (!written || !read || formatRank(read) >= formatRank(written)) return undefined
+  return `Tempo ${to} cannot read the ${written} blocks that Tempo ${from} wrote (it knows ${read} and older): every trace stored so far would fail to load. Keep ${from}, or give ${to} a bucket or TEMPO_STORAGE_S3_PREFIX of its own.`
 }
 
 export const port = (name: Port['name']): Port => CONTRACT.ports.find((p) => p.name === name)!
