@@ -1,5 +1,8 @@
 // Bundles the CLI into dist/ (its dependencies included), so that the published package
-// installs with no dependency tree. Lazy imports stay lazy: each becomes a chunk.
+// installs with no dependency tree. One file, dist/cli.js, holds what every command needs: Node
+// reads, parses and links each ES module file apart, which costs more than the bytes of lazy code
+// in one file (a module is initialised on first import all the same). Libraries only some paths
+// need are files of their own (dist/vendor/).
 import {readFile} from 'node:fs/promises'
 
 import {build} from 'esbuild'
@@ -42,17 +45,72 @@ const lazyBuiltins = {
   },
 }
 
-await build({
-  entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+// Libraries only some paths need (the questions, git, the S3 signature, check's YAML
+// linting): each group is a CommonJS file of its own in dist/vendor/, required on first use,
+// so that a run that does not need them neither reads nor parses them. In the CLI's bundle, the
+// library is a module that requires that file and re-exports what the library exports.
+const VENDOR = {
+  inquirer: ['@inquirer/confirm', '@inquirer/input', '@inquirer/password', '@inquirer/select'],
+  'simple-git': ['simple-git'],
+  aws4: ['aws4'],
+  yaml: ['yaml'],
+}
+const vendorOf = new Map(Object.entries(VENDOR).flatMap(([file, names]) => names.map((name) => [name, file])))
+const vendored = {
+  name: 'vendored',
+  setup(esbuild) {
+    const names = [...vendorOf.keys()].map((name) => name.replaceAll('/', '\\/'))
+    esbuild.onResolve({filter: new RegExp(`^(${names.join('|')})$`)}, (args) => ({path: args.path, namespace: 'vendored'}))
+    esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'vendored'}, (args) => ({path: args.path, external: true}))
+    esbuild.onLoad({filter: /.*/, namespace: 'vendored'}, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name))
+      // The same rule as an import of a CommonJS module: its exports are the default, unless it was an ES module.
+      const contents = [
+        `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
+        'export default library.__esModule ? library.default : library',
+        ...(names.length > 0 ? [`export const {${names.join(', ')}} = library`] : []),
+      ].join('\n')
+      return {contents, loader: 'js', resolveDir: process.cwd()}
+    })
+  },
+}
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.19',
   minify: true,
   legalComments: 'linked',
+  logLevel: 'warning',
+}
+
+// Each dist/vendor/ file: an object of the libraries of its group, by name.
+const vendorEntries = {
+  name: 'vendor-entries',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /^vendor:/}, (args) => ({path: args.path.slice('vendor:'.length), namespace: 'vendor-entry'}))
+    esbuild.onLoad({filter: /.*/, namespace: 'vendor-entry'}, (args) => ({
+      contents: `module.exports = {${VENDOR[args.path].map((name) => `${JSON.stringify(name)}: require(${JSON.stringify(name)})`).join(', ')}}`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }))
+  },
+}
+
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.keys(VENDOR).map((file) => [file, `vendor:${file}`])),
+  outdir: 'dist/vendor',
+  outExtension: {'.js': '.cjs'},
+  format: 'cjs',
+  plugins: [vendorEntries],
+})
+
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  format: 'esm',
   // The CommonJS dependencies inside an ES module: what they expect from Node.
   banner: {
     js: [
@@ -64,6 +122,5 @@ await build({
   },
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
-  plugins: [leftOut, lazyBuiltins],
-  logLevel: 'warning',
+  plugins: [leftOut, lazyBuiltins, vendored],
 })
