@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `create-tempo-scalingo DIR ...` is the scaffold (`create`); named commands run as usual.
 import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 
 const root = new URL('../', import.meta.url)
 const HELP = new Set(['--help', '-h'])
@@ -32,7 +33,7 @@ if (page) {
 // Node 22+ keeps compiled code between runs (the cache lives in the OS temp dir).
 const {default: module} = await import('node:module')
 module.enableCompileCache?.()
-const manifest = JSON.parse(readFileSync(new URL('.oclif.manifest.json', root), 'utf8'))
+const manifest = JSON.parse(readFileSync(new URL('oclif.manifest.json', root), 'utf8'))
 const bundle = await import('../dist/cli.js')
 const passThrough = new Set([...Object.keys(manifest.commands), '--help', '-h', '--version'])
 const fail = (message) => {
@@ -59,4 +60,6 @@ if (extra !== undefined && !args.slice(1, args.indexOf(extra)).some((arg) => arg
 // oclif reads process.argv again when it reports errors, so the route goes there.
 if (args[0] === undefined || !passThrough.has(args[0])) process.argv.splice(2, 0, 'create')
 
-await bundle.execute({dir: import.meta.url})
+// oclif is given the package.json it would find and read, and no user plugins to look for (this CLI has none).
+const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
+await bundle.execute({loadOptions: {root: fileURLToPath(root), pjson, userPlugins: false}})

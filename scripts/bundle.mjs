@@ -4,6 +4,7 @@
 // in one file (a module is initialised on first import all the same). Libraries only some paths
 // need are files of their own (dist/vendor/).
 import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 
 import {build} from 'esbuild'
 
@@ -28,27 +29,46 @@ const leftOut = {
   },
 }
 
-// Node modules oclif loads at start for rare paths (a flag read from stdin, a parent process
-// name on Windows, performance marks when debugging): loaded when first used instead.
-const LAZY = {'parser/parse.js': 'node:readline', 'util/os.js': 'node:child_process', 'performance.js': 'node:perf_hooks'}
-const lazyBuiltins = {
-  name: 'lazy-builtins',
+// oclif requires ejs as CommonJS and this CLI imports it as an ES module: one copy, the former.
+const oneEjs = {
+  name: 'one-ejs',
   setup(esbuild) {
-    const files = Object.keys(LAZY).map((file) => file.replaceAll('.', '\\.').replaceAll('/', '[\\\\/]'))
+    const file = createRequire(import.meta.url).resolve('ejs')
+    esbuild.onResolve({filter: /^ejs$/}, () => ({path: file}))
+  },
+}
+
+// Edits of oclif's code, each a string replaced (the build fails if it is not found).
+const lazy = (builtin) => [`require("${builtin}")`, `new Proxy({}, {get: (_, key) => require("${builtin}")[key]})`]
+const PATCHES = {
+  // Node modules oclif loads at start for rare paths (a flag read from stdin, a parent process
+  // name on Windows, performance marks when debugging): loaded when first used instead.
+  'parser/parse.js': [lazy('node:readline')],
+  'util/os.js': [lazy('node:child_process')],
+  'performance.js': [lazy('node:perf_hooks')],
+  // Sorting the commands by locale costs ICU's collator, ~5 ms at each start. Command ids are
+  // lowercase words and dashes, which code-unit order sorts the same way.
+  'config/plugin.js': [['.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))']],
+}
+const patched = {
+  name: 'patched',
+  setup(esbuild) {
+    const files = Object.keys(PATCHES).map((file) => file.replaceAll('.', '\\.').replaceAll('/', '[\\\\/]'))
     esbuild.onLoad({filter: new RegExp(`@oclif[\\\\/]core[\\\\/]lib[\\\\/](${files.join('|')})$`)}, async (args) => {
-      const [file, builtin] = Object.entries(LAZY).find(([end]) => args.path.replaceAll('\\', '/').endsWith(`/lib/${end}`))
-      const source = await readFile(args.path, 'utf8')
-      const call = `require("${builtin}")`
-      if (!source.includes(call)) throw new Error(`${file} no longer has ${call}: update scripts/bundle.mjs`)
-      return {contents: source.replace(call, `new Proxy({}, {get: (_, key) => require("${builtin}")[key]})`), loader: 'js'}
+      const [file, edits] = Object.entries(PATCHES).find(([end]) => args.path.replaceAll('\\', '/').endsWith(`/lib/${end}`))
+      let source = await readFile(args.path, 'utf8')
+      for (const [from, to] of edits) {
+        if (!source.includes(from)) throw new Error(`${file} no longer has ${from}: update scripts/bundle.mjs`)
+        source = source.replace(from, to)
+      }
+      return {contents: source, loader: 'js'}
     })
   },
 }
 
 // Libraries only some paths need (the questions, git, the S3 signature, check's YAML
 // linting): each group is a CommonJS file of its own in dist/vendor/, required on first use,
-// so that a run that does not need them neither reads nor parses them. In the CLI's bundle, the
-// library is a module that requires that file and re-exports what the library exports.
+// so that a run that does not need them neither reads nor parses them.
 const VENDOR = {
   inquirer: ['@inquirer/confirm', '@inquirer/input', '@inquirer/password', '@inquirer/select'],
   'simple-git': ['simple-git'],
@@ -56,17 +76,33 @@ const VENDOR = {
   yaml: ['yaml'],
 }
 const vendorOf = new Map(Object.entries(VENDOR).flatMap(([file, names]) => names.map((name) => [name, file])))
-const vendored = {
-  name: 'vendored',
+// In one ES module file, esbuild hoists every `import ... from` a file outside the bundle to
+// its top, where it loads at start even if only a lazy path imports it (child_process, DNS).
+// So a vendored library, or a Node module imported by an ES module, is a module of the bundle
+// that requires it when first imported, and exports what it exports.
+const required = {
+  name: 'required',
   setup(esbuild) {
-    const names = [...vendorOf.keys()].map((name) => name.replaceAll('/', '\\/'))
-    esbuild.onResolve({filter: new RegExp(`^(${names.join('|')})$`)}, (args) => ({path: args.path, namespace: 'vendored'}))
-    esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'vendored'}, (args) => ({path: args.path, external: true}))
-    esbuild.onLoad({filter: /.*/, namespace: 'vendored'}, async (args) => {
-      const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name))
-      // The same rule as an import of a CommonJS module: its exports are the default, unless it was an ES module.
+    const vendored = [...vendorOf.keys()].map((name) => name.replaceAll('/', '\\/'))
+    esbuild.onResolve({filter: new RegExp(`^(node:.*|${vendored.join('|')})$`)}, (args) =>
+      args.kind === 'require-call' ? undefined : {path: args.path, namespace: 'required'},
+    )
+    esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'required'}, (args) => ({path: args.path, external: true}))
+    esbuild.onLoad({filter: /.*/, namespace: 'required'}, async (args) => {
+      const builtin = args.path.startsWith('node:')
+      const library = builtin ? createRequire(import.meta.url)(args.path) : undefined
+      const names = Object.keys(await import(args.path)).filter(
+        (name) =>
+          name !== 'default' &&
+          /^[A-Za-z_$][\w$]*$/.test(name) &&
+          // A getter of a Node module loads what it returns (fs.ReadStream: the streams): read only when imported by name.
+          !(builtin && Object.getOwnPropertyDescriptor(library, name)?.get),
+      )
       const contents = [
-        `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
+        builtin
+          ? `const library = require(${JSON.stringify(args.path)})`
+          : `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
+        // The same rule as an import of a CommonJS module: its exports are the default, unless it was an ES module.
         'export default library.__esModule ? library.default : library',
         ...(names.length > 0 ? [`export const {${names.join(', ')}} = library`] : []),
       ].join('\n')
@@ -122,5 +158,5 @@ await build({
   },
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
-  plugins: [leftOut, lazyBuiltins, vendored],
+  plugins: [leftOut, patched, required, oneEjs],
 })

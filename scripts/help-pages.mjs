@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const manifest = JSON.parse(readFileSync(`${root}.oclif.manifest.json`, 'utf8'))
+const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8'))
 
 /** oclif's own help page for a command ('' for the root), as printed without a terminal. */
 export function renderHelp(id) {
