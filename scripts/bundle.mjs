@@ -150,8 +150,7 @@ await build({
   // The CommonJS dependencies inside an ES module: what they expect from Node.
   banner: {
     js: [
-      "import {createRequire as __ctsRequire} from 'node:module'",
-      'const require = __ctsRequire(import.meta.filename)',
+      "const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename)",
       'const __filename = import.meta.filename',
       'const __dirname = import.meta.dirname',
     ].join(';'),
