@@ -1,8 +1,8 @@
 // Bundles the CLI into dist/ (its dependencies included), so that the published package
-// installs with no dependency tree. One file, dist/cli.js, holds what every command needs: Node
-// reads, parses and links each ES module file apart, which costs more than the bytes of lazy code
-// in one file (a module is initialised on first import all the same). Libraries only some paths
-// need are files of their own (dist/vendor/).
+// installs with no dependency tree. One file, dist/cli.cjs, holds what every command needs: a file
+// per lazy import (esbuild's splitting) cost more to find, read and link than the lazy code costs
+// to parse in one file, where a module is initialised on first use all the same. Libraries only
+// some paths need are files of their own (dist/vendor/).
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 
@@ -145,16 +145,11 @@ await build({
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
-  format: 'esm',
-  // The CommonJS dependencies inside an ES module: what they expect from Node.
-  banner: {
-    js: [
-      "const require = process.getBuiltinModule('node:module').createRequire(import.meta.filename)",
-      'const __filename = import.meta.filename',
-      'const __dirname = import.meta.dirname',
-    ].join(';'),
-  },
+  outfile: 'dist/cli.cjs',
+  // CommonJS, required by bin/run.js (see there); the sources' import.meta is the bundle's.
+  format: 'cjs',
+  define: {'import.meta.url': '__ctsUrl'},
+  banner: {js: "const __ctsUrl = require('node:url').pathToFileURL(__filename).href;"},
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
   plugins: [leftOut, patched, required, oneEjs],
