@@ -49,6 +49,9 @@ const PATCHES = {
   // Sorting the commands by locale costs ICU's collator, ~5 ms at each start. Command ids are
   // lowercase words and dashes, which code-unit order sorts the same way.
   'config/plugin.js': [['.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))']],
+  // A command run loads its config again, from the same options and plugins (the theme read
+  // again, the platform probed again): meant for a config of another oclif, never the case here.
+  'config/config.js': [['if (isConfig(opts)) {', 'if (isConfig(opts) && opts._base === BASE) return opts;\n        if (isConfig(opts)) {']],
 }
 const patched = {
   name: 'patched',
