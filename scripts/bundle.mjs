@@ -79,10 +79,12 @@ const VENDOR = {
   yaml: ['yaml'],
 }
 const vendorOf = new Map(Object.entries(VENDOR).flatMap(([file, names]) => names.map((name) => [name, file])))
-// In one ES module file, esbuild hoists every `import ... from` a file outside the bundle to
-// its top, where it loads at start even if only a lazy path imports it (child_process, DNS).
-// So a vendored library, or a Node module imported by an ES module, is a module of the bundle
-// that requires it when first imported, and exports what it exports.
+// An `import ... from` a file outside the bundle is hoisted to the bundle's top, where it loads
+// at start even when only a lazy path imports it (child_process, DNS). So a Node module imported
+// by an ES module, or a vendored library, is a module of the bundle that requires it when first
+// imported. A Node module's is CommonJS: each export is read where it is used (a getter such as
+// fs.ReadStream or process.allowedNodeEnvironmentFlags costs when read). A library's re-exports
+// its exports, its default as an import of it would (an ES module's own default).
 const required = {
   name: 'required',
   setup(esbuild) {
@@ -92,20 +94,10 @@ const required = {
     )
     esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'required'}, (args) => ({path: args.path, external: true}))
     esbuild.onLoad({filter: /.*/, namespace: 'required'}, async (args) => {
-      const builtin = args.path.startsWith('node:')
-      const library = builtin ? createRequire(import.meta.url)(args.path) : undefined
-      const names = Object.keys(await import(args.path)).filter(
-        (name) =>
-          name !== 'default' &&
-          /^[A-Za-z_$][\w$]*$/.test(name) &&
-          // A getter of a Node module loads what it returns (fs.ReadStream: the streams): read only when imported by name.
-          !(builtin && Object.getOwnPropertyDescriptor(library, name)?.get),
-      )
+      if (args.path.startsWith('node:')) return {contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}
+      const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name))
       const contents = [
-        builtin
-          ? `const library = require(${JSON.stringify(args.path)})`
-          : `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
-        // The same rule as an import of a CommonJS module: its exports are the default, unless it was an ES module.
+        `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
         'export default library.__esModule ? library.default : library',
         ...(names.length > 0 ? [`export const {${names.join(', ')}} = library`] : []),
       ].join('\n')
