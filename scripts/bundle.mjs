@@ -29,6 +29,18 @@ const leftOut = {
   },
 }
 
+// oclif reads only the version of its package.json (cache.js): the bundle holds no more of it.
+const oclifVersion = {
+  name: 'oclif-version',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /^@oclif\/core\/package\.json$/}, (args) => ({path: args.path, namespace: 'oclif-version'}))
+    esbuild.onLoad({filter: /.*/, namespace: 'oclif-version'}, () => ({
+      contents: JSON.stringify({version: createRequire(import.meta.url)('@oclif/core/package.json').version}),
+      loader: 'json',
+    }))
+  },
+}
+
 // oclif requires ejs as CommonJS and this CLI imports it as an ES module: one copy, the former.
 const oneEjs = {
   name: 'one-ejs',
@@ -147,5 +159,5 @@ await build({
   banner: {js: "const __ctsUrl = require('node:url').pathToFileURL(__filename).href;"},
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
-  plugins: [leftOut, patched, required, oneEjs],
+  plugins: [leftOut, patched, required, oneEjs, oclifVersion],
 })
