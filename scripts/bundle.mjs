@@ -91,22 +91,16 @@ const VENDOR = {
   yaml: ['yaml'],
 }
 const vendorOf = new Map(Object.entries(VENDOR).flatMap(([file, names]) => names.map((name) => [name, file])))
-// An `import ... from` a file outside the bundle is hoisted to the bundle's top, where it loads
-// at start even when only a lazy path imports it (child_process, DNS). So a Node module imported
-// by an ES module, or a vendored library, is a module of the bundle that requires it when first
-// imported. A Node module's is CommonJS: each export is read where it is used (a getter such as
-// fs.ReadStream or process.allowedNodeEnvironmentFlags costs when read). A library's re-exports
-// its exports, its default as an import of it would (an ES module's own default).
-const required = {
-  name: 'required',
+// In the bundle, a vendored library is a module that requires its dist/vendor/ file when first
+// imported, and re-exports what the library exports (its default as an import of it would: an
+// ES module's own default, a CommonJS module's exports).
+const vendored = {
+  name: 'vendored',
   setup(esbuild) {
-    const vendored = [...vendorOf.keys()].map((name) => name.replaceAll('/', '\\/'))
-    esbuild.onResolve({filter: new RegExp(`^(node:.*|${vendored.join('|')})$`)}, (args) =>
-      args.kind === 'require-call' ? undefined : {path: args.path, namespace: 'required'},
-    )
-    esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'required'}, (args) => ({path: args.path, external: true}))
-    esbuild.onLoad({filter: /.*/, namespace: 'required'}, async (args) => {
-      if (args.path.startsWith('node:')) return {contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}
+    const names = [...vendorOf.keys()].map((name) => name.replaceAll('/', '\\/'))
+    esbuild.onResolve({filter: new RegExp(`^(${names.join('|')})$`)}, (args) => ({path: args.path, namespace: 'vendored'}))
+    esbuild.onResolve({filter: /^\.\/vendor\//, namespace: 'vendored'}, (args) => ({path: args.path, external: true}))
+    esbuild.onLoad({filter: /.*/, namespace: 'vendored'}, async (args) => {
       const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name))
       const contents = [
         `const library = require(${JSON.stringify(`./vendor/${vendorOf.get(args.path)}.cjs`)})[${JSON.stringify(args.path)}]`,
@@ -153,11 +147,13 @@ await build({
   ...common,
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
-  // CommonJS, required by bin/run.js (see there); the sources' import.meta is the bundle's.
+  // CommonJS, required by bin/run.js (see there). A module's imports of Node modules are
+  // required when it is first imported, not all at start (child_process, DNS) as the imports
+  // of an ES module bundle are. The sources' import.meta is the bundle's.
   format: 'cjs',
   define: {'import.meta.url': '__ctsUrl'},
   banner: {js: "const __ctsUrl = require('node:url').pathToFileURL(__filename).href;"},
   // oclif reaches for these only to run TypeScript sources in development (NODE_ENV=development).
   external: ['typescript', 'ts-node', 'tsx'],
-  plugins: [leftOut, patched, required, oneEjs, oclifVersion],
+  plugins: [leftOut, patched, vendored, oneEjs, oclifVersion],
 })
