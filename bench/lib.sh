@@ -65,7 +65,7 @@ npm_prefix_install() {
 # The CLI runs from dist/ and the oclif manifest; a fresh clone has them
 # only after `npm ci` (prepare) or `npm run build`.
 ensure_built() {
-  if [[ ! -f "$REPO_ROOT/dist/cli.js" || ! -f "$REPO_ROOT/.oclif.manifest.json" ]]; then
+  if [[ ! -f "$REPO_ROOT/dist/cli.cjs" || ! -f "$REPO_ROOT/oclif.manifest.json" ]]; then
     note "building the CLI (npm run build)"
     (cd "$REPO_ROOT" && npm run build >&2)
   fi

@@ -4,11 +4,11 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const manifest = JSON.parse(readFileSync(`${root}.oclif.manifest.json`, 'utf8'))
+const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8'))
 
 /** oclif's own help page for a command ('' for the root), as printed without a terminal. */
 export function renderHelp(id) {
-  const script = `const {run} = await import(${JSON.stringify(`${root}dist/cli.js`)}); await run(${JSON.stringify([...(id ? [id] : []), '--help'])}, ${JSON.stringify(root)})`
+  const script = `const {run} = await import(${JSON.stringify(`${root}dist/cli.cjs`)}); await run(${JSON.stringify([...(id ? [id] : []), '--help'])}, ${JSON.stringify(root)})`
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
     env: {...process.env, COLUMNS: '80', NO_COLOR: '1'},

@@ -1,4 +1,4 @@
-// The entry of the bundle (dist/cli.js): oclif's runner and the commands, listed explicitly
+// The entry of the bundle (dist/cli.cjs): oclif's runner and the commands, listed explicitly
 // (package.json's oclif.commands), so that nothing is discovered on disk at run time.
 import Check from './commands/check.js'
 import Create from './commands/create.js'

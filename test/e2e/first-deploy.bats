@@ -10,7 +10,7 @@ setup_file() {
   local releases="$BATS_FILE_TMPDIR/releases"
   build_release_fixtures "$releases"
   start_mirror "$releases"
-  [[ -f "$REPO_ROOT/dist/cli.js" ]] || (cd "$REPO_ROOT" && npm run build >/dev/null)
+  [[ -f "$REPO_ROOT/dist/cli.cjs" ]] || (cd "$REPO_ROOT" && npm run build >/dev/null)
 }
 
 teardown_file() {

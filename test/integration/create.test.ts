@@ -46,6 +46,35 @@ describe('create (non-interactive)', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['my-tempo'], 'no staging dir left behind')
   })
 
+  it('a --yes scaffold without git loads no vendored library, nor child_process, nor DNS', async () => {
+    const dir = await tempDir()
+    const record = path.join(dir, 'loaded.json')
+    const hook = path.join(dir, 'record-loaded.cjs')
+    await writeFile(
+      hook,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, ` +
+        `JSON.stringify({builtins: process.moduleLoadList, files: Object.keys(require.cache)})))\n`,
+    )
+    const result = await runCli(['my-tempo', '--yes', '--storage', 'local', '--no-git'], {
+      cwd: dir,
+      env: {NODE_OPTIONS: `--require ${hook}`},
+    })
+    assert.equal(result.code, 0, result.stderr)
+    const loaded = JSON.parse(await readFile(record, 'utf8')) as {builtins: string[]; files: string[]}
+    assert.ok(
+      loaded.files.some((file) => file.endsWith(path.join('dist', 'cli.cjs'))),
+      'the hook sees the bundle',
+    )
+    assert.deepEqual(
+      loaded.files.filter((file) => file.includes(`${path.sep}vendor${path.sep}`)),
+      [],
+    )
+    assert.deepEqual(
+      loaded.builtins.filter((name) => /^NativeModule (child_process|dns|dns\/promises)$/.test(name)),
+      [],
+    )
+  })
+
   it('--json prints one document, secrets redacted', async () => {
     const dir = await tempDir()
     const result = await runCli(['my-tempo', '--yes', '--json', '--no-git'], {cwd: dir, env: S3_ENV})

@@ -1,6 +1,7 @@
 // Answers → file plan (pure), and the one place that puts a plan on disk:
 // staged in a temp dir beside the target, then moved into place, so nothing is half-written.
-import {chmod, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises'
+import {chmodSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {readdir, rename, rm, rmdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {ANSWERS_FILE, answersFileContent, hash} from './answers.js'
@@ -54,18 +55,20 @@ export interface Staging {
 }
 
 export async function stage(target: string, files: RenderedFile[]): Promise<Staging> {
+  // Synchronous calls: a few small files, where each asynchronous one is a round trip through
+  // libuv's thread pool (writeFile alone is three: open, write, close).
   const parent = path.dirname(path.resolve(target))
-  await mkdir(parent, {recursive: true})
-  const dir = await mkdtemp(path.join(parent, `.${path.basename(target)}-staging-`))
+  mkdirSync(parent, {recursive: true})
+  const dir = mkdtempSync(path.join(parent, `.${path.basename(target)}-staging-`))
   // mkdtemp makes 0700; the app directory gets the usual permissions.
-  await chmod(dir, 0o755 & ~process.umask())
+  chmodSync(dir, 0o755 & ~process.umask())
   const discard = () => rm(dir, {recursive: true, force: true})
   try {
     for (const file of files) {
       const dest = path.join(dir, file.path)
-      await mkdir(path.dirname(dest), {recursive: true})
-      await writeFile(dest, file.content, {mode: file.mode ?? 0o644})
-      if (file.mode) await chmod(dest, file.mode)
+      mkdirSync(path.dirname(dest), {recursive: true})
+      writeFileSync(dest, file.content, {mode: file.mode ?? 0o644})
+      if (file.mode) chmodSync(dest, file.mode)
     }
   } catch (error) {
     await discard()
