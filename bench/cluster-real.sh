@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A cluster of whole web processes (launcher, REAL Tempo 2.x, Caddy) on
-# 127.0.0.2/.3/.4, their bucket on a local S3 API (s3rver, from node_modules):
+# 127.0.0.2/.3/.4, their bucket on a local S3 API (bench/s3-bucket.mjs: s3rver
+# from node_modules behind a front that decodes chunk-signed uploads and lists
+# common prefixes at any depth, which s3rver alone gets wrong for Tempo):
 #   1. members' ready times, and which port listens on which address (ss);
 #   2. a trace pushed through each member, found through every member;
 #   3. strangers on 127.0.0.9: what each member port answers, and two stranger
@@ -8,17 +10,19 @@
 #      their own, no verification): are they in the ring, do they read a trace;
 #      and, as a control, one holding a member's certificate and the label;
 #   4. a rolling restart (SIGTERM to each launcher, its disk wiped, started
-#      again) under a few pushes/s: acknowledged traces lost. s3rver lists no
-#      prefix at the bucket's root (no CommonPrefixes for delimiter=/), so Tempo
-#      finds no flushed block there: traces held only by flushed blocks count
-#      as lost. A real S3 API gives the true figure.
+#      again) under PUSH_RATE pushes/s through random members, and lookups of
+#      acknowledged traces through the members not being restarted: stop and
+#      ready times, refused pushes, missed lookups, and acknowledged traces
+#      missing at the end through any member (most of them by then only in
+#      flushed blocks). ROTATE_SECRET=1: each member comes back with a new
+#      TEMPO_CLUSTER_SECRET, as after `update --rotate-secrets` and `env-set`.
 #
 #   TEMPO_VERSION_UNDER_TEST=x.y.z TEMPO_BIN=path/to/tempo bench/cluster-real.sh
 #
 # (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
-# TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
+# ROTATE_SECRET (unset), TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
 # namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -66,10 +70,7 @@ web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
 # an error (its disk is no member's but its own).
 S3_PORT=$((20000 + RANDOM % 1000))
 mkdir -p "$BENCH_TMP/s3"
-(cd "$REPO_ROOT" && exec node -e '
-  const S3rver = require("s3rver")
-  new S3rver({address: "127.0.0.1", port: Number(process.argv[1]), silent: true, directory: process.argv[2], configureBuckets: [{name: "traces"}]}).run()
-' "$S3_PORT" "$BENCH_TMP/s3") &
+(cd "$REPO_ROOT" && exec node bench/s3-bucket.mjs "$S3_PORT" "$BENCH_TMP/s3" traces) &
 BENCH_PIDS+=($!)
 for ((n = 0; n < 100; n++)); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
 
@@ -264,23 +265,50 @@ try_stranger clear
 try_stranger tls
 
 # ---------------------------------------------------------------- 4. rolling restart
-acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors"
+# Each member in turn: SIGTERM to its launcher, its disk wiped, started again;
+# with ROTATE_SECRET=1 it comes back with a new TEMPO_CLUSTER_SECRET, as after
+# `update --rotate-secrets`, `env-set` and a restart.
+if [[ "${ROTATE_SECRET:-}" == 1 ]]; then
+  echo "--- rolling restart, each member back with a NEW cluster secret"
+else
+  echo "--- rolling restart, same cluster secret"
+fi
+acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors" queries="$BENCH_TMP/queries"
 : >"$acked"
 : >"$errors"
+: >"$queries"
+: >"$BENCH_TMP/stopping"
+roll0="$(now_ms)"
+# Acknowledged pushes are written "ID MEMBER MS"; each refusal "STATUS
+# STOPPING/TARGET": the member being stopped (if any), the one pushed to.
 (
   while :; do
     i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
     status="$(push "$i" "$id")"
-    if [[ "$status" == 200 ]]; then echo "$id" >>"$acked"; else echo "$status $(cat "$BENCH_TMP/stopping" 2>/dev/null)/$i" >>"$errors"; fi
+    if [[ "$status" == 200 ]]; then echo "$id $i $(now_ms)" >>"$acked"; else echo "$status $(cat "$BENCH_TMP/stopping")/$i" >>"$errors"; fi
     sleep "$(awk -v r="$PUSH_RATE" 'BEGIN { print 1 / r }')"
   done
 ) &
 pusher=$!
 BENCH_PIDS+=("$pusher")
+# Twice a second, an acknowledged trace at least 2 s old, looked up through a
+# member that is not being restarted: "ok|miss STOPPING/MEMBER".
+(
+  while :; do
+    stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
+    id="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c { print $1 }' "$acked" | shuf -n1)"
+    if [[ -n "$id" && "$j" != "$stopping" ]]; then
+      if found "$j" "$id"; then echo "ok $stopping/$j"; else echo "miss $stopping/$j $id"; fi >>"$queries"
+    fi
+    sleep 0.5
+  done
+) &
+querier=$!
+BENCH_PIDS+=("$querier")
 sleep 3
+[[ "${ROTATE_SECRET:-}" != 1 ]] || SECRET=Qw8eR2tY6uI0oP4aS7dF1gH5jK9lZ3xCv
 for ((i = 1; i <= MEMBERS; i++)); do
   t0="$(now_ms)"
-  # Each refusal is written "STATUS STOPPING/TARGET": the member being stopped, the one pushed to.
   printf '%s' "$i" >"$BENCH_TMP/stopping"
   kill -TERM "${LAUNCHER[i]}"
   wait "${LAUNCHER[i]}" 2>/dev/null || true
@@ -289,19 +317,30 @@ for ((i = 1; i <= MEMBERS; i++)); do
   wait_member "$i"
   t2="$(now_ms)"
   : >"$BENCH_TMP/stopping"
-  echo "member $i: exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start"
+  echo "member $i: SIGTERM at +$(((t0 - roll0) / 1000)) s; exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start"
   sleep 3
 done
-kill "$pusher"
-wait "$pusher" 2>/dev/null || true
+kill "$pusher" "$querier"
+wait "$pusher" "$querier" 2>/dev/null || true
 sleep 8 # a block-list poll (5 s) after the last flush
-lost=0
-while read -r id; do
-  for ((j = 1; j <= MEMBERS; j++)); do
-    found "$j" "$id" || { lost=$((lost + 1)) && note "lost through member $j: $id" && break; }
-  done
-done <"$acked"
+# missing IDS_FILE: "ID MEMBER MS where" for each trace not found through some member.
+missing() {
+  local id via at where j
+  while read -r id via at _; do
+    where=""
+    for ((j = 1; j <= MEMBERS; j++)); do found "$j" "$id" || where+=" $j"; done
+    [[ -z "$where" ]] || echo "$id $via $at missing through member(s)$where"
+  done <"$1"
+}
+missing "$acked" >"$BENCH_TMP/lost"
+lost="$(wc -l <"$BENCH_TMP/lost")"
 echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(sort "$errors" | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+echo "lookups during the roll (acknowledged traces >= 2 s old, through members not being restarted): $(grep -c '^ok' "$queries" || true) found, $(grep -c '^miss' "$queries" || true) missed ($(grep '^miss' "$queries" | cut -d' ' -f1,2 | sort | uniq -c | tr '\n' ' '))"
+if ((lost > 0)); then
+  while read -r id via at rest; do echo "  missing: $id, pushed through member $via at +$(((at - roll0) / 1000)) s, $rest"; done <"$BENCH_TMP/lost"
+  sleep 20
+  echo "missing again 20 s later: $(missing "$BENCH_TMP/lost" | wc -l) of $lost"
+fi
 # The control, last (it leaves a ring entry behind): a Tempo holding a member's
 # certificate and the cluster's label joins the ring and reads the traces.
 try_stranger holder
