@@ -120,11 +120,11 @@ wait_member() {
 
 trace_id() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
-# push I ID: one span through member I's proxy; prints the status.
+# push I ID [ANSWER_FILE]: one span through member I's proxy; prints the status.
 push() {
   local now
   now="$(date +%s%N)"
-  curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H "Authorization: Bearer $TOKEN" \
+  curl -s -o "${3:-/dev/null}" -w '%{http_code}' --max-time 5 -X POST -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' "http://127.0.0.1:${PORTS[$1]}/v1/traces" --data-binary \
     "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"bench\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"$2\",\"spanId\":\"0102030405060708\",\"name\":\"probe\",\"kind\":1,\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$((now + 1000000))\"}]}]}]}" ||
     true
@@ -137,8 +137,9 @@ found() {
   local body
   body="$(curl -s --max-time 5 "${auth[@]}" -H 'Accept: application/json' -w '\n%{http_code} in %{time_total} s' "$url/api/traces/$2" 2>/dev/null)" || true
   grep -q '"spanId"' <<<"$body" && return 0
+  MISS_ANSWER="$(tail -c 300 <<<"$body" | tr '\n' ' ')"
   # The first miss of a run, as it was answered.
-  [[ -n "${MISS_SHOWN:-}" ]] || { MISS_SHOWN=1 && note "first miss ($url): $(tail -c 300 <<<"$body" | tr '\n' ' ')"; }
+  [[ -n "${MISS_SHOWN:-}" ]] || { MISS_SHOWN=1 && note "first miss ($url): $MISS_ANSWER"; }
   return 1
 }
 
@@ -280,25 +281,30 @@ acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors" queries="$BENCH_TMP/queries"
 : >"$BENCH_TMP/stopping"
 roll0="$(now_ms)"
 # Acknowledged pushes are written "ID MEMBER MS"; each refusal "STATUS
-# STOPPING/TARGET": the member being stopped (if any), the one pushed to.
+# STOPPING/TARGET ANSWER": the member being stopped (if any), the one pushed to.
 (
   while :; do
     i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
-    status="$(push "$i" "$id")"
-    if [[ "$status" == 200 ]]; then echo "$id $i $(now_ms)" >>"$acked"; else echo "$status $(cat "$BENCH_TMP/stopping")/$i" >>"$errors"; fi
+    status="$(push "$i" "$id" "$BENCH_TMP/answer")"
+    if [[ "$status" == 200 ]]; then
+      echo "$id $i $(now_ms)" >>"$acked"
+    else
+      echo "$status $(cat "$BENCH_TMP/stopping")/$i $(head -c 160 "$BENCH_TMP/answer" 2>/dev/null | tr '\n' ' ')" >>"$errors"
+    fi
     sleep "$(awk -v r="$PUSH_RATE" 'BEGIN { print 1 / r }')"
   done
 ) &
 pusher=$!
 BENCH_PIDS+=("$pusher")
 # Twice a second, an acknowledged trace at least 2 s old, looked up through a
-# member that is not being restarted: "ok|miss STOPPING/MEMBER".
+# member that is not being restarted: "ok|miss STOPPING/MEMBER", and for a miss
+# "ID PUSHED_THROUGH PUSHED_MS MISSED_MS ANSWER".
 (
   while :; do
     stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
-    id="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c { print $1 }' "$acked" | shuf -n1)"
-    if [[ -n "$id" && "$j" != "$stopping" ]]; then
-      if found "$j" "$id"; then echo "ok $stopping/$j"; else echo "miss $stopping/$j $id"; fi >>"$queries"
+    line="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c' "$acked" | shuf -n1)"
+    if [[ -n "$line" && "$j" != "$stopping" ]]; then
+      if found "$j" "${line%% *}"; then echo "ok $stopping/$j"; else echo "miss $stopping/$j $line $(now_ms) $MISS_ANSWER"; fi >>"$queries"
     fi
     sleep 0.5
   done
@@ -317,7 +323,7 @@ for ((i = 1; i <= MEMBERS; i++)); do
   wait_member "$i"
   t2="$(now_ms)"
   : >"$BENCH_TMP/stopping"
-  echo "member $i: SIGTERM at +$(((t0 - roll0) / 1000)) s; exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start"
+  echo "member $i: SIGTERM at +$((t0 - roll0)) ms; exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start (at +$((t2 - roll0)) ms)"
   sleep 3
 done
 kill "$pusher" "$querier"
@@ -334,10 +340,15 @@ missing() {
 }
 missing "$acked" >"$BENCH_TMP/lost"
 lost="$(wc -l <"$BENCH_TMP/lost")"
-echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(sort "$errors" | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(cut -d' ' -f1,2 "$errors" | sort | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+cut -d' ' -f1,3- "$errors" | sort | uniq -c | sed 's/^/  refused: /'
 echo "lookups during the roll (acknowledged traces >= 2 s old, through members not being restarted): $(grep -c '^ok' "$queries" || true) found, $(grep -c '^miss' "$queries" || true) missed ($(grep '^miss' "$queries" | cut -d' ' -f1,2 | sort | uniq -c | tr '\n' ' '))"
+{ grep '^miss' "$queries" || true; } | while read -r _ where id via at missed answer; do
+  restarting="${where%/*}"
+  echo "  missed at +$((missed - roll0)) ms through member ${where#*/} (restarting: ${restarting:-none}): $id, pushed through member $via at +$((at - roll0)) ms; answer: $answer"
+done
 if ((lost > 0)); then
-  while read -r id via at rest; do echo "  missing: $id, pushed through member $via at +$(((at - roll0) / 1000)) s, $rest"; done <"$BENCH_TMP/lost"
+  while read -r id via at rest; do echo "  missing: $id, pushed through member $via at +$((at - roll0)) ms, $rest"; done <"$BENCH_TMP/lost"
   sleep 20
   echo "missing again 20 s later: $(missing "$BENCH_TMP/lost" | wc -l) of $lost"
 fi
