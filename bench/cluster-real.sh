@@ -22,7 +22,8 @@
 # (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
-# ROTATE_SECRET (unset), TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
+# ROTATE_SECRET (unset), KEEP_LOGS (a directory for the members' logs),
+# TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
 # namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -298,13 +299,23 @@ pusher=$!
 BENCH_PIDS+=("$pusher")
 # Twice a second, an acknowledged trace at least 2 s old, looked up through a
 # member that is not being restarted: "ok|miss STOPPING/MEMBER", and for a miss
-# "ID PUSHED_THROUGH PUSHED_MS MISSED_MS ANSWER".
+# "ID PUSHED_THROUGH PUSHED_MS MISSED_MS AGAIN ANSWER" (AGAIN: the same lookup
+# 1 s later, found or missed).
 (
   while :; do
     stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
     line="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c' "$acked" | shuf -n1)"
     if [[ -n "$line" && "$j" != "$stopping" ]]; then
-      if found "$j" "${line%% *}"; then echo "ok $stopping/$j"; else echo "miss $stopping/$j $line $(now_ms) $MISS_ANSWER"; fi >>"$queries"
+      if found "$j" "${line%% *}"; then
+        echo "ok $stopping/$j"
+      else
+        missed="$(now_ms)" answer="$MISS_ANSWER" again=missed
+        # A member stopped while the lookup ran counts as the one restarting.
+        [[ -n "$stopping" ]] || stopping="$(cat "$BENCH_TMP/stopping")"
+        sleep 1
+        if found "$j" "${line%% *}"; then again=found; fi
+        echo "miss $stopping/$j $line $missed $again $answer"
+      fi >>"$queries"
     fi
     sleep 0.5
   done
@@ -343,9 +354,9 @@ lost="$(wc -l <"$BENCH_TMP/lost")"
 echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(cut -d' ' -f1,2 "$errors" | sort | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
 cut -d' ' -f1,3- "$errors" | sort | uniq -c | sed 's/^/  refused: /'
 echo "lookups during the roll (acknowledged traces >= 2 s old, through members not being restarted): $(grep -c '^ok' "$queries" || true) found, $(grep -c '^miss' "$queries" || true) missed ($(grep '^miss' "$queries" | cut -d' ' -f1,2 | sort | uniq -c | tr '\n' ' '))"
-{ grep '^miss' "$queries" || true; } | while read -r _ where id via at missed answer; do
+{ grep '^miss' "$queries" || true; } | while read -r _ where id via at missed again answer; do
   restarting="${where%/*}"
-  echo "  missed at +$((missed - roll0)) ms through member ${where#*/} (restarting: ${restarting:-none}): $id, pushed through member $via at +$((at - roll0)) ms; answer: $answer"
+  echo "  missed at +$((missed - roll0)) ms through member ${where#*/} (restarting: ${restarting:-none}): $id, pushed through member $via at +$((at - roll0)) ms; answer: $answer; 1 s later: $again"
 done
 if ((lost > 0)); then
   while read -r id via at rest; do echo "  missing: $id, pushed through member $via at +$((at - roll0)) ms, $rest"; done <"$BENCH_TMP/lost"
@@ -356,3 +367,4 @@ fi
 # certificate and the cluster's label joins the ring and reads the traces.
 try_stranger holder
 for ((i = 1; i <= MEMBERS; i++)); do stop_app "${LAUNCHER[i]}"; done
+[[ -z "${KEEP_LOGS:-}" ]] || { mkdir -p "$KEEP_LOGS" && cp "$BENCH_TMP"/member-*.log "$KEEP_LOGS/"; }
