@@ -15,14 +15,16 @@
 #      ready times, refused pushes, missed lookups, and acknowledged traces
 #      missing at the end through any member (most of them by then only in
 #      flushed blocks). ROTATE_SECRET=1: each member comes back with a new
-#      TEMPO_CLUSTER_SECRET, as after `update --rotate-secrets` and `env-set`.
+#      TEMPO_CLUSTER_SECRET, as after `update --rotate-secrets` and `env-set`;
+#      ROTATE_SECRET=together: all members stopped at once, then all started
+#      with the new secret (what `update --rotate-secrets` advises).
 #
 #   TEMPO_VERSION_UNDER_TEST=x.y.z TEMPO_BIN=path/to/tempo bench/cluster-real.sh
 #
 # (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
-# ROTATE_SECRET (unset), KEEP_LOGS (a directory for the members' logs),
+# ROTATE_SECRET (unset; 1 or together), KEEP_LOGS (a directory for the members' logs),
 # TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
 # namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
@@ -269,8 +271,11 @@ try_stranger tls
 # ---------------------------------------------------------------- 4. rolling restart
 # Each member in turn: SIGTERM to its launcher, its disk wiped, started again;
 # with ROTATE_SECRET=1 it comes back with a new TEMPO_CLUSTER_SECRET, as after
-# `update --rotate-secrets`, `env-set` and a restart.
-if [[ "${ROTATE_SECRET:-}" == 1 ]]; then
+# `update --rotate-secrets`, `env-set` and a restart; ROTATE_SECRET=together:
+# all members stopped at once, then all started with the new secret.
+if [[ "${ROTATE_SECRET:-}" == together ]]; then
+  echo "--- all members restarted together with a NEW cluster secret"
+elif [[ "${ROTATE_SECRET:-}" == 1 ]]; then
   echo "--- rolling restart, each member back with a NEW cluster secret"
 else
   echo "--- rolling restart, same cluster secret"
@@ -305,7 +310,7 @@ BENCH_PIDS+=("$pusher")
   while :; do
     stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
     line="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c' "$acked" | shuf -n1)"
-    if [[ -n "$line" && "$j" != "$stopping" ]]; then
+    if [[ -n "$line" && "$j" != "$stopping" && "$stopping" != all ]]; then
       if found "$j" "${line%% *}"; then
         echo "ok $stopping/$j"
       else
@@ -323,8 +328,22 @@ BENCH_PIDS+=("$pusher")
 querier=$!
 BENCH_PIDS+=("$querier")
 sleep 3
-[[ "${ROTATE_SECRET:-}" != 1 ]] || SECRET=Qw8eR2tY6uI0oP4aS7dF1gH5jK9lZ3xCv
+[[ -z "${ROTATE_SECRET:-}" ]] || SECRET=Qw8eR2tY6uI0oP4aS7dF1gH5jK9lZ3xCv
+if [[ "${ROTATE_SECRET:-}" == together ]]; then
+  t0="$(now_ms)"
+  printf all >"$BENCH_TMP/stopping"
+  for ((i = 1; i <= MEMBERS; i++)); do kill -TERM "${LAUNCHER[i]}"; done
+  for ((i = 1; i <= MEMBERS; i++)); do wait "${LAUNCHER[i]}" 2>/dev/null || true; done
+  t1="$(now_ms)"
+  for ((i = 1; i <= MEMBERS; i++)); do start_member "$i"; done
+  for ((i = 1; i <= MEMBERS; i++)); do wait_member "$i"; done
+  t2="$(now_ms)"
+  : >"$BENCH_TMP/stopping"
+  echo "all members: SIGTERM at +$((t0 - roll0)) ms; all exited $((t1 - t0)) ms after, all ready again $((t2 - t1)) ms after their start (at +$((t2 - roll0)) ms)"
+  sleep 3
+fi
 for ((i = 1; i <= MEMBERS; i++)); do
+  [[ "${ROTATE_SECRET:-}" != together ]] || break
   t0="$(now_ms)"
   printf '%s' "$i" >"$BENCH_TMP/stopping"
   kill -TERM "${LAUNCHER[i]}"
