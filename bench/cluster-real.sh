@@ -291,6 +291,7 @@ roll0="$(now_ms)"
 (
   while :; do
     i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
+    rm -f "$BENCH_TMP/answer"
     status="$(push "$i" "$id" "$BENCH_TMP/answer")"
     if [[ "$status" == 200 ]]; then
       echo "$id $i $(now_ms)" >>"$acked"
