@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A cluster of whole web processes (launcher, REAL Tempo 2.x, Caddy) on
-# 127.0.0.2/.3/.4, their bucket on a local S3 API (s3rver, from node_modules):
+# 127.0.0.2/.3/.4, their bucket on a local S3 API (bench/s3-bucket.mjs: s3rver
+# from node_modules behind a front that decodes chunk-signed uploads and lists
+# common prefixes at any depth, which s3rver alone gets wrong for Tempo):
 #   1. members' ready times, and which port listens on which address (ss);
 #   2. a trace pushed through each member, found through every member;
 #   3. strangers on 127.0.0.9: what each member port answers, and two stranger
@@ -8,16 +10,21 @@
 #      their own, no verification): are they in the ring, do they read a trace;
 #      and, as a control, one holding a member's certificate and the label;
 #   4. a rolling restart (SIGTERM to each launcher, its disk wiped, started
-#      again) under a few pushes/s: acknowledged traces lost. s3rver lists no
-#      prefix at the bucket's root (no CommonPrefixes for delimiter=/), so Tempo
-#      finds no flushed block there: traces held only by flushed blocks count
-#      as lost. A real S3 API gives the true figure.
+#      again) under PUSH_RATE pushes/s through random members, and lookups of
+#      acknowledged traces through the members not being restarted: stop and
+#      ready times, refused pushes, missed lookups, and acknowledged traces
+#      missing at the end through any member (most of them by then only in
+#      flushed blocks). ROTATE_SECRET=1: each member comes back with a new
+#      TEMPO_CLUSTER_SECRET, as after `update --rotate-secrets` and `env-set`;
+#      ROTATE_SECRET=together: all members stopped at once, then all started
+#      with the new secret (what `update --rotate-secrets` advises).
 #
 #   TEMPO_VERSION_UNDER_TEST=x.y.z TEMPO_BIN=path/to/tempo bench/cluster-real.sh
 #
 # (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
+# ROTATE_SECRET (unset; 1 or together), KEEP_LOGS (a directory for the members' logs),
 # TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
 # namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
@@ -66,10 +73,7 @@ web="$(sed -n 's/^  web: //p' < <("$REPO_ROOT/buildpack/bin/release" "$app"))"
 # an error (its disk is no member's but its own).
 S3_PORT=$((20000 + RANDOM % 1000))
 mkdir -p "$BENCH_TMP/s3"
-(cd "$REPO_ROOT" && exec node -e '
-  const S3rver = require("s3rver")
-  new S3rver({address: "127.0.0.1", port: Number(process.argv[1]), silent: true, directory: process.argv[2], configureBuckets: [{name: "traces"}]}).run()
-' "$S3_PORT" "$BENCH_TMP/s3") &
+(cd "$REPO_ROOT" && exec node bench/s3-bucket.mjs "$S3_PORT" "$BENCH_TMP/s3" traces) &
 BENCH_PIDS+=($!)
 for ((n = 0; n < 100; n++)); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
 
@@ -119,11 +123,11 @@ wait_member() {
 
 trace_id() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
-# push I ID: one span through member I's proxy; prints the status.
+# push I ID [ANSWER_FILE]: one span through member I's proxy; prints the status.
 push() {
   local now
   now="$(date +%s%N)"
-  curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H "Authorization: Bearer $TOKEN" \
+  curl -s -o "${3:-/dev/null}" -w '%{http_code}' --max-time 5 -X POST -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' "http://127.0.0.1:${PORTS[$1]}/v1/traces" --data-binary \
     "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"bench\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"$2\",\"spanId\":\"0102030405060708\",\"name\":\"probe\",\"kind\":1,\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$((now + 1000000))\"}]}]}]}" ||
     true
@@ -136,8 +140,9 @@ found() {
   local body
   body="$(curl -s --max-time 5 "${auth[@]}" -H 'Accept: application/json' -w '\n%{http_code} in %{time_total} s' "$url/api/traces/$2" 2>/dev/null)" || true
   grep -q '"spanId"' <<<"$body" && return 0
+  MISS_ANSWER="$(tail -c 300 <<<"$body" | tr '\n' ' ')"
   # The first miss of a run, as it was answered.
-  [[ -n "${MISS_SHOWN:-}" ]] || { MISS_SHOWN=1 && note "first miss ($url): $(tail -c 300 <<<"$body" | tr '\n' ' ')"; }
+  [[ -n "${MISS_SHOWN:-}" ]] || { MISS_SHOWN=1 && note "first miss ($url): $MISS_ANSWER"; }
   return 1
 }
 
@@ -264,23 +269,83 @@ try_stranger clear
 try_stranger tls
 
 # ---------------------------------------------------------------- 4. rolling restart
-acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors"
+# Each member in turn: SIGTERM to its launcher, its disk wiped, started again;
+# with ROTATE_SECRET=1 it comes back with a new TEMPO_CLUSTER_SECRET, as after
+# `update --rotate-secrets`, `env-set` and a restart; ROTATE_SECRET=together:
+# all members stopped at once, then all started with the new secret.
+if [[ "${ROTATE_SECRET:-}" == together ]]; then
+  echo "--- all members restarted together with a NEW cluster secret"
+elif [[ "${ROTATE_SECRET:-}" == 1 ]]; then
+  echo "--- rolling restart, each member back with a NEW cluster secret"
+else
+  echo "--- rolling restart, same cluster secret"
+fi
+acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors" queries="$BENCH_TMP/queries"
 : >"$acked"
 : >"$errors"
+: >"$queries"
+: >"$BENCH_TMP/stopping"
+roll0="$(now_ms)"
+# Acknowledged pushes are written "ID MEMBER MS"; each refusal "STATUS
+# STOPPING/TARGET ANSWER": the member being stopped (if any), the one pushed to.
 (
   while :; do
     i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
-    status="$(push "$i" "$id")"
-    if [[ "$status" == 200 ]]; then echo "$id" >>"$acked"; else echo "$status $(cat "$BENCH_TMP/stopping" 2>/dev/null)/$i" >>"$errors"; fi
+    rm -f "$BENCH_TMP/answer"
+    status="$(push "$i" "$id" "$BENCH_TMP/answer")"
+    if [[ "$status" == 200 ]]; then
+      echo "$id $i $(now_ms)" >>"$acked"
+    else
+      echo "$status $(cat "$BENCH_TMP/stopping")/$i $(head -c 160 "$BENCH_TMP/answer" 2>/dev/null | tr '\n' ' ')" >>"$errors"
+    fi
     sleep "$(awk -v r="$PUSH_RATE" 'BEGIN { print 1 / r }')"
   done
 ) &
 pusher=$!
 BENCH_PIDS+=("$pusher")
+# Twice a second, an acknowledged trace at least 2 s old, looked up through a
+# member that is not being restarted: "ok|miss STOPPING/MEMBER", and for a miss
+# "ID PUSHED_THROUGH PUSHED_MS MISSED_MS AGAIN ANSWER" (AGAIN: the same lookup
+# 1 s later, found or missed).
+(
+  while :; do
+    stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
+    line="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c' "$acked" | shuf -n1)"
+    if [[ -n "$line" && "$j" != "$stopping" && "$stopping" != all ]]; then
+      if found "$j" "${line%% *}"; then
+        echo "ok $stopping/$j"
+      else
+        missed="$(now_ms)" answer="$MISS_ANSWER" again=missed
+        # A member stopped while the lookup ran counts as the one restarting.
+        [[ -n "$stopping" ]] || stopping="$(cat "$BENCH_TMP/stopping")"
+        sleep 1
+        if found "$j" "${line%% *}"; then again=found; fi
+        echo "miss $stopping/$j $line $missed $again $answer"
+      fi >>"$queries"
+    fi
+    sleep 0.5
+  done
+) &
+querier=$!
+BENCH_PIDS+=("$querier")
 sleep 3
-for ((i = 1; i <= MEMBERS; i++)); do
+[[ -z "${ROTATE_SECRET:-}" ]] || SECRET=Qw8eR2tY6uI0oP4aS7dF1gH5jK9lZ3xCv
+if [[ "${ROTATE_SECRET:-}" == together ]]; then
   t0="$(now_ms)"
-  # Each refusal is written "STATUS STOPPING/TARGET": the member being stopped, the one pushed to.
+  printf all >"$BENCH_TMP/stopping"
+  for ((i = 1; i <= MEMBERS; i++)); do kill -TERM "${LAUNCHER[i]}"; done
+  for ((i = 1; i <= MEMBERS; i++)); do wait "${LAUNCHER[i]}" 2>/dev/null || true; done
+  t1="$(now_ms)"
+  for ((i = 1; i <= MEMBERS; i++)); do start_member "$i"; done
+  for ((i = 1; i <= MEMBERS; i++)); do wait_member "$i"; done
+  t2="$(now_ms)"
+  : >"$BENCH_TMP/stopping"
+  echo "all members: SIGTERM at +$((t0 - roll0)) ms; all exited $((t1 - t0)) ms after, all ready again $((t2 - t1)) ms after their start (at +$((t2 - roll0)) ms)"
+  sleep 3
+fi
+for ((i = 1; i <= MEMBERS; i++)); do
+  [[ "${ROTATE_SECRET:-}" != together ]] || break
+  t0="$(now_ms)"
   printf '%s' "$i" >"$BENCH_TMP/stopping"
   kill -TERM "${LAUNCHER[i]}"
   wait "${LAUNCHER[i]}" 2>/dev/null || true
@@ -289,20 +354,37 @@ for ((i = 1; i <= MEMBERS; i++)); do
   wait_member "$i"
   t2="$(now_ms)"
   : >"$BENCH_TMP/stopping"
-  echo "member $i: exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start"
+  echo "member $i: SIGTERM at +$((t0 - roll0)) ms; exit $((t1 - t0)) ms after SIGTERM, ready again $((t2 - t1)) ms after its start (at +$((t2 - roll0)) ms)"
   sleep 3
 done
-kill "$pusher"
-wait "$pusher" 2>/dev/null || true
+kill "$pusher" "$querier"
+wait "$pusher" "$querier" 2>/dev/null || true
 sleep 8 # a block-list poll (5 s) after the last flush
-lost=0
-while read -r id; do
-  for ((j = 1; j <= MEMBERS; j++)); do
-    found "$j" "$id" || { lost=$((lost + 1)) && note "lost through member $j: $id" && break; }
-  done
-done <"$acked"
-echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(sort "$errors" | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+# missing IDS_FILE: "ID MEMBER MS where" for each trace not found through some member.
+missing() {
+  local id via at where j
+  while read -r id via at _; do
+    where=""
+    for ((j = 1; j <= MEMBERS; j++)); do found "$j" "$id" || where+=" $j"; done
+    [[ -z "$where" ]] || echo "$id $via $at missing through member(s)$where"
+  done <"$1"
+}
+missing "$acked" >"$BENCH_TMP/lost"
+lost="$(wc -l <"$BENCH_TMP/lost")"
+echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(cut -d' ' -f1,2 "$errors" | sort | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
+cut -d' ' -f1,3- "$errors" | sort | uniq -c | sed 's/^/  refused: /'
+echo "lookups during the roll (acknowledged traces >= 2 s old, through members not being restarted): $(grep -c '^ok' "$queries" || true) found, $(grep -c '^miss' "$queries" || true) missed ($(grep '^miss' "$queries" | cut -d' ' -f1,2 | sort | uniq -c | tr '\n' ' '))"
+{ grep '^miss' "$queries" || true; } | while read -r _ where id via at missed again answer; do
+  restarting="${where%/*}"
+  echo "  missed at +$((missed - roll0)) ms through member ${where#*/} (restarting: ${restarting:-none}): $id, pushed through member $via at +$((at - roll0)) ms; answer: $answer; 1 s later: $again"
+done
+if ((lost > 0)); then
+  while read -r id via at rest; do echo "  missing: $id, pushed through member $via at +$((at - roll0)) ms, $rest"; done <"$BENCH_TMP/lost"
+  sleep 20
+  echo "missing again 20 s later: $(missing "$BENCH_TMP/lost" | wc -l) of $lost"
+fi
 # The control, last (it leaves a ring entry behind): a Tempo holding a member's
 # certificate and the cluster's label joins the ring and reads the traces.
 try_stranger holder
 for ((i = 1; i <= MEMBERS; i++)); do stop_app "${LAUNCHER[i]}"; done
+[[ -z "${KEEP_LOGS:-}" ]] || { mkdir -p "$KEEP_LOGS" && cp "$BENCH_TMP"/member-*.log "$KEEP_LOGS/"; }
