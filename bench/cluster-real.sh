@@ -17,14 +17,17 @@
 #      flushed blocks). ROTATE_SECRET=1: each member comes back with a new
 #      TEMPO_CLUSTER_SECRET, as after `update --rotate-secrets` and `env-set`;
 #      ROTATE_SECRET=together: all members stopped at once, then all started
-#      with the new secret (what `update --rotate-secrets` advises).
+#      with the new secret; ROTATE_SECRET=scalingo: as Scalingo restarts an
+#      app (what `update --rotate-secrets` advises), new members with the new
+#      secret start on new addresses beside the old ones, traffic moves to them
+#      once all are ready, then the old ones get SIGTERM.
 #
 #   TEMPO_VERSION_UNDER_TEST=x.y.z TEMPO_BIN=path/to/tempo bench/cluster-real.sh
 #
 # (defaults: the contract's Tempo version, ~/.cache/tempo-bin/tempo-v<version>).
 #
 # Skips (exit 0) without a Tempo binary. MEMBERS (3), PUSH_RATE (5 per s),
-# ROTATE_SECRET (unset; 1 or together), KEEP_LOGS (a directory for the members' logs),
+# ROTATE_SECRET (unset; 1, together or scalingo), KEEP_LOGS (a directory for the members' logs),
 # TEST_CADDY (/usr/bin/caddy). As root it runs in private network and mount
 # namespaces (its own loopback ports, its own /tmp/tempo).
 set -euo pipefail
@@ -79,9 +82,10 @@ for ((n = 0; n < 100; n++)); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/
 
 join=""
 for ((i = 1; i <= MEMBERS; i++)); do join+="${join:+,}127.0.0.$((i + 1)):$ML_PORT"; done
-declare -a PORTS HTTP OTLP OTLPG LAUNCHER
+declare -a PORTS HTTP OTLP OTLPG LAUNCHER JOIN
 base=$((21000 + RANDOM % 5000))
-for ((i = 1; i <= MEMBERS; i++)); do
+# Twice as many: ROTATE_SECRET=scalingo starts a new member beside each.
+for ((i = 1; i <= 2 * MEMBERS; i++)); do
   PORTS[i]=$((base + i * 10)) HTTP[i]=$((base + i * 10 + 1)) OTLP[i]=$((base + i * 10 + 2)) OTLPG[i]=$((base + i * 10 + 3))
 done
 
@@ -93,9 +97,9 @@ start_member() {
   cp -a "$app" "$dir/app"
   (
     cd "$dir/app"
-    export HOME="$dir/app" PORT="${PORTS[i]}" TMPDIR="$dir/tmp" CONTAINER="web-$i" \
+    export HOME="$dir/app" PORT="${PORTS[i]}" TMPDIR="$dir/tmp" CONTAINER="web-$(((i - 1) % MEMBERS + 1))" \
       TEMPO_HTTP_LISTEN_PORT="${HTTP[i]}" TEMPO_OTLP_HTTP_PORT="${OTLP[i]}" TEMPO_OTLP_GRPC_PORT="${OTLPG[i]}" \
-      TEMPO_CLUSTER_ADDRESS="127.0.0.$((i + 1))" TEMPO_CLUSTER_JOIN="$join" TEMPO_CLUSTER_SIZE="$MEMBERS" \
+      TEMPO_CLUSTER_ADDRESS="127.0.0.$((i + 1))" TEMPO_CLUSTER_JOIN="${JOIN[i]:-$join}" TEMPO_CLUSTER_SIZE="$MEMBERS" \
       TEMPO_CLUSTER_SECRET="$SECRET" TEMPO_STORAGE_WAL_PATH="$dir/wal" TEMPO_STORAGE_TRACE_BY_ID_BACKEND=s3 \
       TEMPO_STORAGE_S3_BUCKET=traces TEMPO_STORAGE_S3_ENDPOINT="127.0.0.1:$S3_PORT" TEMPO_STORAGE_S3_INSECURE=true \
       TEMPO_STORAGE_S3_FORCEPATHSTYLE=true TEMPO_STORAGE_S3_ACCESS_KEY_ID=S3RVER TEMPO_STORAGE_S3_SECRET_ACCESS_KEY=S3RVER \
@@ -273,7 +277,9 @@ try_stranger tls
 # with ROTATE_SECRET=1 it comes back with a new TEMPO_CLUSTER_SECRET, as after
 # `update --rotate-secrets`, `env-set` and a restart; ROTATE_SECRET=together:
 # all members stopped at once, then all started with the new secret.
-if [[ "${ROTATE_SECRET:-}" == together ]]; then
+if [[ "${ROTATE_SECRET:-}" == scalingo ]]; then
+  echo "--- as Scalingo restarts an app: new members with a NEW cluster secret beside the old, then the old stopped"
+elif [[ "${ROTATE_SECRET:-}" == together ]]; then
   echo "--- all members restarted together with a NEW cluster secret"
 elif [[ "${ROTATE_SECRET:-}" == 1 ]]; then
   echo "--- rolling restart, each member back with a NEW cluster secret"
@@ -285,12 +291,14 @@ acked="$BENCH_TMP/acked" errors="$BENCH_TMP/errors" queries="$BENCH_TMP/queries"
 : >"$errors"
 : >"$queries"
 : >"$BENCH_TMP/stopping"
+# The members that take traffic are LIVE+1..LIVE+MEMBERS (LIVE: this file's number).
+echo 0 >"$BENCH_TMP/live"
 roll0="$(now_ms)"
 # Acknowledged pushes are written "ID MEMBER MS"; each refusal "STATUS
 # STOPPING/TARGET ANSWER": the member being stopped (if any), the one pushed to.
 (
   while :; do
-    i=$((RANDOM % MEMBERS + 1)) id="$(trace_id)"
+    i=$(($(<"$BENCH_TMP/live") + RANDOM % MEMBERS + 1)) id="$(trace_id)"
     rm -f "$BENCH_TMP/answer"
     status="$(push "$i" "$id" "$BENCH_TMP/answer")"
     if [[ "$status" == 200 ]]; then
@@ -309,7 +317,7 @@ BENCH_PIDS+=("$pusher")
 # 1 s later, found or missed).
 (
   while :; do
-    stopping="$(cat "$BENCH_TMP/stopping")" j=$((RANDOM % MEMBERS + 1))
+    stopping="$(cat "$BENCH_TMP/stopping")" j=$(($(<"$BENCH_TMP/live") + RANDOM % MEMBERS + 1))
     line="$(awk -v c="$(($(now_ms) - 2000))" '$3 <= c' "$acked" | shuf -n1)"
     if [[ -n "$line" && "$j" != "$stopping" && "$stopping" != all ]]; then
       if found "$j" "${line%% *}"; then
@@ -343,8 +351,31 @@ if [[ "${ROTATE_SECRET:-}" == together ]]; then
   echo "all members: SIGTERM at +$((t0 - roll0)) ms; all exited $((t1 - t0)) ms after, all ready again $((t2 - t1)) ms after their start (at +$((t2 - roll0)) ms)"
   sleep 3
 fi
+if [[ "${ROTATE_SECRET:-}" == scalingo ]]; then
+  # The new members join one another; the old addresses are in their list
+  # too (a private name can still resolve to an old container): the label
+  # and the CA keep the two rings apart.
+  newjoin=""
+  for ((i = MEMBERS + 1; i <= 2 * MEMBERS; i++)); do newjoin+="${newjoin:+,}127.0.0.$((i + 1)):$ML_PORT"; done
+  t0="$(now_ms)"
+  for ((i = MEMBERS + 1; i <= 2 * MEMBERS; i++)); do
+    JOIN[i]="$newjoin,$join"
+    start_member "$i"
+  done
+  for ((i = MEMBERS + 1; i <= 2 * MEMBERS; i++)); do wait_member "$i"; done
+  t1="$(now_ms)"
+  echo "$MEMBERS" >"$BENCH_TMP/live"
+  # Lookups go on through the new members while the old ones stop.
+  printf old >"$BENCH_TMP/stopping"
+  for ((i = 1; i <= MEMBERS; i++)); do kill -TERM "${LAUNCHER[i]}"; done
+  for ((i = 1; i <= MEMBERS; i++)); do wait "${LAUNCHER[i]}" 2>/dev/null || true; done
+  t2="$(now_ms)"
+  : >"$BENCH_TMP/stopping"
+  echo "new members: started at +$((t0 - roll0)) ms, all ready $((t1 - t0)) ms later, traffic moved to them then; old members: SIGTERM then, all exited $((t2 - t1)) ms after"
+  sleep 3
+fi
 for ((i = 1; i <= MEMBERS; i++)); do
-  [[ "${ROTATE_SECRET:-}" != together ]] || break
+  [[ -z "${ROTATE_SECRET:-}" || "$ROTATE_SECRET" == 1 ]] || break
   t0="$(now_ms)"
   printf '%s' "$i" >"$BENCH_TMP/stopping"
   kill -TERM "${LAUNCHER[i]}"
@@ -365,10 +396,11 @@ missing() {
   local id via at where j
   while read -r id via at _; do
     where=""
-    for ((j = 1; j <= MEMBERS; j++)); do found "$j" "$id" || where+=" $j"; done
+    for ((j = live + 1; j <= live + MEMBERS; j++)); do found "$j" "$id" || where+=" $j"; done
     [[ -z "$where" ]] || echo "$id $via $at missing through member(s)$where"
   done <"$1"
 }
+live="$(<"$BENCH_TMP/live")"
 missing "$acked" >"$BENCH_TMP/lost"
 lost="$(wc -l <"$BENCH_TMP/lost")"
 echo "rolling restart: $(wc -l <"$acked") pushes acknowledged, $(wc -l <"$errors") refused ($(cut -d' ' -f1,2 "$errors" | sort | uniq -c | tr '\n' ' ')), $lost acknowledged traces missing through some member"
@@ -385,6 +417,11 @@ if ((lost > 0)); then
 fi
 # The control, last (it leaves a ring entry behind): a Tempo holding a member's
 # certificate and the cluster's label joins the ring and reads the traces.
-try_stranger holder
-for ((i = 1; i <= MEMBERS; i++)); do stop_app "${LAUNCHER[i]}"; done
+# It borrows member 1's certificate, gone after ROTATE_SECRET=scalingo.
+if [[ "${ROTATE_SECRET:-}" == scalingo ]]; then
+  echo "stranger (holder): not tried (member 1 is stopped)"
+else
+  try_stranger holder
+fi
+for ((i = live + 1; i <= live + MEMBERS; i++)); do stop_app "${LAUNCHER[i]}"; done
 [[ -z "${KEEP_LOGS:-}" ]] || { mkdir -p "$KEEP_LOGS" && cp "$BENCH_TMP"/member-*.log "$KEEP_LOGS/"; }
