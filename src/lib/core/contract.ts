@@ -115,10 +115,9 @@ export const TEMPO_VERSIONS = CONTRACT.tempo.versions.map((v) => v.version)
 export const TEMPO_MAJORS = Object.keys(CONTRACT.tempo.majors)
 
 /** The major of a version: listed in the contract for known versions, else its first number. */
-export const tempoMajor = (version: string): string => {
-  const bare = version.replace(/^v/, '')
-  return CONTRACT.tempo.versions.find((v) => v.version === bare)?.major ?? bare.split('.')[0]
-}
+const knownVersion = (version: string) => CONTRACT.tempo.versions.find((v) => v.version === version.replace(/^v/, ''))
+
+export const tempoMajor = (version: string): string => knownVersion(version)?.major ?? version.replace(/^v/, '').split('.')[0]
 
 const versionParts = (version: string): number[] => version.replace(/^v/, '').split('.').map(Number)
 const byVersion = (a: string, b: string): number => {
@@ -151,13 +150,11 @@ export function drilldownWarning(version: string): string | undefined {
   return major === sinceMajor && !usesMetricsGenerator(version) ? CONTRACT.tempo.traceqlMetrics.warning.replace('%s', version) : undefined
 }
 
-const blockFormatOf = (version: string): string | undefined =>
-  CONTRACT.tempo.versions.find((v) => v.version === version.replace(/^v/, ''))?.blockFormat
 const formatRank = (format: string): number => Number(/(\d+)$/.exec(format)?.[1] ?? 0)
 
 /** Said when Tempo TO cannot read the blocks Tempo FROM wrote (a newer block format): every stored trace would fail to load. */
 export function blockFormatWarning(from: string, to: string): string | undefined {
-  const [written, read] = [blockFormatOf(from), blockFormatOf(to)]
+  const [written, read] = [knownVersion(from)?.blockFormat, knownVersion(to)?.blockFormat]
   if (!written || !read || formatRank(read) >= formatRank(written)) return undefined
   return `Tempo ${to} cannot read the ${written} blocks that Tempo ${from} wrote (it knows ${read} and older): every trace stored so far would fail to load. Keep ${from}, or give ${to} a bucket or TEMPO_STORAGE_S3_PREFIX of its own.`
 }

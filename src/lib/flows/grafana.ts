@@ -104,6 +104,7 @@ export async function scaffoldGrafana(options: GrafanaOptions): Promise<Record<s
     target,
     directory,
     files,
+    planned: report.files,
     force: Boolean(flags.force),
     dryRun: report.dryRun,
     git: Boolean(flags.git ?? true),

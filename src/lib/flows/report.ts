@@ -52,6 +52,8 @@ export interface PlannedWrite {
   /** The directory as the user named it, for the printed paths. */
   directory: string
   files: RenderedFile[]
+  /** The same files as the report lists them (plannedFiles). */
+  planned: PlannedFile[]
   force: boolean
   dryRun: boolean
   /** Whether a first commit is asked (--git). */
@@ -70,7 +72,7 @@ export interface PlannedWrite {
  * one is asked and the directory was new or empty. Returns whether it committed.
  */
 export async function writePlanned(w: PlannedWrite): Promise<boolean> {
-  const planned = plannedFiles(w.files)
+  const {planned} = w
   const before = new Set(await readdir(w.target).catch(() => [] as string[]))
   const state = await checkTarget(
     w.target,
